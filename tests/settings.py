@@ -1,0 +1,53 @@
+"""Django settings for the test suite."""
+
+from __future__ import annotations
+
+import importlib.util
+
+SECRET_KEY = "django-nextauth-tests-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+USE_TZ = True
+ROOT_URLCONF = "tests.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+
+HAS_DRF = importlib.util.find_spec("rest_framework") is not None
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django_nextauth",
+    "tests.testapp",
+    *(["rest_framework"] if HAS_DRF else []),
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django_nextauth.middleware.NextAuthMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django_nextauth.context_processors.session",
+            ]
+        },
+    }
+]
+
+# A fixed test secret (32 random bytes, base64), the way `npx auth secret` makes one.
+NEXTAUTH_TEST_SECRET = "6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE="
+NEXTAUTH = {"SECRET": NEXTAUTH_TEST_SECRET}

@@ -1,0 +1,7 @@
+"""Views the request-path tests exercise."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
