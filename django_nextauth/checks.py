@@ -41,3 +41,43 @@ def check_secret(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+@register(Tags.compatibility)
+def check_callbacks(**kwargs: Any) -> list[CheckMessage]:
+    """E003: every NEXTAUTH["CALLBACKS"] entry imports and is callable."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .callbacks import CALLBACK_NAMES, resolve_callback
+
+    configured = settings.CALLBACKS
+    if not isinstance(configured, dict):
+        return [
+            Error(
+                "NEXTAUTH['CALLBACKS'] must be a dict.",
+                hint=f"Map some of {', '.join(CALLBACK_NAMES)} to dotted paths or callables.",
+                id="django_nextauth.E003",
+            )
+        ]
+    messages: list[CheckMessage] = []
+    for key, value in configured.items():
+        if key not in CALLBACK_NAMES:
+            messages.append(
+                Error(
+                    f"NEXTAUTH['CALLBACKS'] has an unknown key {key!r}.",
+                    hint=f"The callbacks are {', '.join(CALLBACK_NAMES)} (snake_case).",
+                    id="django_nextauth.E003",
+                )
+            )
+            continue
+        try:
+            resolve_callback(key, value)
+        except ImproperlyConfigured as exc:
+            messages.append(
+                Error(
+                    str(exc),
+                    hint="Use a dotted path to a function (e.g. 'myapp.auth.jwt') or a callable.",
+                    id="django_nextauth.E003",
+                )
+            )
+    return messages

@@ -1,0 +1,266 @@
+"""NextAuth's callbacks (``jwt``, ``session``, ``sign_in``, ``redirect``), configurable.
+
+``NEXTAUTH["CALLBACKS"]`` maps each name to a dotted path, a callable or
+``None`` (NextAuth's default behaviour). Callbacks are called with keyword
+arguments named as in NextAuth, snake_cased; accept ``**kwargs`` to stay
+compatible with arguments added later. They may be ``async def``: the sync
+runners call them through ``async_to_sync``, and the async runners (``arun_*``)
+call a sync callback through ``sync_to_async`` so async views never block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from .conf import settings
+
+__all__ = [
+    "CALLBACK_NAMES",
+    "arun_jwt",
+    "arun_redirect",
+    "arun_session",
+    "arun_sign_in",
+    "get_callback",
+    "run_jwt",
+    "run_redirect",
+    "run_session",
+    "run_sign_in",
+    "user_to_token",
+]
+
+CALLBACK_NAMES = ("jwt", "session", "sign_in", "redirect")
+
+Token = dict[str, Any]
+
+
+def _default_jwt(*, token: Token, **kwargs: Any) -> Token | None:
+    return token
+
+
+def _default_session(*, session: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    return session
+
+
+def _default_sign_in(**kwargs: Any) -> bool | str:
+    return True
+
+
+def _default_redirect(*, url: str, base_url: str, request: HttpRequest | None = None) -> str:
+    # Owned by the sign-in views; imported here lazily to keep the import graph one-way.
+    from .redirects import default_redirect
+
+    return default_redirect(url=url, base_url=base_url, request=request)
+
+
+_DEFAULTS: dict[str, Callable[..., Any]] = {
+    "jwt": _default_jwt,
+    "session": _default_session,
+    "sign_in": _default_sign_in,
+    "redirect": _default_redirect,
+}
+# Cheap, pure functions: called directly even from async code.
+_BUILTIN = frozenset(_DEFAULTS.values())
+
+
+def resolve_callback(name: str, value: Any) -> Callable[..., Any]:
+    """Turn one ``NEXTAUTH["CALLBACKS"]`` value into a callable.
+
+    Raises :class:`~django.core.exceptions.ImproperlyConfigured` naming the key.
+    """
+    if value is None:
+        return _DEFAULTS[name]
+    if isinstance(value, str):
+        try:
+            value = import_string(value)
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f"NEXTAUTH['CALLBACKS'][{name!r}] = {value!r} cannot be imported: {exc}"
+            ) from exc
+    if not callable(value):
+        raise ImproperlyConfigured(f"NEXTAUTH['CALLBACKS'][{name!r}] is not callable.")
+    return value  # type: ignore[no-any-return]
+
+
+def _resolve_all() -> dict[str, Callable[..., Any]]:
+    configured: Mapping[str, Any] = settings.CALLBACKS or {}
+    return {name: resolve_callback(name, configured.get(name)) for name in CALLBACK_NAMES}
+
+
+def get_callback(name: str) -> Callable[..., Any]:
+    """The callable configured for ``name`` (memoised until the settings change)."""
+    return settings.cached("callbacks", _resolve_all)[name]
+
+
+def _call(name: str, kwargs: dict[str, Any]) -> Any:
+    func = get_callback(name)
+    if iscoroutinefunction(func):
+        return async_to_sync(func)(**kwargs)
+    return func(**kwargs)
+
+
+async def _acall(name: str, kwargs: dict[str, Any]) -> Any:
+    func = get_callback(name)
+    if iscoroutinefunction(func):
+        return await func(**kwargs)
+    if func in _BUILTIN:
+        return func(**kwargs)
+    return await sync_to_async(func)(**kwargs)
+
+
+def _jwt_kwargs(
+    token: Token,
+    user: Any,
+    account: Mapping[str, Any] | None,
+    profile: Mapping[str, Any] | None,
+    trigger: str | None,
+    is_new_user: bool,
+    session: Any,
+    request: HttpRequest | None,
+) -> dict[str, Any]:
+    return {
+        "token": token,
+        "user": user,
+        "account": account,
+        "profile": profile,
+        "trigger": trigger,
+        "is_new_user": is_new_user,
+        "session": session,
+        "request": request,
+    }
+
+
+def run_jwt(
+    *,
+    token: Token,
+    user: Any = None,
+    account: Mapping[str, Any] | None = None,
+    profile: Mapping[str, Any] | None = None,
+    trigger: str | None = None,
+    is_new_user: bool = False,
+    session: Any = None,
+    request: HttpRequest | None = None,
+) -> Token | None:
+    """Run the ``jwt`` callback: the token to store, or ``None`` to end the session."""
+    kwargs = _jwt_kwargs(token, user, account, profile, trigger, is_new_user, session, request)
+    return _call("jwt", kwargs)  # type: ignore[no-any-return]
+
+
+async def arun_jwt(
+    *,
+    token: Token,
+    user: Any = None,
+    account: Mapping[str, Any] | None = None,
+    profile: Mapping[str, Any] | None = None,
+    trigger: str | None = None,
+    is_new_user: bool = False,
+    session: Any = None,
+    request: HttpRequest | None = None,
+) -> Token | None:
+    """Async :func:`run_jwt`."""
+    kwargs = _jwt_kwargs(token, user, account, profile, trigger, is_new_user, session, request)
+    return await _acall("jwt", kwargs)  # type: ignore[no-any-return]
+
+
+def run_session(
+    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None
+) -> dict[str, Any]:
+    """Run the ``session`` callback: the session dict the client sees."""
+    return _call("session", {"session": session, "token": token, "request": request})  # type: ignore[no-any-return]
+
+
+async def arun_session(
+    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None
+) -> dict[str, Any]:
+    """Async :func:`run_session`."""
+    kwargs = {"session": session, "token": token, "request": request}
+    return await _acall("session", kwargs)  # type: ignore[no-any-return]
+
+
+def _sign_in_kwargs(
+    user: Any,
+    account: Mapping[str, Any] | None,
+    profile: Mapping[str, Any] | None,
+    credentials: Mapping[str, Any] | None,
+    request: HttpRequest | None,
+) -> dict[str, Any]:
+    return {
+        "user": user,
+        "account": account,
+        "profile": profile,
+        "credentials": credentials,
+        "request": request,
+    }
+
+
+def run_sign_in(
+    *,
+    user: Any,
+    account: Mapping[str, Any] | None,
+    profile: Mapping[str, Any] | None = None,
+    credentials: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> bool | str:
+    """Run the ``sign_in`` callback: ``True`` to allow, ``False`` to deny, or a URL."""
+    kwargs = _sign_in_kwargs(user, account, profile, credentials, request)
+    return _call("sign_in", kwargs)  # type: ignore[no-any-return]
+
+
+async def arun_sign_in(
+    *,
+    user: Any,
+    account: Mapping[str, Any] | None,
+    profile: Mapping[str, Any] | None = None,
+    credentials: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> bool | str:
+    """Async :func:`run_sign_in`."""
+    kwargs = _sign_in_kwargs(user, account, profile, credentials, request)
+    return await _acall("sign_in", kwargs)  # type: ignore[no-any-return]
+
+
+def run_redirect(*, url: str, base_url: str, request: HttpRequest | None = None) -> str:
+    """Run the ``redirect`` callback: where to send the browser after sign-in or sign-out."""
+    return _call("redirect", {"url": url, "base_url": base_url, "request": request})  # type: ignore[no-any-return]
+
+
+async def arun_redirect(*, url: str, base_url: str, request: HttpRequest | None = None) -> str:
+    """Async :func:`run_redirect`."""
+    kwargs = {"url": url, "base_url": base_url, "request": request}
+    return await _acall("redirect", kwargs)  # type: ignore[no-any-return]
+
+
+def user_to_token(user: Any) -> Token:
+    """NextAuth's default token for a signed-in user: ``{name, email, picture, sub}``.
+
+    ``user`` is a mapping (NextAuth's user shape: ``id``, ``name``, ``email``,
+    ``image``) or a Django user (name = full name or username, ``sub`` = pk).
+    As in NextAuth, a field the user does not have is left out; ``None`` stays.
+    """
+    token: Token = {}
+    if isinstance(user, Mapping):
+        for key, source in (("name", "name"), ("email", "email"), ("picture", "image")):
+            if source in user:
+                token[key] = user[source]
+        if user.get("id") is not None:
+            token["sub"] = str(user["id"])
+        return token
+    get_full_name = getattr(user, "get_full_name", None)
+    full_name = get_full_name() if callable(get_full_name) else ""
+    get_username = getattr(user, "get_username", None)
+    token["name"] = full_name or (get_username() if callable(get_username) else None)
+    if hasattr(user, "email"):
+        token["email"] = user.email
+    image = getattr(user, "image", None)
+    # An ImageField gives a FieldFile: its URL is what a browser can show.
+    picture = image if isinstance(image, str) or not image else getattr(image, "url", None)
+    if picture:
+        token["picture"] = picture
+    if user.pk is not None:
+        token["sub"] = str(user.pk)
+    return token

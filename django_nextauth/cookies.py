@@ -1,0 +1,265 @@
+"""NextAuth's cookies, read and written byte-for-byte.
+
+NextAuth serialises cookies with the npm ``cookie`` package: values are
+``encodeURIComponent``-encoded (never quoted) and attributes come in a fixed
+order. Django's ``SimpleCookie`` quotes some values and orders attributes
+alphabetically, so we place a :class:`NextAuthMorsel` in ``response.cookies``:
+Django's WSGI and ASGI handlers and the test client emit it verbatim.
+
+Incoming values are percent-decoded like the ``cookie`` package's ``parse``
+(a malformed escape leaves the value as it is).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from http.cookies import Morsel
+from typing import Any, Literal
+from urllib.parse import quote, unquote_to_bytes
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.http import http_date
+
+from .conf import settings
+
+__all__ = [
+    "CHUNK_SIZES",
+    "NextAuthMorsel",
+    "clear_session_cookie",
+    "cookie_name",
+    "decode_value",
+    "delete_cookie",
+    "encode_value",
+    "incoming_chunks",
+    "read_chunked",
+    "read_cookie",
+    "serialize",
+    "set_cookie",
+    "use_secure_cookies",
+    "write_session_cookie",
+]
+
+CookieKind = Literal["session_token", "csrf_token", "callback_url"]
+
+#: Session-cookie chunk size: 4096 minus NextAuth's estimate of an empty cookie's size.
+CHUNK_SIZES = {"v4": 4096 - 163, "v5": 4096 - 160}
+
+_FAMILY = {"v4": "next-auth.", "v5": "authjs."}
+_SUFFIX = {
+    "session_token": "session-token",
+    "csrf_token": "csrf-token",
+    "callback_url": "callback-url",
+}
+# encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; quote() always keeps -_.~.
+_URI_COMPONENT_SAFE = "!*'()"
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def use_secure_cookies(request: HttpRequest) -> bool:
+    """``NEXTAUTH["USE_SECURE_COOKIES"]`` when set, else whether the request is https."""
+    forced = settings.USE_SECURE_COOKIES
+    return request.is_secure() if forced is None else bool(forced)
+
+
+def cookie_name(kind: CookieKind, *, version: str, secure: bool) -> str:
+    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<family>.<kind>``."""
+    name = _FAMILY[version] + _SUFFIX[kind]
+    if not secure:
+        return name
+    return ("__Host-" if kind == "csrf_token" else "__Secure-") + name
+
+
+def encode_value(value: str) -> str:
+    """Percent-encode ``value`` exactly as JavaScript's ``encodeURIComponent``."""
+    return quote(value, safe=_URI_COMPONENT_SAFE)
+
+
+def decode_value(raw: str) -> str:
+    """Percent-decode like ``decodeURIComponent``; a malformed value is returned as it is."""
+    if "%" not in raw or _BAD_ESCAPE.search(raw):
+        return raw
+    try:
+        return unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+def _expires(expires: datetime) -> str:
+    # JS Date.prototype.toUTCString(): "Sun, 27 Dec 2026 13:01:28 GMT", whole seconds.
+    return http_date(int(expires.timestamp()))
+
+
+def serialize(
+    name: str,
+    value: str,
+    *,
+    secure: bool,
+    expires: datetime | None = None,
+    max_age: int | None = None,
+) -> str:
+    """The exact ``Set-Cookie`` value NextAuth writes for one of its cookies."""
+    expires_text = None if expires is None else _expires(expires)
+    return _output(name, encode_value(value), secure, expires_text, max_age)
+
+
+def _output(name: str, coded: str, secure: bool, expires: str | None, max_age: int | None) -> str:
+    # The npm cookie serializer's order: Max-Age, (Domain), Path, Expires, HttpOnly, Secure,
+    # SameSite.
+    parts = [f"{name}={coded}"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    parts.append("Path=/")
+    if expires:
+        parts.append(f"Expires={expires}")
+    parts.append("HttpOnly")
+    if secure:
+        parts.append("Secure")
+    parts.append("SameSite=Lax")
+    return "; ".join(parts)
+
+
+class NextAuthMorsel(Morsel[str]):
+    """A morsel that renders as NextAuth's serializer would.
+
+    The attributes live in the usual morsel keys (``max-age``, ``expires``, ...),
+    so tests and other code can inspect them, and a plain ``Morsel.copy()`` still
+    renders the same unquoted value.
+    """
+
+    def OutputString(self, attrs: Any = None) -> str:  # noqa: N802 (Morsel's API)
+        max_age = self["max-age"]
+        return _output(
+            self.key,
+            self.coded_value,
+            bool(self["secure"]),
+            self["expires"] or None,
+            None if max_age == "" else int(max_age),
+        )
+
+    def output(self, attrs: Any = None, header: str = "Set-Cookie:") -> str:
+        # Morsel.output() puts a space after an empty header; Django's WSGI handler
+        # passes header="" and would send that space on the wire.
+        value = self.OutputString(attrs)
+        return f"{header} {value}" if header else value
+
+
+def set_cookie(
+    response: HttpResponseBase,
+    name: str,
+    value: str,
+    *,
+    secure: bool,
+    expires: datetime | None = None,
+    max_age: int | None = None,
+) -> None:
+    """Add ``Set-Cookie`` for ``name`` to ``response``, replacing any earlier one for that name."""
+    morsel = NextAuthMorsel()
+    morsel.set(name, value, encode_value(value))
+    morsel["path"] = "/"
+    morsel["httponly"] = True
+    morsel["samesite"] = "Lax"
+    if secure:
+        morsel["secure"] = True
+    if expires is not None:
+        morsel["expires"] = _expires(expires)
+    if max_age is not None:
+        morsel["max-age"] = max_age
+    # Re-insert at the end so the headers come out in the order they were written.
+    response.cookies.pop(name, None)
+    response.cookies[name] = morsel
+
+
+def delete_cookie(response: HttpResponseBase, name: str, *, secure: bool) -> None:
+    """Expire ``name`` the way NextAuth does: empty value and ``Max-Age=0``."""
+    set_cookie(response, name, "", secure=secure, max_age=0)
+
+
+def read_cookie(request: HttpRequest, name: str) -> str | None:
+    """One incoming cookie, percent-decoded, or ``None`` when absent."""
+    raw = request.COOKIES.get(name)
+    return None if raw is None else decode_value(raw)
+
+
+def _index(suffix: str) -> int | None:
+    # Only canonical decimal suffixes are chunks: "name.01", "name.x" are not ours.
+    if suffix.isdigit() and suffix.isascii() and (suffix == "0" or suffix[0] != "0"):
+        return int(suffix)
+    return None
+
+
+def _chunks(cookies: Mapping[str, str], name: str) -> dict[int, str]:
+    prefix = name + "."
+    found: dict[int, str] = {}
+    for key, value in cookies.items():
+        if value and key.startswith(prefix):
+            index = _index(key[len(prefix) :])
+            if index is not None:
+                found[index] = value
+    return found
+
+
+def incoming_chunks(request: HttpRequest, name: str) -> list[str]:
+    """Names of the non-empty incoming cookies ``name`` and ``name.<n>``, in request order."""
+    prefix = name + "."
+    return [
+        key
+        for key, value in request.COOKIES.items()
+        if value
+        and (key == name or (key.startswith(prefix) and _index(key[len(prefix) :]) is not None))
+    ]
+
+
+def read_chunked(request: HttpRequest, name: str) -> str | None:
+    """The session value from ``name`` or its chunks ``name.0``, ``name.1``, ... joined in order.
+
+    ``None`` when no such cookie is present. An inconsistent set (a plain cookie
+    next to chunks, or a missing chunk) gives ``""``: present, but not a token.
+    """
+    cookies = request.COOKIES
+    plain = cookies.get(name)
+    chunks = _chunks(cookies, name)
+    if not chunks:
+        return decode_value(plain) if plain else None
+    if plain or max(chunks) != len(chunks) - 1:
+        return ""
+    return decode_value("".join(chunks[i] for i in range(len(chunks))))
+
+
+def write_session_cookie(
+    response: HttpResponseBase,
+    request: HttpRequest,
+    name: str,
+    token: str,
+    *,
+    secure: bool,
+    expires: datetime,
+    version: str,
+) -> None:
+    """Write ``token`` as the session cookie, chunked as NextAuth chunks it.
+
+    Like NextAuth's ``SessionStore.chunk()``: every incoming chunk gets a
+    ``Max-Age=0`` deletion unless a new cookie of the same name replaces it.
+    """
+    size = CHUNK_SIZES[version]
+    count = -(-len(token) // size)
+    if count <= 1:
+        new = {name: token}
+    else:
+        new = {f"{name}.{i}": token[i * size : (i + 1) * size] for i in range(count)}
+    for stale in incoming_chunks(request, name):
+        if stale in new:
+            set_cookie(response, stale, new.pop(stale), secure=secure, expires=expires)
+        else:
+            delete_cookie(response, stale, secure=secure)
+    for chunk_name, value in new.items():
+        set_cookie(response, chunk_name, value, secure=secure, expires=expires)
+
+
+def clear_session_cookie(
+    response: HttpResponseBase, request: HttpRequest, name: str, *, secure: bool
+) -> None:
+    """Delete every incoming session cookie chunk (sign-out, bad token)."""
+    for stale in incoming_chunks(request, name):
+        delete_cookie(response, stale, secure=secure)

@@ -1,0 +1,341 @@
+"""The NextAuth session of a request: ``getToken``, ``getServerSession`` and the cookie.
+
+What a request carries is read once and cached on it (:class:`RequestSession`),
+so the middleware's lazy attributes, :func:`get_token` and
+:func:`get_server_session` decrypt the cookie at most once. The JWT path runs
+no SQL. A missing, bad, expired or tampered token reads as "signed out"; reading
+never raises for a token.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponseBase
+
+from . import jwt
+from .callbacks import arun_jwt, arun_session, run_jwt, run_session
+from .conf import settings
+from .cookies import (
+    clear_session_cookie,
+    cookie_name,
+    decode_value,
+    read_chunked,
+    use_secure_cookies,
+    write_session_cookie,
+)
+from .exceptions import InvalidToken
+from .users import ANONYMOUS, AnonymousSessionUser, SessionUser
+
+__all__ = [
+    "AnonymousSessionUser",
+    "RequestSession",
+    "SessionUser",
+    "abuild_session",
+    "aget_server_session",
+    "aget_session_user",
+    "aget_token",
+    "build_session",
+    "clear_session",
+    "get_server_session",
+    "get_session_user",
+    "get_token",
+    "issue_session",
+    "request_session",
+    "session_cookie_names",
+]
+
+Claims = dict[str, Any]
+Candidate = tuple[str, str]  # (version, session cookie name)
+
+_STATE_ATTR = "_nextauth_session"
+_UNSET: Any = object()
+
+
+def session_cookie_names(secure: bool) -> tuple[Candidate, ...]:
+    """``(version, cookie name)`` of each session cookie family read, in priority order."""
+    return settings.cached(f"session_cookie_names:{secure}", lambda: _names(secure))
+
+
+def _names(secure: bool) -> tuple[Candidate, ...]:
+    versions = settings.DECODE_VERSIONS or [settings.VERSION]
+    if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
+        raise ImproperlyConfigured("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
+    return tuple((v, cookie_name("session_token", version=v, secure=secure)) for v in versions)
+
+
+class RequestSession:
+    """The session one request carries; each piece is computed on first use.
+
+    ``token`` (the ``jwt`` callback's result), ``session`` and ``user`` are
+    filled in by :func:`get_server_session` / :func:`get_session_user`.
+    """
+
+    __slots__ = (
+        "_claims",
+        "_salt",
+        "_secret",
+        "candidates",
+        "from_cookie",
+        "name",
+        "raw",
+        "secure",
+        "session",
+        "token",
+        "user",
+        "version",
+    )
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        secure: bool,
+        candidates: Sequence[Candidate],
+        secret: str | Sequence[str] | None = None,
+        salt: str | None = None,
+    ) -> None:
+        self.secure = secure
+        self._secret, self._salt = secret, salt
+        self._claims: Claims | None = _UNSET
+        self.token: Claims | None = _UNSET
+        self.session: dict[str, Any] | None = _UNSET
+        self.user: SessionUser | AnonymousSessionUser = _UNSET
+        self.raw: str | None = None
+        self.version, self.name = candidates[0]
+        for version, name in candidates:
+            value = read_chunked(request, name)
+            if value is not None:
+                self.version, self.name, self.raw, self.from_cookie = version, name, value, True
+                self.candidates: Sequence[Candidate] = ((version, name),)
+                return
+        # NextAuth's getToken reads the Authorization header only when no cookie is present.
+        self.raw = _bearer(request)
+        self.from_cookie = False
+        self.candidates = candidates
+
+    @property
+    def claims(self) -> Claims | None:
+        """The decoded token, or ``None`` (absent or unusable)."""
+        if self._claims is _UNSET:
+            self._claims = self._decode()
+        return self._claims
+
+    @property
+    def is_bad(self) -> bool:
+        """A session cookie arrived but gives no session, so it should be deleted."""
+        return self.from_cookie and (self.claims is None or self.token is None)
+
+    def _decode(self) -> Claims | None:
+        if not self.raw:
+            return None
+        secret = settings.secrets if self._secret is None else self._secret
+        for version, name in self.candidates:
+            salt = self._salt if self._salt is not None else (name if version == "v5" else "")
+            try:
+                claims = jwt.decode(self.raw, secret=secret, salt=salt, version=version)  # type: ignore[arg-type]
+            except InvalidToken:
+                continue
+            self.version, self.name = version, name
+            return claims
+        return None
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION")
+    if not header:
+        return None
+    parts = header.split(" ")
+    if parts[0] != "Bearer" or len(parts) < 2 or not parts[1]:
+        return None
+    token = decode_value(parts[1])
+    # decode_value keeps a malformed escape as it is, where decodeURIComponent throws: no token.
+    return None if "%" in parts[1] and token == parts[1] else token
+
+
+def request_session(request: HttpRequest) -> RequestSession:
+    """The request's :class:`RequestSession` with the configured cookie names, cached on it."""
+    state: RequestSession | None = request.__dict__.get(_STATE_ATTR)
+    if state is None:
+        secure = use_secure_cookies(request)
+        state = RequestSession(request, secure=secure, candidates=session_cookie_names(secure))
+        request.__dict__[_STATE_ATTR] = state
+    return state
+
+
+def get_token(
+    request: HttpRequest,
+    *,
+    raw: bool = False,
+    secret: str | Sequence[str] | None = None,
+    cookie_name: str | None = None,
+    secure_cookie: bool | None = None,
+    salt: str | None = None,
+) -> Claims | str | None:
+    """NextAuth's ``getToken``: the decoded claims, the raw token (``raw=True``) or ``None``.
+
+    Reads the session cookie (chunks reassembled, percent-decoded), else an
+    ``Authorization: Bearer`` header. Defaults follow the settings; the v5 salt
+    is the cookie name. Never raises for a missing or bad token.
+    """
+    if secret is None and cookie_name is None and secure_cookie is None and salt is None:
+        state = request_session(request)
+    else:
+        secure = use_secure_cookies(request) if secure_cookie is None else secure_cookie
+        candidates = session_cookie_names(secure)
+        if cookie_name is not None:
+            candidates = ((candidates[0][0], cookie_name),)
+        state = RequestSession(
+            request, secure=secure, candidates=candidates, secret=secret, salt=salt
+        )
+        request.__dict__.setdefault(_STATE_ATTR + "_read", True)
+    return state.raw if raw else state.claims
+
+
+async def aget_token(
+    request: HttpRequest,
+    *,
+    raw: bool = False,
+    secret: str | Sequence[str] | None = None,
+    cookie_name: str | None = None,
+    secure_cookie: bool | None = None,
+    salt: str | None = None,
+) -> Claims | str | None:
+    """Async :func:`get_token` (decryption is CPU-only and quick, so it runs inline)."""
+    return get_token(
+        request,
+        raw=raw,
+        secret=secret,
+        cookie_name=cookie_name,
+        secure_cookie=secure_cookie,
+        salt=salt,
+    )
+
+
+def session_was_read(request: HttpRequest) -> bool:
+    """Whether anything looked at the request's session (for ``Vary: Cookie``)."""
+    return _STATE_ATTR in request.__dict__ or _STATE_ATTR + "_read" in request.__dict__
+
+
+def _expires(max_age: int) -> str:
+    # JS Date.toISOString(): UTC, milliseconds, "Z".
+    moment = datetime.now(timezone.utc) + timedelta(seconds=max_age)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _default_session(token: Mapping[str, Any]) -> dict[str, Any]:
+    # NextAuth: {user: {name, email, image: picture}, expires}; absent fields stay absent.
+    user = {key: token[src] for key, src in _USER_FIELDS if src in token}
+    return {"user": user, "expires": _expires(settings.SESSION["MAX_AGE"])}
+
+
+_USER_FIELDS = (("name", "name"), ("email", "email"), ("image", "picture"))
+
+
+def build_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    """The session dict for ``token``: NextAuth's default shape, then the ``session`` callback."""
+    return run_session(session=_default_session(token), token=token, request=request)
+
+
+async def abuild_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Async :func:`build_session`."""
+    return await arun_session(session=_default_session(token), token=token, request=request)
+
+
+def get_server_session(request: HttpRequest) -> dict[str, Any] | None:
+    """NextAuth's ``getServerSession``: decode, ``jwt`` then ``session`` callback, or ``None``."""
+    state = request_session(request)
+    if state.session is _UNSET:
+        claims = state.claims
+        state.token = None if claims is None else run_jwt(token=claims, request=request)
+        if state.token is None or claims is None:
+            state.session = None
+        else:
+            # v4 builds the session from the decoded token, v5 from the jwt callback's result.
+            source = claims if state.version == "v4" else state.token
+            session = _default_session(source)
+            state.session = run_session(session=session, token=state.token, request=request)
+    return state.session
+
+
+async def aget_server_session(request: HttpRequest) -> dict[str, Any] | None:
+    """Async :func:`get_server_session`: async callbacks are awaited, sync ones off-loop."""
+    state = request_session(request)
+    if state.session is _UNSET:
+        claims = state.claims
+        token = None if claims is None else await arun_jwt(token=claims, request=request)
+        if token is None or claims is None:
+            session = None
+        else:
+            source = claims if state.version == "v4" else token
+            session = await arun_session(
+                session=_default_session(source), token=token, request=request
+            )
+        state.token, state.session = token, session
+    return state.session
+
+
+def _session_user(state: RequestSession) -> SessionUser | AnonymousSessionUser:
+    session = state.session
+    if not isinstance(session, Mapping):
+        return ANONYMOUS
+    user = session.get("user")
+    token = state.token or {}
+    return SessionUser(user if isinstance(user, Mapping) else {}, sub=token.get("sub"))
+
+
+def get_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
+    """``request.session_user``: the session's user, or the anonymous user."""
+    state = request_session(request)
+    if state.user is _UNSET:
+        get_server_session(request)
+        state.user = _session_user(state)
+    return state.user
+
+
+async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
+    """Async :func:`get_session_user`."""
+    state = request_session(request)
+    if state.user is _UNSET:
+        await aget_server_session(request)
+        state.user = _session_user(state)
+    return state.user
+
+
+def issue_session(
+    response: HttpResponseBase,
+    request: HttpRequest,
+    token: Mapping[str, Any],
+    *,
+    max_age: int | None = None,
+) -> None:
+    """Encrypt ``token`` (fresh ``iat``/``exp``/``jti``) and set it as the session cookie.
+
+    Uses the configured VERSION, secrets and cookie name (the v5 salt);
+    chunks as NextAuth does and deletes stale chunks. ``max_age`` defaults to
+    ``SESSION["MAX_AGE"]`` and sets both the token's ``exp`` and the cookie's Expires.
+    """
+    version = settings.VERSION
+    secure = use_secure_cookies(request)
+    name = cookie_name("session_token", version=version, secure=secure)
+    if max_age is None:
+        max_age = settings.SESSION["MAX_AGE"]
+    salt = name if version == "v5" else ""
+    encoded = jwt.encode(
+        token, secret=settings.secrets, max_age=max_age, salt=salt, version=version
+    )
+    expires = datetime.fromtimestamp(int(time.time()) + max_age, tz=timezone.utc)
+    write_session_cookie(
+        response, request, name, encoded, secure=secure, expires=expires, version=version
+    )
+
+
+def clear_session(response: HttpResponseBase, request: HttpRequest) -> None:
+    """Delete every incoming session cookie chunk of the families read (sign-out)."""
+    secure = use_secure_cookies(request)
+    for _version, name in session_cookie_names(secure):
+        clear_session_cookie(response, request, name, secure=secure)
