@@ -1,15 +1,136 @@
-"""Placeholder: NextAuthMiddleware lands with the request-path work."""
+"""``NextAuthMiddleware``: the NextAuth session on every request, lazily.
+
+Sets, without decrypting anything until one of them is read:
+
+* ``request.session_user``: :class:`~django_nextauth.users.SessionUser`, or the
+  anonymous user when signed out or the token is unusable;
+* ``request.session_token``: the decoded claims, or ``None`` (test it by truthiness:
+  it is a lazy object);
+* ``request.nextauth_session``: the session dict (after the callbacks), or ``None``;
+* ``request.asession_user()``: a coroutine for async views with blocking callbacks.
+
+With ``NEXTAUTH["SET_REQUEST_USER"]`` it also sets ``request.user`` (and
+``request.auser()``): the Django user whose pk is the token's ``sub``.
+
+On the way out, once the session was read: ``Vary: Cookie``; a session cookie
+that arrived but is unusable is deleted (every chunk); with
+``SESSION["SLIDING"]`` a token older than ``SESSION["UPDATE_AGE"]`` is re-issued.
+A response that already writes the session cookie (sign-in, sign-out) is left alone.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+
+from .conf import settings
+from .cookies import clear_session_cookie
+from .session import (
+    aget_server_session,
+    aget_session_user,
+    get_server_session,
+    get_session_user,
+    issue_session,
+    peek_request_session,
+    request_session,
+    session_was_read,
+)
+from .users import adjango_user_for_token, django_user_for_token
+
+__all__ = ["NextAuthMiddleware"]
+
+_USER_ATTR = "_nextauth_user"
+
+
+def _session_token(request: HttpRequest) -> dict[str, Any] | None:
+    return request_session(request).claims
+
+
+def _django_user(request: HttpRequest) -> Any:
+    if _USER_ATTR not in request.__dict__:
+        user = None
+        if get_server_session(request) is not None:
+            user = django_user_for_token(request_session(request).token)
+        request.__dict__[_USER_ATTR] = user or AnonymousUser()
+    return request.__dict__[_USER_ATTR]
+
+
+async def _adjango_user(request: HttpRequest) -> Any:
+    if _USER_ATTR not in request.__dict__:
+        user = None
+        if await aget_server_session(request) is not None:
+            user = await adjango_user_for_token(request_session(request).token)
+        request.__dict__[_USER_ATTR] = user or AnonymousUser()
+    return request.__dict__[_USER_ATTR]
 
 
 class NextAuthMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    """Expose the NextAuth session on the request; tidy the session cookie on the way out."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+    sync_capable = True
+    async_capable = True
+
+    def __init__(
+        self,
+        get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]],
+    ) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        self.process_request(request)
+        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
+        self.process_response(request, response)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        self.process_request(request)
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
+        self.process_response(request, response)
+        return response
+
+    def process_request(self, request: HttpRequest) -> None:
+        request.session_user = SimpleLazyObject(partial(get_session_user, request))  # type: ignore[attr-defined]
+        request.session_token = SimpleLazyObject(partial(_session_token, request))  # type: ignore[attr-defined]
+        request.nextauth_session = SimpleLazyObject(partial(get_server_session, request))  # type: ignore[attr-defined]
+        request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]
+        if settings.SET_REQUEST_USER:
+            request.user = SimpleLazyObject(partial(_django_user, request))  # type: ignore[assignment]
+            request.auser = partial(_adjango_user, request)
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
+        """Vary, bad-cookie deletion and sliding refresh; CPU only, so shared by both modes."""
+        state = peek_request_session(request)
+        if state is None:
+            if session_was_read(request):
+                patch_vary_headers(response, ("Cookie",))
+            return
+        patch_vary_headers(response, ("Cookie",))
+        if _writes_session_cookie(response, state.name):
+            return
+        if state.is_bad:
+            clear_session_cookie(response, request, state.name, secure=state.secure)
+            return
+        session = settings.SESSION
+        if session["SLIDING"] and state.from_cookie and state.version == settings.VERSION:
+            token = state.stored_token
+            iat = token.get("iat") if token else None
+            if isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]:
+                issue_session(response, request, token)  # type: ignore[arg-type]
+
+
+def _writes_session_cookie(response: HttpResponseBase, name: str) -> bool:
+    prefix = name + "."
+    return any(key == name or key.startswith(prefix) for key in response.cookies)

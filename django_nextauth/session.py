@@ -29,7 +29,7 @@ from .cookies import (
     write_session_cookie,
 )
 from .exceptions import InvalidToken
-from .users import ANONYMOUS, AnonymousSessionUser, SessionUser
+from .users import AnonymousSessionUser, SessionUser, session_user
 
 __all__ = [
     "AnonymousSessionUser",
@@ -39,13 +39,17 @@ __all__ = [
     "aget_server_session",
     "aget_session_user",
     "aget_token",
+    "aresolve_session",
     "build_session",
     "clear_session",
     "get_server_session",
     "get_session_user",
     "get_token",
     "issue_session",
+    "peek_request_session",
     "request_session",
+    "resolve_session",
+    "session_was_read",
     "session_cookie_names",
 ]
 
@@ -104,7 +108,7 @@ class RequestSession:
         self._claims: Claims | None = _UNSET
         self.token: Claims | None = _UNSET
         self.session: dict[str, Any] | None = _UNSET
-        self.user: SessionUser | AnonymousSessionUser = _UNSET
+        self.user: Any = None  # users.get_session_user() caches the session user here
         self.raw: str | None = None
         self.version, self.name = candidates[0]
         for version, name in candidates:
@@ -127,8 +131,16 @@ class RequestSession:
 
     @property
     def is_bad(self) -> bool:
-        """A session cookie arrived but gives no session, so it should be deleted."""
-        return self.from_cookie and (self.claims is None or self.token is None)
+        """A session cookie arrived, was decoded, and gives no session: delete it."""
+        claims = self._claims
+        return self.from_cookie and claims is not _UNSET and (claims is None or self.token is None)
+
+    @property
+    def stored_token(self) -> Claims | None:
+        """The token to store again (the ``jwt`` callback's result when it ran), if decoded."""
+        if self._claims is _UNSET or self._claims is None:
+            return None
+        return self._claims if self.token is _UNSET else self.token
 
     def _decode(self) -> Claims | None:
         if not self.raw:
@@ -216,6 +228,11 @@ async def aget_token(
     )
 
 
+def peek_request_session(request: HttpRequest) -> RequestSession | None:
+    """The request's :class:`RequestSession` if something read it, else ``None``."""
+    return request.__dict__.get(_STATE_ATTR)
+
+
 def session_was_read(request: HttpRequest) -> bool:
     """Whether anything looked at the request's session (for ``Vary: Cookie``)."""
     return _STATE_ATTR in request.__dict__ or _STATE_ATTR + "_read" in request.__dict__
@@ -246,64 +263,75 @@ async def abuild_session(token: Claims, *, request: HttpRequest | None = None) -
     return await arun_session(session=_default_session(token), token=token, request=request)
 
 
+def resolve_session(
+    claims: Claims, *, version: str, request: HttpRequest | None = None
+) -> tuple[Claims | None, dict[str, Any] | None]:
+    """Run the ``jwt`` then the ``session`` callback on decoded ``claims``.
+
+    Returns ``(token, session)``, both ``None`` when the ``jwt`` callback ends
+    the session. v4 builds the session from the decoded token, v5 from the
+    ``jwt`` callback's result, as each NextAuth does.
+    """
+    token = run_jwt(token=claims, request=request)
+    if token is None:
+        return None, None
+    source = claims if version == "v4" else token
+    return token, run_session(session=_default_session(source), token=token, request=request)
+
+
+async def aresolve_session(
+    claims: Claims, *, version: str, request: HttpRequest | None = None
+) -> tuple[Claims | None, dict[str, Any] | None]:
+    """Async :func:`resolve_session`: async callbacks are awaited, sync ones run off-loop."""
+    token = await arun_jwt(token=claims, request=request)
+    if token is None:
+        return None, None
+    source = claims if version == "v4" else token
+    session = await arun_session(session=_default_session(source), token=token, request=request)
+    return token, session
+
+
 def get_server_session(request: HttpRequest) -> dict[str, Any] | None:
     """NextAuth's ``getServerSession``: decode, ``jwt`` then ``session`` callback, or ``None``."""
     state = request_session(request)
     if state.session is _UNSET:
         claims = state.claims
-        state.token = None if claims is None else run_jwt(token=claims, request=request)
-        if state.token is None or claims is None:
-            state.session = None
+        if claims is None:
+            state.token, state.session = None, None
         else:
-            # v4 builds the session from the decoded token, v5 from the jwt callback's result.
-            source = claims if state.version == "v4" else state.token
-            session = _default_session(source)
-            state.session = run_session(session=session, token=state.token, request=request)
+            state.token, state.session = resolve_session(
+                claims, version=state.version, request=request
+            )
     return state.session
 
 
 async def aget_server_session(request: HttpRequest) -> dict[str, Any] | None:
-    """Async :func:`get_server_session`: async callbacks are awaited, sync ones off-loop."""
+    """Async :func:`get_server_session`."""
     state = request_session(request)
     if state.session is _UNSET:
         claims = state.claims
-        token = None if claims is None else await arun_jwt(token=claims, request=request)
-        if token is None or claims is None:
-            session = None
+        if claims is None:
+            token, session = None, None
         else:
-            source = claims if state.version == "v4" else token
-            session = await arun_session(
-                session=_default_session(source), token=token, request=request
-            )
+            token, session = await aresolve_session(claims, version=state.version, request=request)
         state.token, state.session = token, session
     return state.session
 
 
-def _session_user(state: RequestSession) -> SessionUser | AnonymousSessionUser:
-    session = state.session
-    if not isinstance(session, Mapping):
-        return ANONYMOUS
-    user = session.get("user")
-    token = state.token or {}
-    return SessionUser(user if isinstance(user, Mapping) else {}, sub=token.get("sub"))
-
-
 def get_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
-    """``request.session_user``: the session's user, or the anonymous user."""
+    """``request.session_user``: the session's user, or the anonymous user (cached)."""
     state = request_session(request)
-    if state.user is _UNSET:
-        get_server_session(request)
-        state.user = _session_user(state)
-    return state.user
+    if state.user is None:
+        state.user = session_user(get_server_session(request), state.token)
+    return state.user  # type: ignore[no-any-return]
 
 
 async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
-    """Async :func:`get_session_user`."""
+    """Async :func:`get_session_user`: callbacks never block the event loop."""
     state = request_session(request)
-    if state.user is _UNSET:
-        await aget_server_session(request)
-        state.user = _session_user(state)
-    return state.user
+    if state.user is None:
+        state.user = session_user(await aget_server_session(request), state.token)
+    return state.user  # type: ignore[no-any-return]
 
 
 def issue_session(

@@ -1,9 +1,13 @@
-"""``request.session_user``: the signed-in NextAuth user, or an anonymous stand-in.
+"""Who is signed in: the session user (``request.session_user``) and the Django user.
 
-Both are read-only mappings of ``session["user"]`` with attribute access, so
-views write ``request.session_user.email`` and templates
-``{{ request.session_user.name }}``; ``is_authenticated`` works as on Django's
-users, so ``session_user`` can stand in for ``request.user`` (DRF, templates).
+:class:`SessionUser` and :class:`AnonymousSessionUser` are read-only mappings of
+``session["user"]`` with attribute access, so views write
+``request.session_user.email`` and templates ``{{ request.session_user.name }}``;
+``is_authenticated`` works as on Django's users, so a session user can stand in
+for ``request.user`` (DRF, templates). :func:`django_user_for_token` maps a
+token's ``sub`` to a Django user (``NEXTAUTH["SET_REQUEST_USER"]``). The
+request-level accessors are :func:`django_nextauth.session.get_session_user`
+and its async twin.
 """
 
 from __future__ import annotations
@@ -11,7 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["ANONYMOUS", "AnonymousSessionUser", "SessionUser"]
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+__all__ = [
+    "ANONYMOUS",
+    "AnonymousSessionUser",
+    "SessionUser",
+    "adjango_user_for_token",
+    "django_user_for_token",
+    "session_user",
+]
 
 
 class SessionUser(Mapping[str, Any]):
@@ -95,3 +109,45 @@ class AnonymousSessionUser(Mapping[str, Any]):
 
 #: The one anonymous user (it holds no state).
 ANONYMOUS = AnonymousSessionUser()
+
+
+def session_user(
+    session: Any, token: Mapping[str, Any] | None
+) -> SessionUser | AnonymousSessionUser:
+    """The user of a session dict (``None``: signed out); ``pk`` falls back to ``token["sub"]``."""
+    if not isinstance(session, Mapping):
+        return ANONYMOUS
+    user = session.get("user")
+    sub = (token or {}).get("sub")
+    return SessionUser(user if isinstance(user, Mapping) else {}, sub=sub)
+
+
+def _user_pk(token: Mapping[str, Any] | None) -> Any:
+    sub = (token or {}).get("sub")
+    if sub is None:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(sub)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+def _usable(user: Any) -> Any:
+    # As ModelBackend: a deactivated user is not signed in.
+    return user if user is not None and getattr(user, "is_active", True) else None
+
+
+def django_user_for_token(token: Mapping[str, Any] | None) -> Any:
+    """The active Django user whose pk is ``token["sub"]`` (one query), or ``None``."""
+    pk = _user_pk(token)
+    if pk is None:
+        return None
+    return _usable(get_user_model()._default_manager.filter(pk=pk).first())
+
+
+async def adjango_user_for_token(token: Mapping[str, Any] | None) -> Any:
+    """Async :func:`django_user_for_token`."""
+    pk = _user_pk(token)
+    if pk is None:
+        return None
+    return _usable(await get_user_model()._default_manager.filter(pk=pk).afirst())

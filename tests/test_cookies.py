@@ -245,7 +245,8 @@ def test_clear_session_cookie() -> None:
     ]
 
 
-def test_wsgi_handler_emits_headers_verbatim(client: object) -> None:
+@pytest.mark.django_db  # the WSGI handler's request_started signal checks connections
+def test_wsgi_handler_emits_headers_verbatim() -> None:
     from django.core.handlers.wsgi import WSGIHandler
 
     response = HttpResponse()
