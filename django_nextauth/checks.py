@@ -81,3 +81,55 @@ def check_callbacks(**kwargs: Any) -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+@register(Tags.compatibility)
+def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
+    """E004: NEXTAUTH["PROVIDERS"]; E005: RATE_LIMIT and NUM_PROXIES; E006: URL."""
+    from .exceptions import ConfigurationError
+    from .providers import load_providers
+    from .redirects import normalize_origin
+
+    messages: list[CheckMessage] = []
+    try:
+        load_providers(settings.PROVIDERS)
+    except ConfigurationError as exc:
+        messages.append(
+            Error(
+                str(exc),
+                hint="Each provider is a dict with 'id', 'name', 'type': 'credentials', "
+                "'credentials' (field -> attributes) and 'authorize' (dotted path, callable "
+                "or None for django.contrib.auth.authenticate).",
+                id="django_nextauth.E004",
+            )
+        )
+    limits = settings.RATE_LIMIT
+    counts_ok = isinstance(limits, dict) and all(
+        limits.get(key) is None or (type(limits.get(key)) is int and limits[key] >= 0)
+        for key in ("USERNAME", "IP", "WINDOW")
+    )
+    proxies = settings.NUM_PROXIES
+    if not counts_ok or type(proxies) is not int or proxies < 0:
+        messages.append(
+            Error(
+                "NEXTAUTH['RATE_LIMIT'] values and NEXTAUTH['NUM_PROXIES'] must be "
+                "non-negative integers.",
+                hint="RATE_LIMIT = {'USERNAME': 5, 'IP': 20, 'WINDOW': 900, 'CACHE': 'default'}; "
+                "NUM_PROXIES = the number of reverse proxies that append to X-Forwarded-For.",
+                id="django_nextauth.E005",
+            )
+        )
+    url = settings.URL
+    if url and (
+        not isinstance(url, str)
+        or normalize_origin(url if "://" in url else f"https://{url}") is None
+    ):
+        messages.append(
+            Error(
+                f"NEXTAUTH['URL'] = {url!r} is not an http(s) URL.",
+                hint="Use the site's public origin, e.g. 'https://example.com' "
+                "(like NEXTAUTH_URL).",
+                id="django_nextauth.E006",
+            )
+        )
+    return messages

@@ -1,0 +1,102 @@
+"""A Django authentication backend that runs a credentials provider's ``authorize`` hook.
+
+Add it to ``AUTHENTICATION_BACKENDS`` to let Django's own login views (admin,
+``LoginView``, ``authenticate()`` anywhere) accept the same credentials as the
+NextAuth sign-in::
+
+    AUTHENTICATION_BACKENDS = [
+        "django_nextauth.backends.CredentialsBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+
+``authenticate(request, username=..., password=...)`` runs the hook of the first
+credentials provider that has one; pass ``nextauth_provider="<id>"`` to pick
+another. Providers without a hook are skipped (their default *is*
+``authenticate()``). Like every Django backend it returns ``None`` to let the
+next backend try: when the hook returns nothing, raises, or returns a dict
+whose ``id`` is not the primary key of an active user.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from .providers import Provider, get_provider, get_providers, run_authorize
+
+__all__ = ["CredentialsBackend"]
+
+logger = logging.getLogger("django_nextauth")
+
+# Set while a hook runs, so a hook that calls authenticate() itself does not recurse.
+_in_hook: ContextVar[bool] = ContextVar("django_nextauth_in_hook", default=False)
+
+
+class CredentialsBackend(BaseBackend):
+    """Authenticate with a NextAuth credentials provider's ``authorize`` hook."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        nextauth_provider: str | None = None,
+        **credentials: Any,
+    ) -> AbstractBaseUser | None:
+        provider = self._provider(nextauth_provider)
+        if provider is None or _in_hook.get():
+            return None
+        reset = _in_hook.set(True)
+        try:
+            result = run_authorize(provider, dict(credentials), request)
+        except PermissionDenied:
+            # Django's contract: stop trying the other backends.
+            raise
+        except Exception as exc:
+            # The message may quote what the user typed: log the type only.
+            logger.warning(
+                "django_nextauth: authorize hook of provider %r raised %s",
+                provider.id,
+                type(exc).__name__,
+            )
+            return None
+        finally:
+            _in_hook.reset(reset)
+        user = self._to_user(result)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_user(self, user_id: Any) -> AbstractBaseUser | None:  # type: ignore[override]
+        user = self._lookup(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def user_can_authenticate(self, user: AbstractBaseUser) -> bool:
+        """Inactive users are refused, as by :class:`~django.contrib.auth.backends.ModelBackend`."""
+        return getattr(user, "is_active", True) is not False
+
+    @staticmethod
+    def _provider(provider_id: str | None) -> Provider | None:
+        if provider_id is not None:
+            provider = get_provider(provider_id)
+            return provider if provider is not None and provider.authorize else None
+        return next((p for p in get_providers() if p.authorize is not None), None)
+
+    def _to_user(self, result: Any) -> AbstractBaseUser | None:
+        if isinstance(result, AbstractBaseUser):
+            return result
+        if isinstance(result, Mapping) and result.get("id") is not None:
+            return self._lookup(result["id"])
+        return None
+
+    @staticmethod
+    def _lookup(user_id: Any) -> AbstractBaseUser | None:
+        model = get_user_model()
+        try:
+            return model._default_manager.get(pk=user_id)
+        except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+            return None

@@ -1,0 +1,82 @@
+"""NextAuth's events as Django signals.
+
+==================  ==========================  ==========================================
+Signal              NextAuth event              Keyword arguments
+==================  ==========================  ==========================================
+user_signed_in      ``events.signIn``           ``request, user, account, token``
+user_signed_out     ``events.signOut``          ``request, token`` (``None`` if unreadable)
+session_updated     ``session`` on update       ``request, token, session, data``
+sign_in_failed      (none)                      ``request, provider, error, credentials``
+==================  ==========================  ==========================================
+
+The sender is the provider id (a ``str``) for ``user_signed_in`` and
+``sign_in_failed``, and ``None`` for the other two. ``credentials`` has
+passwords, tokens and the like masked, as Django's ``user_login_failed`` does;
+``error`` is the NextAuth error code (``"CredentialsSignin"``,
+``"TooManyAttempts"``, ``"AccessDenied"``). As with NextAuth's events, an
+exception in a receiver is logged and does not break the request. A failed
+credentials sign-in also sends Django's own
+:data:`~django.contrib.auth.signals.user_login_failed`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import Signal
+
+__all__ = [
+    "cleanse_credentials",
+    "send_login_failed",
+    "send_robust",
+    "sign_in_failed",
+    "session_updated",
+    "user_signed_in",
+    "user_signed_out",
+]
+
+logger = logging.getLogger("django_nextauth")
+
+user_signed_in = Signal()
+user_signed_out = Signal()
+session_updated = Signal()
+sign_in_failed = Signal()
+
+# The same pattern django.contrib.auth uses to hide credentials in its signal.
+_SENSITIVE = re.compile("api|token|key|secret|password|signature|pass", re.IGNORECASE)
+_MASK = "********************"
+
+
+def cleanse_credentials(credentials: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``credentials`` with sensitive values masked and the CSRF token left out."""
+    return {
+        key: (_MASK if _SENSITIVE.search(key) else value)
+        for key, value in credentials.items()
+        if key != "csrfToken"
+    }
+
+
+def send_robust(signal: Signal, sender: Any, **kwargs: Any) -> None:
+    """Send ``signal``; a failing receiver is logged (with its traceback) and skipped."""
+    for receiver, result in signal.send_robust(sender, **kwargs):
+        if isinstance(result, Exception):
+            logger.error(
+                "django_nextauth: signal receiver %r raised %s",
+                receiver,
+                type(result).__name__,
+                exc_info=result,
+            )
+
+
+def send_login_failed(request: Any, credentials: Mapping[str, Any]) -> None:
+    """Django's ``user_login_failed``, sent as :func:`django.contrib.auth.authenticate` does."""
+    send_robust(
+        user_login_failed,
+        "django_nextauth",
+        credentials=cleanse_credentials(credentials),
+        request=request,
+    )
