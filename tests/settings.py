@@ -13,6 +13,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+# pytest-django's live_server wraps the app in Django's static handler, which needs it.
+STATIC_URL = "/static/"
 
 HAS_DRF = importlib.util.find_spec("rest_framework") is not None
 

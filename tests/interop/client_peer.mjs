@@ -9,6 +9,7 @@
 // The client modules read NEXTAUTH_URL when they are first imported, so it is
 // set before the dynamic import. `window` is undefined in Node, so the clients
 // build absolute URLs from NEXTAUTH_URL (their server-side path).
+import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 
@@ -129,6 +130,12 @@ async function flow({ version, authUrl, username, password, badPassword, secret,
   await step("sessionBefore", () => client.getSession())
   await step("providers", () => client.getProviders())
   await step("csrfToken", () => client.getCsrfToken())
+  // The cookie must be `token|sha256hex(token + secret)`, checked with Node's own crypto.
+  const csrfCookie = decodeURIComponent(jar.get(`${version === "v4" ? "next-auth" : "authjs"}.csrf-token`))
+  const [csrfToken, csrfHash] = csrfCookie.split("|")
+  out.csrfCookieValid =
+    csrfToken === out.csrfToken.result &&
+    csrfHash === createHash("sha256").update(`${csrfToken}${secret}`).digest("hex")
   await step("badSignIn", () =>
     client.signIn("credentials", {
       redirect: false,
