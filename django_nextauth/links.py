@@ -1,0 +1,58 @@
+"""URLs of the sign-in and sign-out pages, as NextAuth's client builds them.
+
+``signin_url("/dashboard")`` is what ``signIn()`` and ``useSession({required: true})``
+navigate to: the sign-in page (``NEXTAUTH["PAGES"]["SIGN_IN"]`` when set, else the
+built-in ``nextauth:signin`` route) with ``callbackUrl`` in the query string.
+The decorator, the template tags and user code share these functions.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
+
+from .conf import settings
+
+__all__ = ["add_query", "page_url", "signin_url", "signout_url"]
+
+
+def page_url(page: str) -> str:
+    """The URL of a NextAuth page: ``"SIGN_IN"``, ``"SIGN_OUT"`` or ``"ERROR"``.
+
+    A custom page from ``NEXTAUTH["PAGES"]`` wins (a path, an absolute URL or a URL
+    pattern name); otherwise the route of ``django_nextauth.urls``, and when those
+    routes are not mounted, ``NEXTAUTH["BASE_PATH"]`` + ``/signin`` (etc.).
+    """
+    custom = settings.PAGES.get(page)
+    if custom:
+        return resolve_url(custom)
+    action = page.lower().replace("_", "")
+    try:
+        return reverse(f"nextauth:{action}")
+    except NoReverseMatch:
+        return f"{str(settings.BASE_PATH).rstrip('/')}/{action}"
+
+
+def signin_url(callback_url: str | None = None, *, error: str | None = None) -> str:
+    """The sign-in page URL with ``?callbackUrl=...`` (and ``&error=...``) appended.
+
+    Parameters already in a custom page's query string are kept unless replaced.
+    """
+    return add_query(page_url("SIGN_IN"), callbackUrl=callback_url, error=error)
+
+
+def signout_url(callback_url: str | None = None) -> str:
+    """The sign-out page URL, with ``?callbackUrl=...`` when given."""
+    return add_query(page_url("SIGN_OUT"), callbackUrl=callback_url)
+
+
+def add_query(url: str, **params: str | None) -> str:
+    """``url`` with ``params`` (``None`` values skipped) set in its query string."""
+    added = [(key, value) for key, value in params.items() if value is not None]
+    if not added:
+        return url
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    return urlunsplit(parts._replace(query=urlencode([*kept, *added])))

@@ -1,0 +1,90 @@
+"""``{% load nextauth %}``: the session user and sign-in/sign-out links in templates.
+
+Tags (each is a thin wrapper over a plain function of the same name below):
+
+* ``{% session_user as user %}``: the signed-in ``SessionUser`` (NextAuth's
+  ``session.user``), or an anonymous one whose fields render as ``""``.
+* ``{% signin_url %}`` / ``{% signin_url "/next" %}`` / ``{% signin_url as url %}``:
+  the sign-in page with ``?callbackUrl=`` (default: the current page, like
+  ``signIn()``), HTML-escaped for an ``href``.
+* ``{% signout_url %}`` / ``{% signout_url "/" %}`` / ``{% signout_url as url %}``:
+  the sign-out page, likewise.
+* ``{% ifsignedin %}...{% else %}...{% endifsignedin %}``: renders the first
+  part for a signed-in user (``useSession().status === "authenticated"``),
+  the optional ``{% else %}`` part otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.base import Parser, Token
+from django.template.context import Context
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from django_nextauth import links
+from django_nextauth.decorators import request_session_user
+from django_nextauth.users import ANONYMOUS
+
+register = template.Library()
+
+
+def context_session_user(context: Context) -> Any:
+    """The session user of the template's request (context processor value first)."""
+    user = context.get("session_user")
+    if user is not None:
+        return user
+    request = context.get("request")
+    return ANONYMOUS if request is None else request_session_user(request)
+
+
+def _current_path(context: Context) -> str | None:
+    request = context.get("request")
+    return None if request is None else str(request.get_full_path())
+
+
+@register.simple_tag(takes_context=True, name="session_user")
+def session_user(context: Context) -> Any:
+    """``{% session_user as user %}``: the session user (see :func:`context_session_user`)."""
+    return context_session_user(context)
+
+
+@register.simple_tag(takes_context=True, name="signin_url")
+def signin_url(context: Context, callback_url: str | None = None) -> SafeString:
+    """``{% signin_url [callback_url] [as var] %}``: escaped sign-in page URL."""
+    url = links.signin_url(callback_url if callback_url is not None else _current_path(context))
+    return format_html("{}", url)
+
+
+@register.simple_tag(takes_context=True, name="signout_url")
+def signout_url(context: Context, callback_url: str | None = None) -> SafeString:
+    """``{% signout_url [callback_url] [as var] %}``: escaped sign-out page URL."""
+    url = links.signout_url(callback_url if callback_url is not None else _current_path(context))
+    return format_html("{}", url)
+
+
+class IfSignedInNode(template.Node):
+    def __init__(self, signed_in: template.NodeList, signed_out: template.NodeList) -> None:
+        self.signed_in = signed_in
+        self.signed_out = signed_out
+
+    def render(self, context: Context) -> str:
+        if context_session_user(context).is_authenticated:
+            return self.signed_in.render(context)
+        return self.signed_out.render(context)
+
+
+@register.tag("ifsignedin")
+def ifsignedin(parser: Parser, token: Token) -> IfSignedInNode:
+    """``{% ifsignedin %}...{% else %}...{% endifsignedin %}``."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("'ifsignedin' takes no arguments.")
+    signed_in = parser.parse(("else", "endifsignedin"))
+    if parser.next_token().contents == "else":
+        signed_out = parser.parse(("endifsignedin",))
+        parser.delete_first_token()
+    else:
+        signed_out = template.NodeList()
+    return IfSignedInNode(signed_in, signed_out)

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.template import Context, TemplateSyntaxError, engines
+from django.test import RequestFactory, override_settings
+
+from django_nextauth import jwt
+from django_nextauth.templatetags import nextauth
+from django_nextauth.users import ANONYMOUS, SessionUser
+
+SECRET = django_settings.NEXTAUTH_TEST_SECRET
+COOKIE = "next-auth.session-token"
+ALICE = {"name": "Alice <&>", "email": "alice@x.io", "sub": "7"}
+
+
+def request(claims: dict[str, Any] | None = None, path: str = "/page/?a=1&b=2") -> Any:
+    factory = RequestFactory()
+    if claims is not None:
+        factory.cookies[COOKIE] = jwt.encode(claims, secret=SECRET)
+    return factory.get(path)
+
+
+def render(template: str, req: Any = None, **context: Any) -> str:
+    engine = engines["django"]
+    return engine.from_string("{% load nextauth %}" + template).render(context, req)
+
+
+# --- {% session_user %} ----------------------------------------------------------------------
+
+
+def test_session_user_as_variable() -> None:
+    html = render("{% session_user as user %}{{ user.name }}|{{ user.pk }}", request(ALICE))
+    assert html == "Alice &lt;&amp;&gt;|7"
+
+
+def test_session_user_signed_out_renders_empty_fields() -> None:
+    html = render(
+        "{% session_user as user %}[{{ user.name }}]{{ user.is_authenticated }}", request()
+    )
+    assert html == "[]False"
+
+
+def test_session_user_prefers_the_context_value() -> None:
+    # The context processor's (or a view's) session_user wins over reading the request again.
+    user = SessionUser({"name": "Bob"})
+    assert render("{% session_user as u %}{{ u.name }}", request(ALICE), session_user=user) == "Bob"
+
+
+def test_session_user_without_a_request_is_anonymous() -> None:
+    tpl = engines["django"].engine.from_string(
+        "{% load nextauth %}{% session_user as u %}{{ u.is_authenticated }}"
+    )
+    assert tpl.render(Context({})) == "False"
+    assert nextauth.context_session_user(Context({})) is ANONYMOUS
+
+
+# --- {% signin_url %} / {% signout_url %} ----------------------------------------------------
+
+
+def test_signin_url_defaults_to_the_current_page() -> None:
+    html = render('<a href="{% signin_url %}">', request())
+    assert html == '<a href="/api/auth/signin?callbackUrl=%2Fpage%2F%3Fa%3D1%26b%3D2">'
+
+
+def test_signin_url_with_callback_and_as_variable() -> None:
+    html = render('{% signin_url "/next/" as url %}<a href="{{ url }}">{{ url }}</a>', request())
+    url = "/api/auth/signin?callbackUrl=%2Fnext%2F"
+    assert html == f'<a href="{url}">{url}</a>'
+
+
+def test_signin_url_from_a_variable() -> None:
+    html = render("{% signin_url target %}", request(), target="/x?y=1")
+    assert html == "/api/auth/signin?callbackUrl=%2Fx%3Fy%3D1"
+
+
+@override_settings(NEXTAUTH={"SECRET": SECRET, "PAGES": {"SIGN_IN": '/in"<x>?a=1&b=2'}})
+def test_urls_are_html_escaped() -> None:
+    # A custom page with markup characters cannot break out of the attribute.
+    html = render('<a href="{% signin_url "/" %}">', request())
+    assert html == '<a href="/in&quot;&lt;x&gt;?a=1&amp;b=2&amp;callbackUrl=%2F">'
+    escaped_once = render('{% signin_url "/" as u %}{{ u }}', request())
+    assert escaped_once == "/in&quot;&lt;x&gt;?a=1&amp;b=2&amp;callbackUrl=%2F"
+
+
+def test_signin_url_without_a_request() -> None:
+    tpl = engines["django"].engine.from_string("{% load nextauth %}{% signin_url %}")
+    assert tpl.render(Context({})) == "/api/auth/signin"
+
+
+def test_signout_url() -> None:
+    assert render("{% signout_url %}", request()) == (
+        "/api/auth/signout?callbackUrl=%2Fpage%2F%3Fa%3D1%26b%3D2"
+    )
+    assert render('{% signout_url "/" as out %}{{ out }}', request()) == (
+        "/api/auth/signout?callbackUrl=%2F"
+    )
+
+
+# --- {% ifsignedin %} ------------------------------------------------------------------------
+
+IF_ELSE = "{% ifsignedin %}in {% session_user as u %}{{ u.email }}{% else %}out{% endifsignedin %}"
+
+
+def test_ifsignedin_signed_in() -> None:
+    assert render(IF_ELSE, request(ALICE)) == "in alice@x.io"
+
+
+@pytest.mark.parametrize("cookie", [None, "garbage"])
+def test_ifsignedin_signed_out(cookie: str | None) -> None:
+    req = request() if cookie is None else RequestFactory().get("/", HTTP_COOKIE=f"{COOKIE}=x")
+    assert render(IF_ELSE, req) == "out"
+
+
+def test_ifsignedin_without_else() -> None:
+    template = "a{% ifsignedin %}b{% endifsignedin %}c"
+    assert render(template, request(ALICE)) == "abc"
+    assert render(template, request()) == "ac"
+
+
+def test_ifsignedin_nested_if() -> None:
+    template = "{% ifsignedin %}{% if x %}X{% else %}Y{% endif %}{% else %}Z{% endifsignedin %}"
+    assert render(template, request(ALICE), x=True) == "X"
+    assert render(template, request(ALICE), x=False) == "Y"
+    assert render(template, request()) == "Z"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% ifsignedin user %}x{% endifsignedin %}",
+        "{% ifsignedin %}x",
+        "{% ifsignedin %}x{% else %}y",
+    ],
+)
+def test_ifsignedin_syntax_errors(template: str) -> None:
+    with pytest.raises(TemplateSyntaxError):
+        render(template, request())
