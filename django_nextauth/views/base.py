@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any, Literal
 
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
@@ -185,9 +185,7 @@ def redirect(ctx: AuthRequest, url: str, *, status: int = 200) -> HttpResponse:
         return json_response({"url": url}, status=status)
     if ctx.json_mode == "v5":
         return json_response({"url": url}, status=429 if status == 429 else 200)
-    response = HttpResponse(status=302)
-    response["Location"] = url
-    return response
+    return HttpResponseRedirect(url)
 
 
 def bad_request(request: HttpRequest) -> HttpResponse:

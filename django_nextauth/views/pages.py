@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.forms.utils import flatatt
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -126,9 +126,9 @@ def render_signin(ctx: AuthRequest) -> HttpResponseBase:
         error = "MissingCSRF"
     if settings.PAGES.get("SIGN_IN"):
         params = {"callbackUrl": ctx.callback_url, **({"error": error} if error else {})}
-        response: HttpResponseBase = HttpResponse(status=302)
-        response["Location"] = with_query(ctx.page("SIGN_IN", "signin"), **params)
-        return finish(ctx, response)
+        return finish(
+            ctx, HttpResponseRedirect(with_query(ctx.page("SIGN_IN", "signin"), **params))
+        )
     providers = [
         {
             "id": p.id,
@@ -160,9 +160,7 @@ def render_signin(ctx: AuthRequest) -> HttpResponseBase:
 def signout_page(ctx: AuthRequest) -> HttpResponseBase:
     """``GET /signout``: redirect to ``PAGES["SIGN_OUT"]`` or render the confirmation form."""
     if settings.PAGES.get("SIGN_OUT"):
-        response: HttpResponseBase = HttpResponse(status=302)
-        response["Location"] = ctx.page("SIGN_OUT", "signout")
-        return finish(ctx, response)
+        return finish(ctx, HttpResponseRedirect(ctx.page("SIGN_OUT", "signout")))
     context = {
         "title": "Sign Out",
         "action": f"{ctx.auth_url}/signout",
@@ -178,9 +176,9 @@ def error(request: HttpRequest) -> HttpResponseBase:
     ctx = init(request)
     code = request.GET.get("error") or ""
     if ctx.version == "v4" and code in SIGNIN_PAGE_CODES:
-        return finish(ctx, _found(with_query(f"{ctx.auth_url}/signin", error=code)))
+        return finish(ctx, HttpResponseRedirect(with_query(f"{ctx.auth_url}/signin", error=code)))
     if settings.PAGES.get("ERROR"):
-        return finish(ctx, _found(with_query(ctx.page("ERROR", "error"), error=code)))
+        return finish(ctx, HttpResponseRedirect(with_query(ctx.page("ERROR", "error"), error=code)))
     # v4 matches the code case-insensitively, v5 exactly.
     key = (
         next((k for k in ERROR_PAGES if k.lower() == code.lower()), "")
@@ -198,9 +196,3 @@ def error(request: HttpRequest) -> HttpResponseBase:
         "is_default": key not in ERROR_PAGES,
     }
     return finish(ctx, _html(request, "nextauth/error.html", context, status=status))
-
-
-def _found(url: str) -> HttpResponse:
-    response = HttpResponse(status=302)
-    response["Location"] = url
-    return response
