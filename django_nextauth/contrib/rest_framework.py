@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -31,6 +29,7 @@ from rest_framework.request import Request
 
 from django_nextauth.conf import settings
 from django_nextauth.session import get_session_user, request_session
+from django_nextauth.users import django_user_for_token
 
 __all__ = ["IsSessionAuthenticated", "NextAuthAuthentication"]
 
@@ -62,7 +61,7 @@ class NextAuthAuthentication(BaseAuthentication):
             self.enforce_csrf(request)
         if not settings.SET_REQUEST_USER:
             return (session_user, claims)
-        user = _django_user(state.token or claims)
+        user = django_user_for_token(state.token)
         if user is None:
             raise AuthenticationFailed("User inactive or deleted.")
         return (user, claims)
@@ -97,17 +96,3 @@ class IsSessionAuthenticated(BasePermission):
             and request.user
             and request.user.is_authenticated
         )
-
-
-def _django_user(token: dict[str, Any]) -> Any:
-    """The active Django user whose pk is the token's ``sub``, or ``None``."""
-    model = get_user_model()
-    try:
-        pk = model._meta.pk.to_python(token.get("sub"))
-    except (ValidationError, TypeError, ValueError):
-        return None
-    if pk is None:
-        return None
-    user = model._default_manager.filter(pk=pk).first()
-    # As Django's ModelBackend: a deactivated user cannot authenticate.
-    return user if user is not None and getattr(user, "is_active", True) else None
