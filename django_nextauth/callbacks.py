@@ -27,6 +27,7 @@ __all__ = [
     "arun_session",
     "arun_sign_in",
     "get_callback",
+    "is_default",
     "run_jwt",
     "run_redirect",
     "run_session",
@@ -87,30 +88,52 @@ def resolve_callback(name: str, value: Any) -> Callable[..., Any]:
     return value  # type: ignore[no-any-return]
 
 
-def _resolve_all() -> dict[str, Callable[..., Any]]:
+class _Resolved:
+    """One configured callback with what calling it needs, worked out once."""
+
+    __slots__ = ("builtin", "func", "is_async")
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        self.is_async = iscoroutinefunction(func)
+        self.builtin = func in _BUILTIN
+
+
+def _resolve_all() -> dict[str, _Resolved]:
     configured: Mapping[str, Any] = settings.CALLBACKS or {}
-    return {name: resolve_callback(name, configured.get(name)) for name in CALLBACK_NAMES}
+    return {
+        name: _Resolved(resolve_callback(name, configured.get(name))) for name in CALLBACK_NAMES
+    }
+
+
+def _resolved(name: str) -> _Resolved:
+    return settings.cached("callbacks", _resolve_all)[name]
 
 
 def get_callback(name: str) -> Callable[..., Any]:
     """The callable configured for ``name`` (memoised until the settings change)."""
-    return settings.cached("callbacks", _resolve_all)[name]
+    return _resolved(name).func
+
+
+def is_default(name: str) -> bool:
+    """Whether ``name`` keeps NextAuth's default behaviour (lets hot paths skip the call)."""
+    return _resolved(name).builtin
 
 
 def _call(name: str, kwargs: dict[str, Any]) -> Any:
-    func = get_callback(name)
-    if iscoroutinefunction(func):
-        return async_to_sync(func)(**kwargs)
-    return func(**kwargs)
+    callback = _resolved(name)
+    if callback.is_async:
+        return async_to_sync(callback.func)(**kwargs)
+    return callback.func(**kwargs)
 
 
 async def _acall(name: str, kwargs: dict[str, Any]) -> Any:
-    func = get_callback(name)
-    if iscoroutinefunction(func):
-        return await func(**kwargs)
-    if func in _BUILTIN:
-        return func(**kwargs)
-    return await sync_to_async(func)(**kwargs)
+    callback = _resolved(name)
+    if callback.is_async:
+        return await callback.func(**kwargs)
+    if callback.builtin:
+        return callback.func(**kwargs)
+    return await sync_to_async(callback.func)(**kwargs)
 
 
 def _jwt_kwargs(

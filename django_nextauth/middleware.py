@@ -21,7 +21,7 @@ A response that already writes the session cookie (sign-in, sign-out) is left al
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -48,6 +48,70 @@ from .users import adjango_user_for_token, django_user_for_token
 __all__ = ["NextAuthMiddleware"]
 
 _USER_ATTR = "_nextauth_user"
+_EMPTY: Any = object()
+
+
+class RequestLazy:
+    """A lazy proxy for one request attribute, computed on first use (like SimpleLazyObject).
+
+    ``SimpleLazyObject`` routes every attribute lookup through a Python-level
+    ``__getattribute__``; on this per-request hot path that costs more than
+    reading the session, so this proxy keeps to ``__slots__`` and forwards only
+    what it lacks. ``isinstance`` sees the wrapped object's class; test a
+    possibly-``None`` value by truthiness, not ``is None``.
+    """
+
+    __slots__ = ("_factory", "_request", "_value")
+
+    def __init__(self, factory: Callable[[HttpRequest], Any], request: HttpRequest) -> None:
+        self._factory = factory
+        self._request = request
+        self._value = _EMPTY
+
+    def _wrapped(self) -> Any:
+        value = self._value
+        if value is _EMPTY:
+            value = self._value = self._factory(self._request)
+        return value
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(self._wrapped())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._wrapped()[key]
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._wrapped()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._wrapped())
+
+    def __len__(self) -> int:
+        return len(self._wrapped())
+
+    def __bool__(self) -> bool:
+        return bool(self._wrapped())
+
+    def __eq__(self, other: object) -> bool:
+        return self._wrapped() == other  # type: ignore[no-any-return]
+
+    def __hash__(self) -> int:
+        return hash(self._wrapped())
+
+    def __str__(self) -> str:
+        return str(self._wrapped())
+
+    def __repr__(self) -> str:
+        if self._value is _EMPTY:
+            return f"<{type(self).__name__}: not evaluated>"
+        return f"<{type(self).__name__}: {self._value!r}>"
+
+    def __dir__(self) -> list[str]:
+        return dir(self._wrapped())
 
 
 def _session_token(request: HttpRequest) -> dict[str, Any] | None:
@@ -102,9 +166,9 @@ class NextAuthMiddleware:
         return response
 
     def process_request(self, request: HttpRequest) -> None:
-        request.session_user = SimpleLazyObject(partial(get_session_user, request))  # type: ignore[attr-defined]
-        request.session_token = SimpleLazyObject(partial(_session_token, request))  # type: ignore[attr-defined]
-        request.nextauth_session = SimpleLazyObject(partial(get_server_session, request))  # type: ignore[attr-defined]
+        request.session_user = RequestLazy(get_session_user, request)  # type: ignore[attr-defined]
+        request.session_token = RequestLazy(_session_token, request)  # type: ignore[attr-defined]
+        request.nextauth_session = RequestLazy(get_server_session, request)  # type: ignore[attr-defined]
         request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]
         if settings.SET_REQUEST_USER:
             request.user = SimpleLazyObject(partial(_django_user, request))  # type: ignore[assignment]
@@ -115,9 +179,9 @@ class NextAuthMiddleware:
         state = peek_request_session(request)
         if state is None:
             if session_was_read(request):
-                patch_vary_headers(response, ("Cookie",))
+                _vary_on_cookie(response)
             return
-        patch_vary_headers(response, ("Cookie",))
+        _vary_on_cookie(response)
         if _writes_session_cookie(response, state.name):
             return
         if state.is_bad:
@@ -134,3 +198,10 @@ class NextAuthMiddleware:
 def _writes_session_cookie(response: HttpResponseBase, name: str) -> bool:
     prefix = name + "."
     return any(key == name or key.startswith(prefix) for key in response.cookies)
+
+
+def _vary_on_cookie(response: HttpResponseBase) -> None:
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ("Cookie",))
+    else:  # the common case, without parsing and rebuilding the header
+        response.headers["Vary"] = "Cookie"

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 
 from . import jwt
-from .callbacks import arun_jwt, arun_session, run_jwt, run_session
+from .callbacks import arun_jwt, arun_session, is_default, run_jwt, run_session
 from .conf import settings
 from .cookies import (
     clear_session_cookie,
@@ -62,14 +62,17 @@ _UNSET: Any = object()
 
 def session_cookie_names(secure: bool) -> tuple[Candidate, ...]:
     """``(version, cookie name)`` of each session cookie family read, in priority order."""
-    return settings.cached(f"session_cookie_names:{secure}", lambda: _names(secure))
+    return settings.cached("session_cookie_names", _names)[secure]
 
 
-def _names(secure: bool) -> tuple[Candidate, ...]:
+def _names() -> dict[bool, tuple[Candidate, ...]]:
     versions = settings.DECODE_VERSIONS or [settings.VERSION]
     if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
         raise ImproperlyConfigured("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
-    return tuple((v, cookie_name("session_token", version=v, secure=secure)) for v in versions)
+    return {
+        secure: tuple((v, cookie_name("session_token", version=v, secure=secure)) for v in versions)
+        for secure in (False, True)
+    }
 
 
 class RequestSession:
@@ -238,10 +241,19 @@ def session_was_read(request: HttpRequest) -> bool:
     return _STATE_ATTR in request.__dict__ or _STATE_ATTR + "_read" in request.__dict__
 
 
+_last_second: tuple[int, str] = (0, "")
+
+
 def _expires(max_age: int) -> str:
-    # JS Date.toISOString(): UTC, milliseconds, "Z".
-    moment = datetime.now(timezone.utc) + timedelta(seconds=max_age)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """now + ``max_age`` as JS ``Date.toISOString()`` writes it: UTC, milliseconds, "Z"."""
+    global _last_second
+    moment = time.time() + max_age
+    second = int(moment)
+    cached_second, text = _last_second  # formatting is costly; reuse it within a second
+    if cached_second != second:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S.", time.gmtime(second))
+        _last_second = (second, text)
+    return f"{text}{int((moment - second) * 1000):03d}Z"
 
 
 def _default_session(token: Mapping[str, Any]) -> dict[str, Any]:
@@ -272,11 +284,13 @@ def resolve_session(
     the session. v4 builds the session from the decoded token, v5 from the
     ``jwt`` callback's result, as each NextAuth does.
     """
-    token = run_jwt(token=claims, request=request)
+    token = claims if is_default("jwt") else run_jwt(token=claims, request=request)
     if token is None:
         return None, None
-    source = claims if version == "v4" else token
-    return token, run_session(session=_default_session(source), token=token, request=request)
+    session = _default_session(claims if version == "v4" else token)
+    if is_default("session"):
+        return token, session
+    return token, run_session(session=session, token=token, request=request)
 
 
 async def aresolve_session(

@@ -41,7 +41,8 @@ class SessionUser(Mapping[str, Any]):
     is_anonymous = False
 
     def __init__(self, data: Mapping[str, Any], *, sub: Any = None) -> None:
-        object.__setattr__(self, "_data", dict(data))
+        # Not copied: the session dict is built per request and owned by it.
+        object.__setattr__(self, "_data", data)
         object.__setattr__(self, "pk", self._data.get("id", sub))
 
     @property
