@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -62,8 +63,8 @@ def site_origin(request: HttpRequest) -> str:
     ``NEXTAUTH["URL"]``'s origin when set (like ``NEXTAUTH_URL``; a value without a
     scheme gets ``https://``), otherwise the request's scheme and its host as
     validated against ``ALLOWED_HOSTS`` by :meth:`~django.http.HttpRequest.get_host`
-    (a host not allowed raises :exc:`~django.core.exceptions.DisallowedHost`,
-    which Django answers with 400).
+    (a host not allowed, or with a bad port, raises
+    :exc:`~django.core.exceptions.DisallowedHost`, which Django answers with 400).
     """
     configured = settings.URL
     if configured:
@@ -74,7 +75,11 @@ def site_origin(request: HttpRequest) -> str:
         if origin is not None:
             return origin
     host = request.get_host()
-    return normalize_origin(f"{request.scheme}://{host}") or f"{request.scheme}://{host.lower()}"
+    origin = normalize_origin(f"{request.scheme}://{host}")
+    if origin is None:
+        # get_host() checks the name against ALLOWED_HOSTS, not the port.
+        raise DisallowedHost(f"Invalid HTTP_HOST header: {host!r}.")
+    return origin
 
 
 def normalize_origin(url: str) -> str | None:
