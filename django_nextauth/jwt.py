@@ -353,15 +353,16 @@ def _header_keys(
         raise MalformedToken("Token header is not JSON.") from exc
     if not isinstance(header, dict):
         raise MalformedToken("Token header is not a JSON object.")
-    enc, kid = header.get("enc"), header.get("kid")
+    enc = header.get("enc")
     if header.get("alg") != "dir" or enc not in _ENCS[version]:
         raise MalformedToken("Token uses an algorithm this version does not accept.")
     if not _KNOWN_HEADER_KEYS.issuperset(header):
         # zip, crit and any other header parameter we do not implement.
         raise MalformedToken("Token header has unsupported parameters.")
     keys = _keyring(secrets, salt, version, enc)
-    if kid is None:
+    if "kid" not in header:
         return enc, keys
+    kid = header["kid"]
     if not (isinstance(kid, str) and kid.isascii()):
         # Thumbprints are base64url; compare_digest also needs ASCII.
         raise MalformedToken("Token kid is not a thumbprint.")
