@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .conf import settings
+from .exceptions import MissingSecret
 
 
 @register(Tags.security, deploy=False)
@@ -30,6 +31,18 @@ def check_secret(**kwargs: Any) -> list[CheckMessage]:
                     hint="Fine for development only. Set NEXTAUTH['SECRET'] or AUTH_SECRET, "
                     "and share it with your Next.js app.",
                     id="django_nextauth.W001",
+                )
+            )
+    else:
+        try:
+            _ = settings.secrets  # resolving the secrets validates them
+        except MissingSecret as exc:
+            messages.append(
+                Error(
+                    str(exc),
+                    hint="Use the string `manage.py nextauth_secret` prints, or a list of "
+                    "such strings while rotating (the first one encrypts).",
+                    id="django_nextauth.E001",
                 )
             )
     if settings.VERSION not in ("v4", "v5"):
@@ -85,7 +98,7 @@ def check_callbacks(**kwargs: Any) -> list[CheckMessage]:
 
 @register(Tags.compatibility)
 def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
-    """E004: NEXTAUTH["PROVIDERS"]; E005: RATE_LIMIT and NUM_PROXIES; E006: URL."""
+    """E004: NEXTAUTH["PROVIDERS"]; E005: RATE_LIMIT and NUM_PROXIES; E006: URL; E007: PAGES."""
     from .exceptions import ConfigurationError
     from .providers import load_providers
     from .redirects import normalize_origin
@@ -132,4 +145,31 @@ def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
                 id="django_nextauth.E006",
             )
         )
+    messages.extend(_check_pages())
+    return messages
+
+
+def _check_pages() -> list[CheckMessage]:
+    """E007: NEXTAUTH["PAGES"] values resolve (URL, path or URL pattern name)."""
+    from django.shortcuts import resolve_url
+    from django.urls import NoReverseMatch
+
+    pages = settings.PAGES
+    if not isinstance(pages, dict):
+        pages = {"PAGES": pages}
+    messages: list[CheckMessage] = []
+    for key, value in pages.items():
+        try:
+            ok = not value or (isinstance(value, str) and bool(resolve_url(value)))
+        except NoReverseMatch:
+            ok = False
+        if not ok or key not in ("SIGN_IN", "SIGN_OUT", "ERROR"):
+            messages.append(
+                Error(
+                    f"NEXTAUTH['PAGES'][{key!r}] = {value!r} is not a usable page.",
+                    hint="Keys are SIGN_IN, SIGN_OUT and ERROR; values are None, a path, "
+                    "an absolute URL or a URL pattern name.",
+                    id="django_nextauth.E007",
+                )
+            )
     return messages

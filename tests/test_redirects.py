@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 import pytest
+from django.core.checks import run_checks
 from django.core.exceptions import DisallowedHost
 from django.test import Client, RequestFactory, override_settings
 
@@ -291,3 +292,13 @@ def test_browser_url_parser_agrees_nothing_leaves_the_site() -> None:
     results += [default_redirect(url=url, base_url=BASE) for url, _ in ON_SITE]
     origins = run_node("client_peer.mjs", {"op": "origins", "urls": results})
     assert origins == [BASE] * len(results)
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://example.com", True), ("example.com", True), ("ftp://x", False), (5, False)],
+)
+def test_url_setting_check_e006(url: Any, ok: bool) -> None:
+    with override_settings(NEXTAUTH={"SECRET": SECRET, "URL": url}):
+        ids = [m.id for m in run_checks()]
+    assert ("django_nextauth.E006" not in ids) == ok

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
+from django.core.checks import run_checks
 from django.dispatch import Signal
 from django.test import Client, override_settings
 
@@ -899,6 +900,37 @@ def test_missing_secret_is_nextauths_configuration_error(
 def test_invalid_providers_are_a_configuration_error(client: Client) -> None:
     with nextauth("v4", PROVIDERS="nope"):
         response = client.get("/api/auth/providers")
+    assert response.status_code == 500
+
+
+def test_configuration_error_on_a_page_shows_the_error_page(client: Client) -> None:
+    with nextauth("v4", PROVIDERS=[{"type": "oauth"}]):
+        page = client.get("/api/auth/signin")
+        api = form(client, "/api/auth/callback/credentials", {})
+    assert page.status_code == 500
+    assert b"<h1>Server error</h1>" in page.content
+    assert (api.status_code, api["Content-Type"]) == (500, "application/json")
+
+
+@pytest.mark.parametrize(
+    ("pages", "ok"),
+    [
+        ({"SIGN_IN": "/login"}, True),
+        ({"SIGN_IN": "https://example.com/login", "ERROR": None}, True),
+        ({"SIGN_IN": "no-such-url-name"}, False),
+        ({"LOGIN": "/login"}, False),
+        ({"ERROR": 5}, False),
+    ],
+)
+def test_pages_check_e007(pages: dict[str, Any], ok: bool) -> None:
+    with nextauth("v4", PAGES=pages):
+        ids = [m.id for m in run_checks()]
+    assert ("django_nextauth.E007" not in ids) == ok
+
+
+def test_unresolvable_page_is_a_configuration_error(client: Client) -> None:
+    with nextauth("v5", PAGES={"SIGN_IN": "no-such-url-name"}):
+        response = client.get("/api/auth/signin")
     assert response.status_code == 500
 
 

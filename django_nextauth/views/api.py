@@ -20,7 +20,8 @@ from django_nextauth.session import (
 )
 from django_nextauth.signals import send_robust, session_updated
 
-from .base import NO_CACHE, AuthRequest, auth_view, bad_request, finish, init, json_response
+from .base import AuthRequest, auth_view, finish, init
+from .responses import NO_CACHE, bad_request, json_response
 
 __all__ = ["csrf", "log", "not_found", "providers", "session"]
 

@@ -1,4 +1,4 @@
-"""What every route of the API shares: request parsing, NextAuth's ``init``, responses.
+"""What every route of the API shares: request parsing, NextAuth's ``init``, redirects.
 
 :func:`auth_view` wraps each route like NextAuth's handler does: it parses the
 body (form or JSON; anything else is an empty body), computes the CSRF state
@@ -31,18 +31,11 @@ from django_nextauth.csrf import CsrfState, apply_csrf_cookie, get_csrf_state
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.redirects import normalize_origin, site_origin
 
-__all__ = ["AuthRequest", "auth_view", "bad_request", "json_response", "redirect"]
+from .responses import JSON_CONTENT_TYPE, bad_request, config_error, json_response
+
+__all__ = ["AuthRequest", "auth_view", "finish", "init", "redirect", "safe_redirect"]
 
 logger = logging.getLogger("django_nextauth")
-
-JSON_CONTENT_TYPE = "application/json"
-NO_CACHE = {"Cache-Control": "private, no-cache, no-store", "Pragma": "no-cache", "Expires": "0"}
-_CONFIG_MESSAGE = {
-    "v4": "There is a problem with the server configuration. "
-    "Check the server logs for more information.",
-    "v5": "There was a problem with the server configuration. "
-    "Check the server logs for more information.",
-}
 
 
 @dataclass
@@ -66,7 +59,10 @@ class AuthRequest:
         custom = settings.PAGES.get(key)
         if not custom:
             return f"{self.auth_url}/{action}"
-        resolved = str(resolve_url(custom))
+        try:
+            resolved = str(resolve_url(custom))
+        except NoReverseMatch as exc:
+            raise ConfigurationError(f"NEXTAUTH['PAGES'][{key!r}] does not resolve.") from exc
         return self.origin + resolved if resolved.startswith("/") else resolved
 
 
@@ -104,10 +100,10 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def safe_redirect(ctx_request: HttpRequest, url: str, origin: str) -> str:
+def safe_redirect(request: HttpRequest, url: str, origin: str) -> str:
     """Run the ``redirect`` callback on ``url``; always an absolute http(s) URL."""
     try:
-        result = run_redirect(url=url, base_url=origin, request=ctx_request)
+        result = run_redirect(url=url, base_url=origin, request=request)
     except Exception as exc:  # a user callback: never let it turn into a 500
         logger.error("django_nextauth: redirect callback raised %s", type(exc).__name__)
         return origin
@@ -167,14 +163,6 @@ def finish(ctx: AuthRequest, response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def json_response(
-    data: Any, *, status: int = 200, headers: dict[str, str] | None = None
-) -> HttpResponse:
-    """Compact JSON like ``JSON.stringify``, ``Content-Type: application/json``."""
-    body = json.dumps(data, separators=(",", ":"), default=str)
-    return HttpResponse(body, status=status, content_type=JSON_CONTENT_TYPE, headers=headers)
-
-
 def redirect(ctx: AuthRequest, url: str, *, status: int = 200) -> HttpResponse:
     """A redirect, or ``{"url": url}`` for a client that asked for JSON.
 
@@ -188,29 +176,13 @@ def redirect(ctx: AuthRequest, url: str, *, status: int = 200) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-def bad_request(request: HttpRequest) -> HttpResponse:
-    """NextAuth's answer to an unknown action or method (400)."""
-    if settings.VERSION == "v5":
-        return json_response("Bad request.", status=400)
-    method = "".join(ch for ch in str(request.method) if ch.isalnum() or ch in "-_")[:20]
-    return HttpResponse(
-        f"Error: This action with HTTP {method} is not supported by NextAuth.js",
-        status=400,
-        content_type="text/plain; charset=utf-8",
-    )
-
-
-def config_error() -> HttpResponse:
-    """NextAuth's 500 answer to a configuration problem (details go to the log only)."""
-    message = _CONFIG_MESSAGE.get(str(settings.VERSION), _CONFIG_MESSAGE["v4"])
-    return json_response({"message": message}, status=500)
-
-
 View = Callable[..., HttpResponseBase]
 
 
-def auth_view(methods: tuple[str, ...]) -> Callable[[View], View]:
+def auth_view(methods: tuple[str, ...], *, html: bool = False) -> Callable[[View], View]:
     """Decorate a route: allowed methods, 400 on oversized input, config errors, CSRF-exempt.
+
+    ``html``: the route's GET is a page, so a configuration error shows the error page.
 
     The route carries its own double-submit CSRF check, so Django's
     ``CsrfViewMiddleware`` is skipped for it (and only for it).
@@ -227,7 +199,7 @@ def auth_view(methods: tuple[str, ...]) -> Callable[[View], View]:
                 return bad_request(request)
             except (ConfigurationError, ImproperlyConfigured) as exc:
                 logger.error("django_nextauth: configuration error: %s", exc)
-                return config_error()
+                return config_error(request, html=html)
 
         return csrf_exempt(wrapper)
 

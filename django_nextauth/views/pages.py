@@ -170,7 +170,7 @@ def signout_page(ctx: AuthRequest) -> HttpResponseBase:
     return finish(ctx, _html(ctx.request, "nextauth/signout.html", context))
 
 
-@auth_view(("GET",))
+@auth_view(("GET",), html=True)
 def error(request: HttpRequest) -> HttpResponseBase:
     """``GET /error?error=<code>``: NextAuth's error page and its statuses."""
     ctx = init(request)

@@ -34,8 +34,9 @@ from django_nextauth.signals import (
     user_signed_in,
 )
 
-from .base import AuthRequest, auth_view, bad_request, finish, init, redirect, safe_redirect
+from .base import AuthRequest, auth_view, finish, init, redirect, safe_redirect
 from .pages import render_signin, with_query
+from .responses import bad_request
 
 __all__ = ["callback", "missing_csrf", "signin"]
 
@@ -62,7 +63,7 @@ def _signin_error(ctx: AuthRequest, provider: Provider, code: str, status: int) 
     return redirect(ctx, url, status=status)
 
 
-@auth_view(("GET", "POST"))
+@auth_view(("GET", "POST"), html=True)
 def signin(request: HttpRequest, provider_id: str | None = None) -> HttpResponseBase:
     """``GET /signin[/<id>]``: the page; ``POST /signin/<id>``: back to the page (credentials)."""
     ctx = init(request)

@@ -14,7 +14,7 @@ from .signin import missing_csrf
 __all__ = ["signout"]
 
 
-@auth_view(("GET", "POST"))
+@auth_view(("GET", "POST"), html=True)
 def signout(request: HttpRequest) -> HttpResponseBase:
     """``POST /signout`` with a verified CSRF token deletes every session cookie chunk,
     sends ``user_signed_out`` and redirects to the callback URL."""
