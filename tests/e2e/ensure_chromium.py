@@ -17,7 +17,8 @@ def main() -> int:
     if os.path.exists(CHROMIUM):
         return 0
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print(f"{CHROMIUM} is missing: install it with `sudo apt-get install chromium`.", file=sys.stderr)
+        message = f"{CHROMIUM} is missing: install it with `sudo apt-get install chromium`."
+        print(message, file=sys.stderr)
         return 1
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)

@@ -1,0 +1,1 @@
+"""The demo app: pages and callbacks showing django-nextauth the way a project uses it."""

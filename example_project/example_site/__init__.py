@@ -1,0 +1,1 @@
+"""Project package of the django-nextauth example site (settings, URLs, WSGI)."""

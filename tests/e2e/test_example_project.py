@@ -1,0 +1,131 @@
+"""A real Chromium through the example project: sign-in, session, DRF, update, roles, sign-out.
+
+Each step asserts what a user would see; the test fails as soon as one breaks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "dashboard.png"
+SESSION_COOKIE = "next-auth.session-token"
+BAD_CREDENTIALS = "Sign in failed. Check the details you provided are correct."
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def assert_on_signin_page(page: Page, base: str, callback_path: str) -> None:
+    url = urlsplit(page.url)
+    assert url.path == "/api/auth/signin"
+    callback = parse_qs(url.query).get("callbackUrl", [""])[0]
+    assert callback in (callback_path, base + callback_path)
+    expect(page.locator("input[name=password]")).to_be_visible()
+
+
+def test_sign_in_session_api_update_roles_sign_out(demo_url: str, browser: Browser) -> None:
+    context = browser.new_context(base_url=demo_url, viewport={"width": 1200, "height": 860})
+    page = context.new_page()
+
+    # 1. Signed out, the dashboard sends the browser to sign-in with a callbackUrl.
+    page.goto("/dashboard/")
+    assert_on_signin_page(page, demo_url, "/dashboard/")
+
+    # 2. A wrong password shows the error banner and signs nobody in.
+    sign_in(page, "alice", "not-the-password")
+    expect(page.get_by_text(BAD_CREDENTIALS)).to_be_visible()
+    assert urlsplit(page.url).path == "/api/auth/signin"
+    assert not [c for c in context.cookies() if c["name"].startswith(SESSION_COOKIE)]
+
+    # 3. The right password lands back on the dashboard, showing the user.
+    sign_in(page, "alice", "wonderland")
+    assert urlsplit(page.url).path == "/dashboard/"
+    expect(page.get_by_test_id("dashboard-username")).to_have_text("alice")
+    expect(page.get_by_test_id("dashboard-name")).to_have_text("Alice")
+
+    # 4. The session cookie is HttpOnly: the browser has it, page scripts cannot see it.
+    session_cookies = [c for c in context.cookies() if c["name"] == SESSION_COOKIE]
+    assert len(session_cookies) == 1
+    assert session_cookies[0]["httpOnly"] is True
+    assert session_cookies[0]["sameSite"] == "Lax"
+    assert "session-token" not in page.evaluate("document.cookie")
+
+    # 5. The DRF endpoint authenticates the browser's cookie.
+    response = page.goto("/api/me")
+    assert response is not None and response.status == 200
+    me = json.loads(page.locator("body").inner_text())
+    assert me["user"]["username"] == "alice"
+    assert me["user"]["roles"] == ["user"]
+    assert me["user"]["is_verified"] is True
+
+    # 6. Updating the session (POST /api/auth/session from the page's script) renames the user.
+    page.goto("/profile/")
+    page.fill("#name", "Alice Liddell")
+    page.get_by_role("button", name="Update session").click()
+    expect(page.get_by_test_id("current-name")).to_have_text("Alice Liddell")
+    page.goto("/dashboard/")
+    expect(page.get_by_test_id("dashboard-name")).to_have_text("Alice Liddell")
+    expect(page.get_by_test_id("header-name")).to_have_text("Alice Liddell")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # 7. The staff page refuses a signed-in user without the staff role.
+    response = page.goto("/staff/")
+    assert response is not None and response.status == 403
+    expect(page.get_by_test_id("forbidden")).to_be_visible()
+
+    # 8. Signing out (header link -> the built-in confirm page) clears the session cookie.
+    page.goto("/")
+    page.get_by_role("banner").get_by_role("link", name="Sign out").click()
+    assert urlsplit(page.url).path == "/api/auth/signout"
+    page.get_by_role("button", name=re.compile("sign out", re.IGNORECASE)).click()
+    page.wait_for_url(demo_url + "/")
+    assert not [c for c in context.cookies() if c["name"].startswith(SESSION_COOKIE)]
+    expect(page.get_by_test_id("session-state")).to_contain_text("You are signed out")
+
+    # 9. The dashboard is closed again.
+    page.goto("/dashboard/")
+    assert_on_signin_page(page, demo_url, "/dashboard/")
+    context.close()
+
+
+def test_staff_page_opens_for_the_staff_role(demo_url: str, browser: Browser) -> None:
+    context = browser.new_context(base_url=demo_url)
+    page = context.new_page()
+    page.goto("/staff/")
+    assert_on_signin_page(page, demo_url, "/staff/")
+    sign_in(page, "bob@example.com", "builder")  # e-mail sign-in: the custom authorize hook
+    assert urlsplit(page.url).path == "/staff/"
+    expect(page.get_by_role("heading", name="Staff only")).to_be_visible()
+    me = page.request.get("/api/me").json()
+    assert me["user"]["roles"] == ["user", "staff"]
+    context.close()
+
+
+def test_custom_sign_in_template_replaces_the_built_in_one(
+    custom_signin_url: str, browser: Browser
+) -> None:
+    context = browser.new_context(base_url=custom_signin_url)
+    page = context.new_page()
+    page.goto("/dashboard/")
+    assert_on_signin_page(page, custom_signin_url, "/dashboard/")
+    expect(page.get_by_test_id("custom-signin")).to_be_visible()
+    sign_in(page, "carol", "wrong")
+    expect(page.get_by_test_id("custom-signin")).to_contain_text(BAD_CREDENTIALS)
+    sign_in(page, "carol", "christmas")
+    assert urlsplit(page.url).path == "/dashboard/"
+    expect(page.get_by_test_id("dashboard-username")).to_have_text("carol")
+    context.close()
