@@ -101,19 +101,31 @@ class NextAuthSettings:
 
     @property
     def secret_is_configured(self) -> bool:
-        return bool(self.SECRET or os.environ.get("AUTH_SECRET") or os.environ.get("NEXTAUTH_SECRET"))
+        return bool(
+            self.SECRET or os.environ.get("AUTH_SECRET") or os.environ.get("NEXTAUTH_SECRET")
+        )
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """The secrets, first one encrypting. Raises :class:`MissingSecret` when unset outside DEBUG."""
+        """The secrets, the first one encrypting.
+
+        Raises :class:`MissingSecret` when none is set outside DEBUG.
+        """
         return self.cached("secrets", self._resolve_secrets)
 
     def _resolve_secrets(self) -> tuple[str, ...]:
-        configured = self.SECRET or os.environ.get("AUTH_SECRET") or os.environ.get("NEXTAUTH_SECRET")
+        configured = (
+            self.SECRET or os.environ.get("AUTH_SECRET") or os.environ.get("NEXTAUTH_SECRET")
+        )
         if configured:
-            secrets = (configured,) if isinstance(configured, str) else tuple(configured)
+            if isinstance(configured, str):
+                configured = [configured]
+            # Anything but a list or tuple of non-empty strings (say, an int) is refused below.
+            secrets = tuple(configured) if isinstance(configured, (list, tuple)) else ()
             if not secrets or not all(isinstance(s, str) and s for s in secrets):
-                raise MissingSecret("NEXTAUTH['SECRET'] must be a non-empty string or list of strings.")
+                raise MissingSecret(
+                    "NEXTAUTH['SECRET'] must be a non-empty string or list of strings."
+                )
             return secrets
         if django_settings.DEBUG and django_settings.SECRET_KEY:
             # Development only (system check W001 says so), as NextAuth derives one in dev.
