@@ -149,6 +149,8 @@ def test_success_clears_the_username_counter_only(rf: RequestFactory) -> None:
         assert not is_blocked(request, "alice")
         register_failure(request, "bob")
         assert is_blocked(request, "carol")  # the IP's three failures still count
+        register_success(request, None)  # no username: nothing to clear
+        assert is_blocked(request, None)
 
 
 @pytest.mark.parametrize("off", [0, None])

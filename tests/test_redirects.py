@@ -302,3 +302,64 @@ def test_url_setting_check_e006(url: Any, ok: bool) -> None:
     with override_settings(NEXTAUTH={"SECRET": SECRET, "URL": url}):
         ids = [m.id for m in run_checks()]
     assert ("django_nextauth.E006" not in ids) == ok
+
+
+def test_unusable_url_setting_falls_back_to_the_request(rf: RequestFactory) -> None:
+    with override_settings(NEXTAUTH={"SECRET": SECRET, "URL": "ftp://example.com"}):
+        assert site_origin(rf.get("/")) == "http://testserver"
+
+
+def test_deeply_encoded_paths_are_refused() -> None:
+    url = "/%2525252525252525252Fx"  # still decoding after several rounds
+    assert default_redirect(url=url, base_url=BASE) == BASE
+
+
+# --- custom redirect callbacks: trusted, but the answer is always an absolute URL ------
+
+
+def partner_redirect(**kwargs: Any) -> str:
+    return "https://partner.example/welcome"
+
+
+def relative_redirect(**kwargs: Any) -> str:
+    return "/relative"
+
+
+def root_redirect(**kwargs: Any) -> str:
+    return "/"
+
+
+def scheme_relative_redirect(**kwargs: Any) -> str:
+    return "//evil.com"
+
+
+def non_string_redirect(**kwargs: Any) -> Any:
+    return ["/x"]
+
+
+def broken_redirect(**kwargs: Any) -> str:
+    raise RuntimeError("redirect callback secret")
+
+
+@pytest.mark.parametrize(
+    ("callback", "expected"),
+    [
+        ("partner_redirect", "https://partner.example/welcome"),
+        ("relative_redirect", BASE + "/relative"),
+        ("root_redirect", BASE + "/"),
+        ("scheme_relative_redirect", BASE),
+        ("non_string_redirect", BASE),
+        ("broken_redirect", BASE),
+    ],
+)
+def test_custom_redirect_callback(
+    client: Client, callback: str, expected: str, caplog: Any
+) -> None:
+    nextauth = {"SECRET": SECRET, "CALLBACKS": {"redirect": f"{__name__}.{callback}"}}
+    with override_settings(NEXTAUTH=nextauth):
+        token = _csrf(client)
+        response = client.post(
+            "/api/auth/signout", {"csrfToken": token, "callbackUrl": "/anything", "json": "true"}
+        )
+    assert response.json() == {"url": expected}
+    assert "secret" not in caplog.text

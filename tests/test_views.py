@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.checks import run_checks
 from django.dispatch import Signal
 from django.test import Client, override_settings
+from django.urls import path
 
 from django_nextauth import signals, views
 
@@ -304,6 +305,17 @@ def test_session_update_jwt_none_signs_out(client: Client, version: str, alice: 
     assert "Max-Age=0" in str(set_cookie(response, session_name(version)))
 
 
+@pytest.mark.django_db
+def test_session_update_jwt_raising_signs_out(client: Client, version: str, alice: Any) -> None:
+    sign_in(client)
+    with nextauth(version, CALLBACKS={"jwt": f"{__name__}.jwt_raises"}):
+        response = client.post(
+            "/api/auth/session", {"csrfToken": csrf_token(client)}, content_type="application/json"
+        )
+    assert (response.status_code, response.json()) == (200, empty_session(version))
+    assert "Max-Age=0" in str(set_cookie(response, session_name(version)))
+
+
 # --- GET /signin ---------------------------------------------------------------------
 
 
@@ -364,6 +376,8 @@ def test_signin_page_renders_custom_fields_safely(client: Client) -> None:
                     "inputmode": "numeric",
                     "onclick": "evil()",
                     "required": True,
+                    "autocomplete": "one-time-code",
+                    "pattern": ["not", "a", "scalar"],
                 },
             },
         }
@@ -377,6 +391,8 @@ def test_signin_page_renders_custom_fields_safely(client: Client) -> None:
     assert 'inputmode="numeric"' in html
     assert " required" in html
     assert "onclick" not in html
+    assert 'autocomplete="one-time-code"' in html
+    assert "pattern" not in html
 
 
 def test_signin_redirects_to_custom_page(client: Client, version: str) -> None:
@@ -934,5 +950,15 @@ def test_unresolvable_page_is_a_configuration_error(client: Client) -> None:
     assert response.status_code == 500
 
 
+@override_settings(ROOT_URLCONF=__name__)
+def test_views_mounted_without_the_namespace_use_base_path(client: Client) -> None:
+    with nextauth("v4", BASE_PATH="/auth"):
+        body = client.get("/auth/providers").json()
+    assert body["credentials"]["callbackUrl"] == "http://testserver/auth/callback/credentials"
+
+
 def test_disallowed_host_is_400(client: Client, version: str) -> None:
     assert client.get("/api/auth/csrf", HTTP_HOST="evil.com").status_code == 400
+
+
+urlpatterns = [path("auth/providers", views.providers)]

@@ -109,7 +109,7 @@ def safe_redirect(request: HttpRequest, url: str, origin: str) -> str:
         return origin
     if not isinstance(result, str) or normalize_origin(result) is None:
         # A custom callback answered something that is not an absolute http(s) URL.
-        if isinstance(result, str) and result.startswith("/") and result[1:2] not in "/\\":
+        if isinstance(result, str) and result.startswith("/") and result[:2] not in ("//", "/\\"):
             return origin + result
         return origin
     return result
