@@ -936,9 +936,10 @@ def test_configuration_error_on_a_page_shows_the_error_page(client: Client) -> N
         ({"SIGN_IN": "no-such-url-name"}, False),
         ({"LOGIN": "/login"}, False),
         ({"ERROR": 5}, False),
+        ("/login", False),
     ],
 )
-def test_pages_check_e007(pages: dict[str, Any], ok: bool) -> None:
+def test_pages_check_e007(pages: Any, ok: bool) -> None:
     with nextauth("v4", PAGES=pages):
         ids = [m.id for m in run_checks()]
     assert ("django_nextauth.E007" not in ids) == ok
