@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from django_nextauth import login_required_session
+from django_nextauth import get_server_session, get_token, login_required_session
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,16 +19,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required_session
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Signed-in users only: reads ``request.session_user`` (no database query)."""
-    claims = dict(request.session_token or {})
+    """Signed-in users only: ``request.session_user``, ``get_server_session``, ``get_token``.
+
+    None of them queries the database: the session is the decrypted cookie.
+    """
+    claims = get_token(request) or {}  # NextAuth's getToken({ req })
     times = {
         key: datetime.fromtimestamp(claims[key], tz=timezone.utc)
         for key in ("iat", "exp")
-        if isinstance(claims.get(key), int)
+        if isinstance(claims, dict) and isinstance(claims.get(key), int)
     }
     context: dict[str, Any] = {
         "user": request.session_user,
-        "session_json": json.dumps(request.nextauth_session, indent=2),
+        # NextAuth's getServerSession(authOptions): what GET /api/auth/session answers.
+        "session_json": json.dumps(get_server_session(request), indent=2),
         "token_times": times,
     }
     return render(request, "demo/dashboard.html", context)
