@@ -1,0 +1,171 @@
+"""Session-token encode/decode speed: ours against next-auth's and @auth/core's own decode.
+
+Run from the repository root:  python bench/decode.py [--rounds 7]
+
+Both sides decode the same tokens in the same run. Each figure is the best of
+several timed runs after a warm-up (Python: ``timeit.repeat``; Node:
+bench/node_decode.mjs with ``process.hrtime``), taken over several rounds that
+alternate between Python and Node, so a noisy neighbour slows both alike.
+Node figures need ``node`` on PATH and tests/interop/node_modules (``npm ci``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import timeit
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import cryptography  # noqa: E402
+
+from django_nextauth import jwt  # noqa: E402
+
+SECRET = "6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE="  # 32 random bytes, like `npx auth secret`
+# NextAuth's default token for an OAuth sign-in plus one custom claim: a ~400-byte v4 token.
+PAYLOAD = {
+    "name": "Ada Lovelace",
+    "email": "ada.lovelace@example.com",
+    "picture": "https://avatars.githubusercontent.com/u/31415926?v=4",
+    "sub": "31415926",
+    "role": "editor",
+}
+# version: (salt, row label, peer package, target speed-up over the peer's decode)
+CASES: dict[jwt.Version, tuple[str, str, str, int]] = {
+    "v4": ("", "v4 A256GCM", "next-auth", 20),
+    "v5": ("authjs.session-token", "v5 A256CBC-HS512", "@auth/core", 50),
+}
+NODE_SCRIPT = ROOT / "bench" / "node_decode.mjs"
+NODE_MODULES = ROOT / "tests" / "interop" / "node_modules"
+
+
+def best_us(func: Any, number: int, repeat: int) -> float:
+    """Best microseconds per call of ``func`` over ``repeat`` runs of ``number`` calls."""
+    func()  # warm-up: key derivation and header parsing are cached from here on
+    timeit.repeat(func, number=number, repeat=1)
+    return min(timeit.repeat(func, number=number, repeat=repeat)) / number * 1e6
+
+
+class NodePeer:
+    """bench/node_decode.mjs, kept running across rounds."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            ["node", str(NODE_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.versions = self._read()
+
+    def _read(self) -> Any:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("bench/node_decode.mjs exited early (see its error above)")
+        return json.loads(line)
+
+    def decode_us(
+        self, version: jwt.Version, params: dict[str, str], number: int, repeat: int
+    ) -> float:
+        """Best microseconds per call of the peer's decode; checks it got our claims."""
+        assert self.proc.stdin is not None
+        request = {"version": version, "params": params, "number": number, "repeat": repeat}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer = self._read()
+        ours = jwt.decode(params["token"], secret=SECRET, salt=params["salt"], version=version)
+        if answer["claims"] != ours:
+            raise RuntimeError(f"{version}: Node decoded different claims")
+        return float(answer["us"])
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Session-token encode/decode speed.")
+    parser.add_argument("--rounds", type=int, default=7, help="alternating Python/Node rounds")
+    parser.add_argument("--number", type=int, default=1000, help="Python calls per timed run")
+    parser.add_argument("--node-number", type=int, default=100, help="Node calls per timed run")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per round")
+    args = parser.parse_args()
+
+    tokens = {
+        version: jwt.encode(PAYLOAD, secret=SECRET, salt=salt, version=version)
+        for version, (salt, *_) in CASES.items()
+    }
+    node = NodePeer() if shutil.which("node") and NODE_MODULES.is_dir() else None
+    best: dict[tuple[str, str], float] = {}
+    for _ in range(args.rounds):
+        for version, (salt, *_) in CASES.items():
+            token = tokens[version]
+            encode = partial(jwt.encode, PAYLOAD, secret=SECRET, salt=salt, version=version)
+            decode = partial(jwt.decode, token, secret=SECRET, salt=salt, version=version)
+            timings = {
+                "encode": best_us(encode, args.number, args.repeat),
+                "decode": best_us(decode, args.number, args.repeat),
+            }
+            if node is not None:
+                params = {"token": token, "secret": SECRET, "salt": salt}
+                timings["peer"] = node.decode_us(version, params, args.node_number, args.repeat)
+            for what, us in timings.items():
+                best[version, what] = min(us, best.get((version, what), us))
+    if node is not None:
+        node.close()
+    print(report(tokens, best, node.versions if node else None, args))
+
+
+def report(
+    tokens: dict[jwt.Version, str],
+    best: dict[tuple[str, str], float],
+    node_versions: dict[str, str] | None,
+    args: argparse.Namespace,
+) -> str:
+    """The results as a plain-text table."""
+    py = f"CPython {platform.python_version()}, cryptography {cryptography.__version__}"
+    peers = (
+        f"Node {node_versions['node']}, next-auth {node_versions['next-auth']}, "
+        f"@auth/core {node_versions['@auth/core']}"
+        if node_versions
+        else "node or tests/interop/node_modules not found: no peer figures"
+    )
+    lines = [
+        "django-nextauth session tokens: microseconds per call (best of "
+        f"{args.rounds} rounds x {args.repeat} runs; Python {args.number} calls/run, "
+        f"Node {args.node_number} calls/run)",
+        f"{py}; {peers}",
+        "",
+        f"{'token':<18}{'chars':>6}{'our encode':>12}{'our decode':>12}"
+        f"{'peer':>12}{'peer decode':>13}{'speed-up':>10}{'target':>8}",
+    ]
+    for version, (_salt, label, peer, target) in CASES.items():
+        row = (
+            f"{label:<18}{len(tokens[version]):>6}{best[version, 'encode']:>12.1f}"
+            f"{best[version, 'decode']:>12.1f}{peer:>12}"
+        )
+        if (version, "peer") in best:
+            ratio = best[version, "peer"] / best[version, "decode"]
+            verdict = "met" if ratio >= target else "MISSED"
+            row += f"{best[version, 'peer']:>13.1f}{ratio:>9.1f}x{f'>={target}x':>8} {verdict}"
+        lines.append(row)
+    lines += [
+        "",
+        "speed-up = peer decode / our decode, same tokens, same run. The peers derive the key",
+        "(HKDF; @auth/core also its thumbprint) on every call; we cache derived keys.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
