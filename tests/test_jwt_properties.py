@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from django_nextauth import jwt
@@ -33,7 +33,8 @@ HEADERS = {"v4": V4_HEADER, "v5": v5_header(KEYS["v5"])}
 URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # Every base64url character, the separator, and characters that must never pass.
 REPLACEMENTS = URL_ALPHABET + ".+/= \t\n\x00%é\u2028😀"
-SLOW = settings(deadline=None)
+# Real crypto on a shared CI machine: no per-example deadline.
+SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 versions = st.sampled_from(["v4", "v5"])
 json_scalars = (
