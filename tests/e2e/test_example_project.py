@@ -96,9 +96,11 @@ def test_sign_in_session_api_update_roles_sign_out(demo_url: str, browser: Brows
     assert not [c for c in context.cookies() if c["name"].startswith(SESSION_COOKIE)]
     expect(page.get_by_test_id("session-state")).to_contain_text("You are signed out")
 
-    # 9. The dashboard is closed again.
+    # 9. The dashboard is closed again, and so is the API.
     page.goto("/dashboard/")
     assert_on_signin_page(page, demo_url, "/dashboard/")
+    response = page.goto("/api/me")
+    assert response is not None and response.status == 401
     context.close()
 
 
