@@ -138,10 +138,13 @@ def test_malformed_bodies(
     assert _no_session_cookie(response)
 
 
+#: Each broken header or cookie with a plain query, and each broken query without them.
+REQUESTS = [(headers, "") for headers in HEADERS] + [({}, query) for query in QUERIES[1:]]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES[:13])
-@pytest.mark.parametrize("headers", HEADERS)
-@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize(("headers", "query"), REQUESTS)
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_malformed_headers_cookies_and_queries(
     client: Client, version: str, route: str, headers: dict[str, str], query: str, method: str
