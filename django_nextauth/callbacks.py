@@ -22,6 +22,7 @@ from .conf import settings
 
 __all__ = [
     "CALLBACK_NAMES",
+    "defaults_only",
     "arun_jwt",
     "arun_redirect",
     "arun_session",
@@ -99,15 +100,30 @@ class _Resolved:
         self.builtin = func in _BUILTIN
 
 
-def _resolve_all() -> dict[str, _Resolved]:
-    configured: Mapping[str, Any] = settings.CALLBACKS or {}
-    return {
-        name: _Resolved(resolve_callback(name, configured.get(name))) for name in CALLBACK_NAMES
-    }
+class _Callbacks:
+    """Every configured callback, resolved once per settings."""
+
+    __slots__ = ("by_name", "defaults_only")
+
+    def __init__(self) -> None:
+        configured: Mapping[str, Any] = settings.CALLBACKS or {}
+        self.by_name = {
+            name: _Resolved(resolve_callback(name, configured.get(name))) for name in CALLBACK_NAMES
+        }
+        self.defaults_only = self.by_name["jwt"].builtin and self.by_name["session"].builtin
+
+
+def _callbacks() -> _Callbacks:
+    return settings.cached("callbacks", _Callbacks)
 
 
 def _resolved(name: str) -> _Resolved:
-    return settings.cached("callbacks", _resolve_all)[name]
+    return _callbacks().by_name[name]
+
+
+def defaults_only() -> bool:
+    """Whether ``jwt`` and ``session`` both keep NextAuth's defaults (a fast path for reads)."""
+    return _callbacks().defaults_only
 
 
 def get_callback(name: str) -> Callable[..., Any]:

@@ -13,7 +13,6 @@ Incoming values are percent-decoded like the ``cookie`` package's ``parse``
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import datetime
 from http.cookies import Morsel
 from typing import Any, Literal
@@ -189,26 +188,63 @@ def _index(suffix: str) -> int | None:
     return None
 
 
-def _chunks(cookies: Mapping[str, str], name: str) -> dict[int, str]:
-    prefix = name + "."
-    found: dict[int, str] = {}
+def _session_cookies(request: HttpRequest, name: str) -> dict[str, str]:
+    """The non-empty incoming cookies ``name`` and ``name.<n>``, in request order.
+
+    Values as ``request.COOKIES`` has them. Unless something parsed the cookies
+    already, only the session cookies are picked out of the header: on the hot
+    path that is much cheaper than parsing every cookie.
+    """
+    cookies: dict[str, str] | None = request.__dict__.get("COOKIES")
+    if cookies is None:
+        header = request.META.get("HTTP_COOKIE", "")
+        if name not in header:
+            return {}
+        if header.isascii() and '"' not in header:
+            # What parse_cookie() does, for our names only (no quotes, so no unquoting).
+            cookies = {}
+            for part in header.split(";"):
+                key, _, value = part.partition("=")
+                key = key.strip()
+                if key.startswith(name):
+                    cookies[key] = value.strip()
+        else:
+            cookies = request.COOKIES
+    size = len(name)
+    found = {}
     for key, value in cookies.items():
-        if value and key.startswith(prefix):
-            index = _index(key[len(prefix) :])
-            if index is not None:
-                found[index] = value
+        if (
+            value
+            and key.startswith(name)
+            and (len(key) == size or (key[size] == "." and _index(key[size + 1 :]) is not None))
+        ):
+            found[key] = value
     return found
+
+
+def _single_cookie(header: str, name: str, start: int) -> str | None:
+    """The value of ``name`` when the header holds exactly one plain ``name=...``, else None.
+
+    The common case, found with a few string searches. Anything unusual (chunks,
+    duplicates, the name inside another cookie, quotes, non-ASCII) returns None,
+    and the caller parses properly.
+    """
+    end = start + len(name)
+    if header[end : end + 1] != "=" or header.find(name, end) >= 0:
+        return None
+    before = header[:start].rstrip(" \t")
+    if before and before[-1] != ";":
+        return None
+    stop = header.find(";", end)
+    value = (header[end + 1 : stop] if stop >= 0 else header[end + 1 :]).strip(" \t")
+    if '"' in value or not value.isascii():
+        return None
+    return value
 
 
 def incoming_chunks(request: HttpRequest, name: str) -> list[str]:
     """Names of the non-empty incoming cookies ``name`` and ``name.<n>``, in request order."""
-    prefix = name + "."
-    return [
-        key
-        for key, value in request.COOKIES.items()
-        if value
-        and (key == name or (key.startswith(prefix) and _index(key[len(prefix) :]) is not None))
-    ]
+    return list(_session_cookies(request, name))
 
 
 def read_chunked(request: HttpRequest, name: str) -> str | None:
@@ -217,14 +253,25 @@ def read_chunked(request: HttpRequest, name: str) -> str | None:
     ``None`` when no such cookie is present. An inconsistent set (a plain cookie
     next to chunks, or a missing chunk) gives ``""``: present, but not a token.
     """
-    cookies = request.COOKIES
-    plain = cookies.get(name)
-    chunks = _chunks(cookies, name)
-    if not chunks:
-        return decode_value(plain) if plain else None
-    if plain or max(chunks) != len(chunks) - 1:
+    if "COOKIES" not in request.__dict__:  # not parsed yet: try the one-cookie fast path
+        header = request.META.get("HTTP_COOKIE", "")
+        start = header.find(name)
+        if start < 0:
+            return None
+        single = _single_cookie(header, name, start)
+        if single is not None:
+            return (decode_value(single) if "%" in single else single) or None
+    found = _session_cookies(request, name)
+    if not found:
+        return None
+    plain = found.pop(name, None)
+    if plain is not None:
+        return "" if found else decode_value(plain)
+    size = len(name) + 1
+    chunks = {int(key[size:]): value for key, value in found.items()}
+    if max(chunks) != len(chunks) - 1:
         return ""
-    return decode_value("".join(chunks[i] for i in range(len(chunks))))
+    return decode_value("".join([chunks[i] for i in range(len(chunks))]))
 
 
 def write_session_cookie(

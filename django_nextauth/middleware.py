@@ -182,7 +182,7 @@ class NextAuthMiddleware:
                 _vary_on_cookie(response)
             return
         _vary_on_cookie(response)
-        if _writes_session_cookie(response, state.name):
+        if response.cookies and _writes_session_cookie(response, state.name):
             return
         if state.is_bad:
             clear_session_cookie(response, request, state.name, secure=state.secure)

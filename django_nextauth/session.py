@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 
 from . import jwt
-from .callbacks import arun_jwt, arun_session, is_default, run_jwt, run_session
+from .callbacks import arun_jwt, arun_session, defaults_only, is_default, run_jwt, run_session
 from .conf import settings
 from .cookies import (
     clear_session_cookie,
@@ -28,8 +28,8 @@ from .cookies import (
     use_secure_cookies,
     write_session_cookie,
 )
-from .exceptions import InvalidToken
-from .users import AnonymousSessionUser, SessionUser, session_user
+from .exceptions import InvalidToken, TokenExpired
+from .users import ANONYMOUS, AnonymousSessionUser, SessionUser, session_user
 
 __all__ = [
     "AnonymousSessionUser",
@@ -60,19 +60,40 @@ _STATE_ATTR = "_nextauth_session"
 _UNSET: Any = object()
 
 
+class _Config:
+    """What reading a session needs from the settings, looked up once per settings."""
+
+    __slots__ = ("_secrets", "defaults_only", "names", "tokens", "use_secure")
+
+    def __init__(self) -> None:
+        versions = settings.DECODE_VERSIONS or [settings.VERSION]
+        if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
+            raise ImproperlyConfigured("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
+        self.names = {
+            secure: tuple(
+                (v, cookie_name("session_token", version=v, secure=secure)) for v in versions
+            )
+            for secure in (False, True)
+        }
+        self.use_secure: bool | None = settings.USE_SECURE_COOKIES
+        self.tokens: dict[tuple[Any, ...], _Entry] = {}  # see _decode()
+        self._secrets: tuple[str, ...] | None = None
+        self.defaults_only = defaults_only()
+
+    def secrets(self) -> tuple[str, ...]:
+        # Resolved on first decode, not before: a missing secret must not break signed-out pages.
+        if self._secrets is None:
+            self._secrets = settings.secrets
+        return self._secrets
+
+
+def _config() -> _Config:
+    return settings.cached("session_config", _Config)
+
+
 def session_cookie_names(secure: bool) -> tuple[Candidate, ...]:
     """``(version, cookie name)`` of each session cookie family read, in priority order."""
-    return settings.cached("session_cookie_names", _names)[secure]
-
-
-def _names() -> dict[bool, tuple[Candidate, ...]]:
-    versions = settings.DECODE_VERSIONS or [settings.VERSION]
-    if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
-        raise ImproperlyConfigured("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
-    return {
-        secure: tuple((v, cookie_name("session_token", version=v, secure=secure)) for v in versions)
-        for secure in (False, True)
-    }
+    return _config().names[secure]
 
 
 class RequestSession:
@@ -82,48 +103,43 @@ class RequestSession:
     filled in by :func:`get_server_session` / :func:`get_session_user`.
     """
 
-    __slots__ = (
-        "_claims",
-        "_salt",
-        "_secret",
-        "candidates",
-        "from_cookie",
-        "name",
-        "raw",
-        "secure",
-        "session",
-        "token",
-        "user",
-        "version",
-    )
+    # Class-level defaults: a request sets only what differs (this runs on every request).
+    _claims: Claims | None = _UNSET
+    _secret: str | Sequence[str] | None = None
+    _salt: str | None = None
+    _entry: _Entry | None = None
+    token: Claims | None = _UNSET
+    session: dict[str, Any] | None = _UNSET
+    user: Any = None  # get_session_user() caches the session user here
+    raw: str | None = None
+    from_cookie = False
+    candidates: Sequence[Candidate]
 
     def __init__(
         self,
         request: HttpRequest,
+        config: _Config,
         *,
         secure: bool,
         candidates: Sequence[Candidate],
         secret: str | Sequence[str] | None = None,
         salt: str | None = None,
     ) -> None:
+        self.config = config
         self.secure = secure
-        self._secret, self._salt = secret, salt
-        self._claims: Claims | None = _UNSET
-        self.token: Claims | None = _UNSET
-        self.session: dict[str, Any] | None = _UNSET
-        self.user: Any = None  # users.get_session_user() caches the session user here
-        self.raw: str | None = None
-        self.version, self.name = candidates[0]
+        if secret is not None or salt is not None:
+            self._secret, self._salt = secret, salt
         for version, name in candidates:
             value = read_chunked(request, name)
             if value is not None:
                 self.version, self.name, self.raw, self.from_cookie = version, name, value, True
-                self.candidates: Sequence[Candidate] = ((version, name),)
+                self.candidates = ((version, name),)
                 return
-        # NextAuth's getToken reads the Authorization header only when no cookie is present.
-        self.raw = _bearer(request)
-        self.from_cookie = False
+        self.version, self.name = candidates[0]
         self.candidates = candidates
+        # NextAuth's getToken reads the Authorization header only when no cookie is present.
+        if "HTTP_AUTHORIZATION" in request.META:
+            self.raw = _bearer(request)
 
     @property
     def claims(self) -> Claims | None:
@@ -148,16 +164,60 @@ class RequestSession:
     def _decode(self) -> Claims | None:
         if not self.raw:
             return None
-        secret = settings.secrets if self._secret is None else self._secret
+        config = self.config
+        secret = config.secrets() if self._secret is None else self._secret
         for version, name in self.candidates:
             salt = self._salt if self._salt is not None else (name if version == "v5" else "")
             try:
-                claims = jwt.decode(self.raw, secret=secret, salt=salt, version=version)  # type: ignore[arg-type]
+                claims, self._entry = _decode(config.tokens, self.raw, secret, salt, version)
             except InvalidToken:
                 continue
             self.version, self.name = version, name
             return claims
         return None
+
+
+# Good tokens decoded lately. A browser sends the same cookie with every request, so a hit
+# saves the decryption. Keyed by the whole token (a tampered one is a different key) and
+# the key material; exp is checked again on each hit. Only flat claims are kept, and
+# callers get copies, so nobody can change what the next request sees. The cache lives
+# in the settings snapshot: changing the settings (a rotated secret) empties it.
+_CACHE_SIZE = 1024
+_FLAT_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+class _Entry:
+    """A cached decoded token, and the session user derived from it with default callbacks."""
+
+    __slots__ = ("claims", "user")
+
+    def __init__(self, claims: Claims) -> None:
+        self.claims = claims
+        self.user: SessionUser | None = None
+
+
+def _decode(
+    cache: dict[tuple[Any, ...], _Entry],
+    raw: str,
+    secret: str | Sequence[str],
+    salt: str,
+    version: str,
+) -> tuple[Claims, _Entry | None]:
+    key = (raw, salt, version, secret if isinstance(secret, str) else tuple(secret))
+    entry = cache.get(key)
+    if entry is not None:
+        exp = entry.claims.get("exp")
+        if exp is None or exp > time.time() - jwt.CLOCK_TOLERANCE:
+            return dict(entry.claims), entry
+        cache.pop(key, None)
+        raise TokenExpired("Token has expired.")
+    claims = jwt.decode(raw, secret=secret, salt=salt, version=version)  # type: ignore[arg-type]
+    if "nbf" in claims or not all(type(v) in _FLAT_TYPES for v in claims.values()):
+        return claims, None
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()  # cheaper than LRU bookkeeping; refills within a few requests
+    entry = cache[key] = _Entry(dict(claims))
+    return claims, entry
 
 
 def _bearer(request: HttpRequest) -> str | None:
@@ -176,8 +236,10 @@ def request_session(request: HttpRequest) -> RequestSession:
     """The request's :class:`RequestSession` with the configured cookie names, cached on it."""
     state: RequestSession | None = request.__dict__.get(_STATE_ATTR)
     if state is None:
-        secure = use_secure_cookies(request)
-        state = RequestSession(request, secure=secure, candidates=session_cookie_names(secure))
+        config = _config()
+        # cookies.use_secure_cookies(), inlined: this runs on every request that reads.
+        secure = request.is_secure() if config.use_secure is None else bool(config.use_secure)
+        state = RequestSession(request, config, secure=secure, candidates=config.names[secure])
         request.__dict__[_STATE_ATTR] = state
     return state
 
@@ -200,12 +262,13 @@ def get_token(
     if secret is None and cookie_name is None and secure_cookie is None and salt is None:
         state = request_session(request)
     else:
+        config = _config()
         secure = use_secure_cookies(request) if secure_cookie is None else secure_cookie
-        candidates = session_cookie_names(secure)
+        candidates = config.names[secure]
         if cookie_name is not None:
             candidates = ((candidates[0][0], cookie_name),)
         state = RequestSession(
-            request, secure=secure, candidates=candidates, secret=secret, salt=salt
+            request, config, secure=secure, candidates=candidates, secret=secret, salt=salt
         )
         request.__dict__.setdefault(_STATE_ATTR + "_read", True)
     return state.raw if raw else state.claims
@@ -258,11 +321,14 @@ def _expires(max_age: int) -> str:
 
 def _default_session(token: Mapping[str, Any]) -> dict[str, Any]:
     # NextAuth: {user: {name, email, image: picture}, expires}; absent fields stay absent.
-    user = {key: token[src] for key, src in _USER_FIELDS if src in token}
+    user = {}
+    if "name" in token:
+        user["name"] = token["name"]
+    if "email" in token:
+        user["email"] = token["email"]
+    if "picture" in token:
+        user["image"] = token["picture"]
     return {"user": user, "expires": _expires(settings.SESSION["MAX_AGE"])}
-
-
-_USER_FIELDS = (("name", "name"), ("email", "email"), ("image", "picture"))
 
 
 def build_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
@@ -284,6 +350,8 @@ def resolve_session(
     the session. v4 builds the session from the decoded token, v5 from the
     ``jwt`` callback's result, as each NextAuth does.
     """
+    if defaults_only():
+        return claims, _default_session(claims)
     token = claims if is_default("jwt") else run_jwt(token=claims, request=request)
     if token is None:
         return None, None
@@ -297,6 +365,8 @@ async def aresolve_session(
     claims: Claims, *, version: str, request: HttpRequest | None = None
 ) -> tuple[Claims | None, dict[str, Any] | None]:
     """Async :func:`resolve_session`: async callbacks are awaited, sync ones run off-loop."""
+    if defaults_only():
+        return claims, _default_session(claims)
     token = await arun_jwt(token=claims, request=request)
     if token is None:
         return None, None
@@ -307,7 +377,10 @@ async def aresolve_session(
 
 def get_server_session(request: HttpRequest) -> dict[str, Any] | None:
     """NextAuth's ``getServerSession``: decode, ``jwt`` then ``session`` callback, or ``None``."""
-    state = request_session(request)
+    return _server_session(request_session(request), request)
+
+
+def _server_session(state: RequestSession, request: HttpRequest) -> dict[str, Any] | None:
     if state.session is _UNSET:
         claims = state.claims
         if claims is None:
@@ -335,9 +408,29 @@ async def aget_server_session(request: HttpRequest) -> dict[str, Any] | None:
 def get_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
     """``request.session_user``: the session's user, or the anonymous user (cached)."""
     state = request_session(request)
-    if state.user is None:
-        state.user = session_user(get_server_session(request), state.token)
-    return state.user  # type: ignore[no-any-return]
+    user = state.user
+    if user is None:
+        if state.config.defaults_only:
+            user = _default_session_user(state)
+        else:
+            user = session_user(_server_session(state, request), state.token)
+        state.user = user
+    return user  # type: ignore[no-any-return]
+
+
+def _default_session_user(state: RequestSession) -> SessionUser | AnonymousSessionUser:
+    # With NextAuth's default callbacks the user is a function of the token alone, so it is
+    # built without the session dict and kept with the cached token (it is read-only).
+    claims = state.claims
+    if claims is None:
+        return ANONYMOUS
+    entry = state._entry
+    user = entry.user if entry is not None else None
+    if user is None:
+        user = SessionUser(_default_session(claims)["user"], sub=claims.get("sub"))
+        if entry is not None:
+            entry.user = user
+    return user
 
 
 async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:

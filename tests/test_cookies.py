@@ -181,6 +181,29 @@ def test_read_chunked_inconsistent_sets_are_present_but_empty(header: str) -> No
     assert read_chunked(request_with(header), NAME) == ""
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        f'other="quoted value"; {NAME}.0=a%7; {NAME}.1=Cb',  # quotes: Django parses
+        f"other=caf\xc3\xa9; {NAME}.0=a%7; {NAME}.1=Cb",  # non-ASCII: Django parses
+        f"{NAME}.0 = a%7 ;{NAME}.1=Cb;",  # spaces and a trailing separator
+    ],
+)
+def test_read_chunked_agrees_with_django_parsing(header: str) -> None:
+    scanned = request_with(header)
+    parsed = request_with(header)
+    assert parsed.COOKIES  # parsed first: read from request.COOKIES
+    assert read_chunked(scanned, NAME) == read_chunked(parsed, NAME) == "a|b"
+    assert incoming_chunks(scanned, NAME) == incoming_chunks(parsed, NAME)
+
+
+def test_duplicate_cookie_last_wins_like_django() -> None:
+    header = f"{NAME}=first; {NAME}=second"
+    parsed = request_with(header)
+    assert parsed.COOKIES[NAME] == "second"
+    assert read_chunked(request_with(header), NAME) == read_chunked(parsed, NAME) == "second"
+
+
 def test_foreign_suffixes_are_not_chunks() -> None:
     request = request_with(
         f"{NAME}.x=1; {NAME}.01=2; {NAME}extra=3; {NAME}.-1=4; {NAME}.\xb2=5; {NAME}=ok"
