@@ -280,3 +280,26 @@ def test_wsgi_handler_emits_headers_verbatim() -> None:
     environ = rf.get("/").environ
     handler(environ, lambda status, headers: seen.extend(headers))
     assert ("Set-Cookie", "a=(x); Path=/; HttpOnly; SameSite=Lax") in seen
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"{NAME}=tok",
+        f"  {NAME}=tok  ",
+        f"a=1;{NAME}=tok;b=2",
+        f"a=1; {NAME}=; b=2",
+        f"a=b c {NAME}=inside-another-value",
+        f"a={NAME}=inside-another-value",
+        f"{NAME}x=other-cookie",
+        f"{NAME}.0=a; {NAME}.1=b",
+        f"{NAME}=one; {NAME}=two",
+        f"{NAME}=a%7Cb",
+        f'{NAME}="quoted"',
+        "",
+    ],
+)
+def test_fast_path_agrees_with_django_parsing(header: str) -> None:
+    parsed = request_with(header)
+    assert isinstance(parsed.COOKIES, dict)
+    assert read_chunked(request_with(header), NAME) == read_chunked(parsed, NAME)

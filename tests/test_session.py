@@ -392,3 +392,70 @@ def test_clear_session_deletes_every_family_and_chunk() -> None:
         f"{V4}.1": 0,
         V5: 0,
     }
+
+
+# --- the decoded-token cache ------------------------------------------------------------------
+
+
+def decode_counter(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = jwt.decode
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting)
+    return calls
+
+
+def test_cache_skips_decryption_for_a_repeated_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = decode_counter(monkeypatch)
+    token = v4_token()
+    for _ in range(3):
+        assert get_token(req({V4: token}))["sub"] == "7"  # type: ignore[index]
+    assert len(calls) == 1
+    # Same session user object for the same token (it is read-only).
+    assert get_session_user(req({V4: token})) is get_session_user(req({V4: token}))
+
+
+def test_cached_claims_are_copies() -> None:
+    token = v4_token()
+    first = get_token(req({V4: token}))
+    first["sub"] = "hacked"  # type: ignore[index]
+    assert get_token(req({V4: token}))["sub"] == "7"  # type: ignore[index]
+
+
+def test_nested_claims_are_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = decode_counter(monkeypatch)
+    token = v4_token({**CLAIMS, "roles": ["a"]})
+    get_token(req({V4: token}))["roles"].append("b")  # type: ignore[index]
+    assert get_token(req({V4: token}))["roles"] == ["a"]  # type: ignore[index]
+    assert len(calls) == 2
+
+
+def test_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = v4_token(max_age=60)
+    assert get_token(req({V4: token})) is not None
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 120)
+    request = req({V4: token})
+    assert get_token(request) is None
+    assert peek_request_session(request).is_bad  # type: ignore[union-attr]
+
+
+def test_cache_is_keyed_by_secret_and_emptied_on_settings_change() -> None:
+    token = v4_token()
+    assert get_token(req({V4: token})) is not None
+    assert get_token(req({V4: token}), secret="another secret") is None
+    with override_settings(NEXTAUTH={"SECRET": "rotated away"}):
+        assert get_token(req({V4: token})) is None
+
+
+def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django_nextauth import session as session_module
+
+    monkeypatch.setattr(session_module, "_CACHE_SIZE", 3)
+    for i in range(5):
+        get_token(req({V4: v4_token({"sub": str(i)})}))
+    assert 1 <= len(session_module._config().tokens) <= 3
