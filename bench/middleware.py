@@ -72,7 +72,7 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from django_nextauth import jwt  # noqa: E402
-from django_nextauth.session import _config as session_config  # noqa: E402
+from django_nextauth.request_state import config as session_config  # noqa: E402
 
 
 def bare(request: HttpRequest) -> HttpResponse:

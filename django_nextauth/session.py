@@ -1,10 +1,10 @@
 """The NextAuth session of a request: ``getToken``, ``getServerSession`` and the cookie.
 
-What a request carries is read once and cached on it (:class:`RequestSession`),
-so the middleware's lazy attributes, :func:`get_token` and
-:func:`get_server_session` decrypt the cookie at most once. The JWT path runs
-no SQL. A missing, bad, expired or tampered token reads as "signed out"; reading
-never raises for a token.
+What a request carries is read once and cached on it (see
+:mod:`django_nextauth.request_state`), so the middleware's lazy attributes,
+:func:`get_token` and :func:`get_server_session` decrypt the cookie at most once.
+The JWT path runs no SQL. A missing, bad, expired or tampered token reads as
+"signed out"; reading never raises for a token.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 
 from . import jwt
@@ -23,12 +22,20 @@ from .conf import settings
 from .cookies import (
     clear_session_cookie,
     cookie_name,
-    decode_value,
-    read_chunked,
     use_secure_cookies,
     write_session_cookie,
 )
-from .exceptions import InvalidToken, TokenExpired
+from .request_state import (
+    UNSET,
+    Claims,
+    RequestSession,
+    config,
+    mark_read,
+    peek_request_session,
+    request_session,
+    session_cookie_names,
+    session_was_read,
+)
 from .users import ANONYMOUS, AnonymousSessionUser, SessionUser, session_user
 
 __all__ = [
@@ -53,196 +60,6 @@ __all__ = [
     "session_cookie_names",
 ]
 
-Claims = dict[str, Any]
-Candidate = tuple[str, str]  # (version, session cookie name)
-
-_STATE_ATTR = "_nextauth_session"
-_UNSET: Any = object()
-
-
-class _Config:
-    """What reading a session needs from the settings, looked up once per settings."""
-
-    __slots__ = ("_secrets", "defaults_only", "names", "tokens", "use_secure")
-
-    def __init__(self) -> None:
-        versions = settings.DECODE_VERSIONS or [settings.VERSION]
-        if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
-            raise ImproperlyConfigured("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
-        self.names = {
-            secure: tuple(
-                (v, cookie_name("session_token", version=v, secure=secure)) for v in versions
-            )
-            for secure in (False, True)
-        }
-        self.use_secure: bool | None = settings.USE_SECURE_COOKIES
-        self.tokens: dict[tuple[Any, ...], _Entry] = {}  # see _decode()
-        self._secrets: tuple[str, ...] | None = None
-        self.defaults_only = defaults_only()
-
-    def secrets(self) -> tuple[str, ...]:
-        # Resolved on first decode, not before: a missing secret must not break signed-out pages.
-        if self._secrets is None:
-            self._secrets = settings.secrets
-        return self._secrets
-
-
-def _config() -> _Config:
-    return settings.cached("session_config", _Config)
-
-
-def session_cookie_names(secure: bool) -> tuple[Candidate, ...]:
-    """``(version, cookie name)`` of each session cookie family read, in priority order."""
-    return _config().names[secure]
-
-
-class RequestSession:
-    """The session one request carries; each piece is computed on first use.
-
-    ``token`` (the ``jwt`` callback's result), ``session`` and ``user`` are
-    filled in by :func:`get_server_session` / :func:`get_session_user`.
-    """
-
-    # Class-level defaults: a request sets only what differs (this runs on every request).
-    _claims: Claims | None = _UNSET
-    _secret: str | Sequence[str] | None = None
-    _salt: str | None = None
-    _entry: _Entry | None = None
-    token: Claims | None = _UNSET
-    session: dict[str, Any] | None = _UNSET
-    user: Any = None  # get_session_user() caches the session user here
-    raw: str | None = None
-    from_cookie = False
-    candidates: Sequence[Candidate]
-
-    def __init__(
-        self,
-        request: HttpRequest,
-        config: _Config,
-        *,
-        secure: bool,
-        candidates: Sequence[Candidate],
-        secret: str | Sequence[str] | None = None,
-        salt: str | None = None,
-    ) -> None:
-        self.config = config
-        self.secure = secure
-        if secret is not None or salt is not None:
-            self._secret, self._salt = secret, salt
-        for version, name in candidates:
-            value = read_chunked(request, name)
-            if value is not None:
-                self.version, self.name, self.raw, self.from_cookie = version, name, value, True
-                self.candidates = ((version, name),)
-                return
-        self.version, self.name = candidates[0]
-        self.candidates = candidates
-        # NextAuth's getToken reads the Authorization header only when no cookie is present.
-        if "HTTP_AUTHORIZATION" in request.META:
-            self.raw = _bearer(request)
-
-    @property
-    def claims(self) -> Claims | None:
-        """The decoded token, or ``None`` (absent or unusable)."""
-        if self._claims is _UNSET:
-            self._claims = self._decode()
-        return self._claims
-
-    @property
-    def is_bad(self) -> bool:
-        """A session cookie arrived, was decoded, and gives no session: delete it."""
-        claims = self._claims
-        return self.from_cookie and claims is not _UNSET and (claims is None or self.token is None)
-
-    @property
-    def stored_token(self) -> Claims | None:
-        """The token to store again (the ``jwt`` callback's result when it ran), if decoded."""
-        if self._claims is _UNSET or self._claims is None:
-            return None
-        return self._claims if self.token is _UNSET else self.token
-
-    def _decode(self) -> Claims | None:
-        if not self.raw:
-            return None
-        config = self.config
-        secret = config.secrets() if self._secret is None else self._secret
-        for version, name in self.candidates:
-            salt = self._salt if self._salt is not None else (name if version == "v5" else "")
-            try:
-                claims, self._entry = _decode(config.tokens, self.raw, secret, salt, version)
-            except InvalidToken:
-                continue
-            self.version, self.name = version, name
-            return claims
-        return None
-
-
-# Good tokens decoded lately. A browser sends the same cookie with every request, so a hit
-# saves the decryption. Keyed by the whole token (a tampered one is a different key) and
-# the key material; exp is checked again on each hit. Only flat claims are kept, and
-# callers get copies, so nobody can change what the next request sees. The cache lives
-# in the settings snapshot: changing the settings (a rotated secret) empties it.
-_CACHE_SIZE = 1024
-_FLAT_TYPES = frozenset({str, int, float, bool, type(None)})
-
-
-class _Entry:
-    """A cached decoded token, and the session user derived from it with default callbacks."""
-
-    __slots__ = ("claims", "user")
-
-    def __init__(self, claims: Claims) -> None:
-        self.claims = claims
-        self.user: SessionUser | None = None
-
-
-def _decode(
-    cache: dict[tuple[Any, ...], _Entry],
-    raw: str,
-    secret: str | Sequence[str],
-    salt: str,
-    version: str,
-) -> tuple[Claims, _Entry | None]:
-    key = (raw, salt, version, secret if isinstance(secret, str) else tuple(secret))
-    entry = cache.get(key)
-    if entry is not None:
-        exp = entry.claims.get("exp")
-        if exp is None or exp > time.time() - jwt.CLOCK_TOLERANCE:
-            return dict(entry.claims), entry
-        cache.pop(key, None)
-        raise TokenExpired("Token has expired.")
-    claims = jwt.decode(raw, secret=secret, salt=salt, version=version)  # type: ignore[arg-type]
-    if "nbf" in claims or not all(type(v) in _FLAT_TYPES for v in claims.values()):
-        return claims, None
-    if len(cache) >= _CACHE_SIZE:
-        cache.clear()  # cheaper than LRU bookkeeping; refills within a few requests
-    entry = cache[key] = _Entry(dict(claims))
-    return claims, entry
-
-
-def _bearer(request: HttpRequest) -> str | None:
-    header = request.META.get("HTTP_AUTHORIZATION")
-    if not header:
-        return None
-    parts = header.split(" ")
-    if parts[0] != "Bearer" or len(parts) < 2 or not parts[1]:
-        return None
-    token = decode_value(parts[1])
-    # decode_value keeps a malformed escape as it is, where decodeURIComponent throws: no token.
-    return None if "%" in parts[1] and token == parts[1] else token
-
-
-def request_session(request: HttpRequest) -> RequestSession:
-    """The request's :class:`RequestSession` with the configured cookie names, cached on it."""
-    state: RequestSession | None = request.__dict__.get(_STATE_ATTR)
-    if state is None:
-        config = _config()
-        # cookies.use_secure_cookies(), inlined: this runs on every request that reads.
-        secure = request.is_secure() if config.use_secure is None else bool(config.use_secure)
-        state = RequestSession(request, config, secure=secure, candidates=config.names[secure])
-        request.__dict__[_STATE_ATTR] = state
-    return state
-
 
 def get_token(
     request: HttpRequest,
@@ -262,15 +79,15 @@ def get_token(
     if secret is None and cookie_name is None and secure_cookie is None and salt is None:
         state = request_session(request)
     else:
-        config = _config()
+        snapshot = config()
         secure = use_secure_cookies(request) if secure_cookie is None else secure_cookie
-        candidates = config.names[secure]
+        candidates = snapshot.names[secure]
         if cookie_name is not None:
             candidates = ((candidates[0][0], cookie_name),)
         state = RequestSession(
-            request, config, secure=secure, candidates=candidates, secret=secret, salt=salt
+            request, snapshot, secure=secure, candidates=candidates, secret=secret, salt=salt
         )
-        request.__dict__.setdefault(_STATE_ATTR + "_read", True)
+        mark_read(request)
     return state.raw if raw else state.claims
 
 
@@ -292,16 +109,6 @@ async def aget_token(
         secure_cookie=secure_cookie,
         salt=salt,
     )
-
-
-def peek_request_session(request: HttpRequest) -> RequestSession | None:
-    """The request's :class:`RequestSession` if something read it, else ``None``."""
-    return request.__dict__.get(_STATE_ATTR)
-
-
-def session_was_read(request: HttpRequest) -> bool:
-    """Whether anything looked at the request's session (for ``Vary: Cookie``)."""
-    return _STATE_ATTR in request.__dict__ or _STATE_ATTR + "_read" in request.__dict__
 
 
 _last_second: tuple[int, str] = (0, "")
@@ -381,7 +188,7 @@ def get_server_session(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def _server_session(state: RequestSession, request: HttpRequest) -> dict[str, Any] | None:
-    if state.session is _UNSET:
+    if state.session is UNSET:
         claims = state.claims
         if claims is None:
             state.token, state.session = None, None
@@ -395,7 +202,7 @@ def _server_session(state: RequestSession, request: HttpRequest) -> dict[str, An
 async def aget_server_session(request: HttpRequest) -> dict[str, Any] | None:
     """Async :func:`get_server_session`."""
     state = request_session(request)
-    if state.session is _UNSET:
+    if state.session is UNSET:
         claims = state.claims
         if claims is None:
             token, session = None, None
@@ -424,6 +231,8 @@ def _default_session_user(state: RequestSession) -> SessionUser | AnonymousSessi
     claims = state.claims
     if claims is None:
         return ANONYMOUS
+    if state.token is UNSET:
+        state.token = claims  # what the default jwt callback returns
     entry = state._entry
     user = entry.user if entry is not None else None
     if user is None:
