@@ -33,13 +33,13 @@ from django.utils.functional import SimpleLazyObject
 
 from .conf import settings
 from .cookies import clear_session_cookie
+from .request_state import STATE_ATTR, RequestSession
 from .session import (
     aget_server_session,
     aget_session_user,
     get_server_session,
     get_session_user,
     issue_session,
-    peek_request_session,
     request_session,
     session_was_read,
 )
@@ -176,7 +176,7 @@ class NextAuthMiddleware:
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
         """Vary, bad-cookie deletion and sliding refresh; CPU only, so shared by both modes."""
-        state = peek_request_session(request)
+        state: RequestSession | None = request.__dict__.get(STATE_ATTR)  # peek, inlined
         if state is None:
             if session_was_read(request):
                 _vary_on_cookie(response)

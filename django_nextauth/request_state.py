@@ -25,6 +25,7 @@ from .exceptions import InvalidToken, TokenExpired
 from .users import SessionUser
 
 __all__ = [
+    "STATE_ATTR",
     "UNSET",
     "Candidate",
     "Claims",
@@ -40,7 +41,7 @@ __all__ = [
 Claims = dict[str, Any]
 Candidate = tuple[str, str]  # (version, session cookie name)
 
-_STATE_ATTR = "_nextauth_session"
+STATE_ATTR = "_nextauth_session"
 UNSET: Any = object()
 
 
@@ -103,9 +104,9 @@ class RequestSession:
         self,
         request: HttpRequest,
         config: _Config,
-        *,
         secure: bool,
         candidates: Sequence[Candidate],
+        *,
         secret: str | Sequence[str] | None = None,
         salt: str | None = None,
     ) -> None:
@@ -149,7 +150,9 @@ class RequestSession:
         if not self.raw:
             return None
         config = self.config
-        secret = config.secrets() if self._secret is None else self._secret
+        secret = self._secret
+        if secret is None:
+            secret = config._secrets or config.secrets()
         for version, name in self.candidates:
             salt = self._salt if self._salt is not None else (name if version == "v5" else "")
             try:
@@ -218,27 +221,27 @@ def _bearer(request: HttpRequest) -> str | None:
 
 def request_session(request: HttpRequest) -> RequestSession:
     """The request's :class:`RequestSession` with the configured cookie names, cached on it."""
-    state: RequestSession | None = request.__dict__.get(_STATE_ATTR)
+    state: RequestSession | None = request.__dict__.get(STATE_ATTR)
     if state is None:
         snapshot = config()
         # cookies.use_secure_cookies(), inlined: this runs on every request that reads.
         forced = snapshot.use_secure
         secure = request.is_secure() if forced is None else bool(forced)
-        state = RequestSession(request, snapshot, secure=secure, candidates=snapshot.names[secure])
-        request.__dict__[_STATE_ATTR] = state
+        state = RequestSession(request, snapshot, secure, snapshot.names[secure])
+        request.__dict__[STATE_ATTR] = state
     return state
 
 
 def peek_request_session(request: HttpRequest) -> RequestSession | None:
     """The request's :class:`RequestSession` if something read it, else ``None``."""
-    return request.__dict__.get(_STATE_ATTR)
+    return request.__dict__.get(STATE_ATTR)
 
 
 def session_was_read(request: HttpRequest) -> bool:
     """Whether anything looked at the request's session (for ``Vary: Cookie``)."""
-    return _STATE_ATTR in request.__dict__ or _STATE_ATTR + "_read" in request.__dict__
+    return STATE_ATTR in request.__dict__ or STATE_ATTR + "_read" in request.__dict__
 
 
 def mark_read(request: HttpRequest) -> None:
     """Note that the session was looked at without the cached state (custom ``get_token``)."""
-    request.__dict__[_STATE_ATTR + "_read"] = True
+    request.__dict__[STATE_ATTR + "_read"] = True

@@ -84,9 +84,7 @@ def get_token(
         candidates = snapshot.names[secure]
         if cookie_name is not None:
             candidates = ((candidates[0][0], cookie_name),)
-        state = RequestSession(
-            request, snapshot, secure=secure, candidates=candidates, secret=secret, salt=salt
-        )
+        state = RequestSession(request, snapshot, secure, candidates, secret=secret, salt=salt)
         mark_read(request)
     return state.raw if raw else state.claims
 
