@@ -243,9 +243,14 @@ def _default_session_user(state: RequestSession) -> SessionUser | AnonymousSessi
 async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
     """Async :func:`get_session_user`: callbacks never block the event loop."""
     state = request_session(request)
-    if state.user is None:
-        state.user = session_user(await aget_server_session(request), state.token)
-    return state.user  # type: ignore[no-any-return]
+    user = state.user
+    if user is None:
+        if state.config.defaults_only:
+            user = _default_session_user(state)
+        else:
+            user = session_user(await aget_server_session(request), state.token)
+        state.user = user
+    return user  # type: ignore[no-any-return]
 
 
 def issue_session(

@@ -282,3 +282,12 @@ def test_manage_py_check_fails_on_bad_path() -> None:
         pytest.raises(SystemCheckError, match=r"django_nextauth\.E003.*\['redirect'\]"),
     ):
         call_command("check")
+
+
+class _BareUser:
+    pk = None
+
+
+def test_user_to_token_from_a_bare_user_object() -> None:
+    # No name methods, no email, no pk yet: only what NextAuth would have.
+    assert user_to_token(_BareUser()) == {"name": None}

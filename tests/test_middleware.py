@@ -326,3 +326,71 @@ async def test_async_mode() -> None:
     assert response.status_code == 200
     assert not request.session_token  # type: ignore[attr-defined]
     assert (await request.asession_user()).is_authenticated is False  # type: ignore[attr-defined]
+
+
+# --- the lazy request attributes -------------------------------------------------------------
+
+
+def attach(cookies: dict[str, str] | None = None) -> HttpRequest:
+    from django.test import RequestFactory
+
+    header = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
+    request = RequestFactory().get("/", HTTP_COOKIE=header)
+    NextAuthMiddleware(lambda r: HttpResponse()).process_request(request)
+    return request
+
+
+def test_lazy_attributes_behave_like_what_they_wrap() -> None:
+    from django_nextauth.middleware import RequestLazy
+    from django_nextauth.users import SessionUser
+
+    request = attach({V4: token()})
+    user, claims, session = (
+        request.session_user,  # type: ignore[attr-defined]
+        request.session_token,  # type: ignore[attr-defined]
+        request.nextauth_session,  # type: ignore[attr-defined]
+    )
+    assert repr(claims) == "<RequestLazy: not evaluated>"
+    assert peek_request_session(request) is None  # nothing read yet
+    assert type(user) is RequestLazy and isinstance(user, SessionUser)
+    assert user.name == user["name"] == "Alice" and "email" in user and len(user) == 3
+    assert sorted(user) == ["email", "image", "name"]
+    assert str(user) == "Alice" and "is_authenticated" in dir(user)
+    assert claims == jwt.decode(request.COOKIES[V4], secret=SECRET)
+    assert claims["sub"] == "7" and "sub" in claims and bool(claims)
+    assert repr(claims).startswith("<RequestLazy: {")
+    assert session["user"]["email"] == "a@x.io"
+    with pytest.raises(TypeError):
+        hash(user)  # a mapping: unhashable, like what it wraps
+
+
+def test_lazy_none_token_is_falsy() -> None:
+    request = attach()
+    claims = request.session_token  # type: ignore[attr-defined]
+    assert not claims and claims == None  # noqa: E711 (the proxy compares as what it wraps)
+    assert hash(claims) == hash(None) and str(claims) == "None"
+
+
+def test_existing_vary_is_extended() -> None:
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        response = HttpResponse()
+        response["Vary"] = "Accept-Encoding"
+        return response
+
+    from django.test import RequestFactory
+
+    response = NextAuthMiddleware(view)(RequestFactory().get("/"))
+    assert response["Vary"] == "Accept-Encoding, Cookie"
+
+
+def test_custom_get_token_read_adds_vary() -> None:
+    from django.test import RequestFactory
+
+    from django_nextauth import get_token
+
+    def view(request: HttpRequest) -> HttpResponse:
+        get_token(request, secret="other")
+        return HttpResponse()
+
+    assert NextAuthMiddleware(view)(RequestFactory().get("/"))["Vary"] == "Cookie"

@@ -392,3 +392,39 @@ def test_clear_session_deletes_every_family_and_chunk() -> None:
         f"{V4}.1": 0,
         V5: 0,
     }
+
+
+async def async_end_session(**kwargs: Any) -> None:
+    return None
+
+
+@override_settings(
+    NEXTAUTH={"SECRET": SECRET, "CALLBACKS": {"jwt": f"{__name__}.async_end_session"}}
+)
+async def test_async_jwt_callback_returning_none_ends_the_session() -> None:
+    request = req({V4: v4_token()})
+    assert await aget_server_session(request) is None
+    assert (await aget_session_user(request)).is_authenticated is False
+    assert peek_request_session(request).is_bad  # type: ignore[union-attr]
+
+
+@override_settings(NEXTAUTH={"SECRET": SECRET, "DECODE_VERSIONS": ["v4", "v6"]})
+def test_decode_versions_must_be_known() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="DECODE_VERSIONS"):
+        get_token(req())
+
+
+def test_empty_authorization_header_is_no_token() -> None:
+    assert get_token(req(HTTP_AUTHORIZATION="")) is None
+
+
+@override_settings(NEXTAUTH={"SECRET": SECRET, "CALLBACKS": {"jwt": f"{__name__}.add_role"}})
+async def test_custom_jwt_with_default_session_callback() -> None:
+    request = req({V4: v4_token()})
+    session = get_server_session(request)
+    assert session is not None and session["user"]["name"] == "Alice"  # v4: from the claims
+    assert peek_request_session(request).token["role"] == "admin"  # type: ignore[index,union-attr]
+    user = get_session_user(request)
+    assert get_session_user(request) is user is await aget_session_user(request)
