@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import pickle
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
@@ -303,3 +305,36 @@ def test_fast_path_agrees_with_django_parsing(header: str) -> None:
     parsed = request_with(header)
     assert isinstance(parsed.COOKIES, dict)
     assert read_chunked(request_with(header), NAME) == read_chunked(parsed, NAME)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_asgi_handler_emits_headers_verbatim() -> None:
+    from django.core.handlers.asgi import ASGIHandler
+
+    response = HttpResponse()
+    set_cookie(response, "a", "x|(y)", secure=True, expires=WHEN)
+
+    class Handler(ASGIHandler):
+        async def get_response_async(self, request: Any) -> HttpResponse:
+            return response
+
+    sent: list[dict[str, Any]] = []
+
+    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await asyncio.Event().wait()  # no disconnect: Django cancels this once it responds
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""}
+    await Handler()(scope, receive, send)
+    headers = sent[0]["headers"]
+    assert (
+        b"Set-Cookie",
+        b"a=x%7C(y); Path=/; Expires=Sun, 27 Dec 2026 13:01:28 GMT; HttpOnly; Secure; SameSite=Lax",
+    ) in headers
