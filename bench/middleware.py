@@ -12,7 +12,7 @@ signals, URL resolution and response) over the same minimal environ:
 Best of REPEAT runs of NUMBER requests each, interleaved. Targets:
 b - a < 30 us and b - a <= (c - a) / 5.
 
-    python bench/middleware.py [--number 500] [--repeat 40]
+    python bench/middleware.py [--number 250] [--repeat 60]
 """
 
 from __future__ import annotations
@@ -137,8 +137,8 @@ def runner(app: Callable[..., Any], env: dict[str, Any]) -> Callable[[int], floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     # Many short runs: on a shared machine the best one is the least disturbed.
-    parser.add_argument("--number", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--number", type=int, default=250)
+    parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)

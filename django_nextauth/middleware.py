@@ -79,7 +79,11 @@ class RequestLazy:
         return type(self._wrapped())
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._wrapped(), name)
+        # _wrapped(), inlined: attribute access is how views use session_user.
+        value = self._value
+        if value is _EMPTY:
+            value = self._value = self._factory(self._request)
+        return getattr(value, name)
 
     def __getitem__(self, key: Any) -> Any:
         return self._wrapped()[key]
@@ -181,7 +185,10 @@ class NextAuthMiddleware:
             if session_was_read(request):
                 _vary_on_cookie(response)
             return
-        _vary_on_cookie(response)
+        if response.has_header("Vary"):
+            patch_vary_headers(response, ("Cookie",))
+        else:  # _vary_on_cookie(), inlined for the common case
+            response.headers["Vary"] = "Cookie"
         if response.cookies and _writes_session_cookie(response, state.name):
             return
         if state.is_bad:

@@ -129,9 +129,10 @@ class RequestSession:
     @property
     def claims(self) -> Claims | None:
         """The decoded token, or ``None`` (absent or unusable)."""
-        if self._claims is UNSET:
-            self._claims = self._decode()
-        return self._claims
+        claims = self._claims
+        if claims is UNSET:
+            claims = self._claims = self._decode() if self.raw else None
+        return claims
 
     @property
     def is_bad(self) -> bool:
@@ -147,8 +148,6 @@ class RequestSession:
         return self._claims if self.token is UNSET else self.token
 
     def _decode(self) -> Claims | None:
-        if not self.raw:
-            return None
         config = self.config
         secret = self._secret
         if secret is None:
@@ -156,7 +155,7 @@ class RequestSession:
         for version, name in self.candidates:
             salt = self._salt if self._salt is not None else (name if version == "v5" else "")
             try:
-                claims, self._entry = _decode(config.tokens, self.raw, secret, salt, version)
+                claims, self._entry = _decode(config.tokens, self.raw, secret, salt, version)  # type: ignore[arg-type]
             except InvalidToken:
                 continue
             self.version, self.name = version, name
@@ -226,7 +225,7 @@ def request_session(request: HttpRequest) -> RequestSession:
         snapshot = config()
         # cookies.use_secure_cookies(), inlined: this runs on every request that reads.
         forced = snapshot.use_secure
-        secure = request.is_secure() if forced is None else bool(forced)
+        secure = request.scheme == "https" if forced is None else bool(forced)
         state = RequestSession(request, snapshot, secure, snapshot.names[secure])
         request.__dict__[STATE_ATTR] = state
     return state
