@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from django_nextauth import jwt
+from django_nextauth import jwt, keys
 from django_nextauth.exceptions import (
     ClaimInvalid,
     ConfigurationError,
@@ -231,10 +231,10 @@ def test_unknown_version() -> None:
 def test_derived_keys_are_cached_and_bounded() -> None:
     token = jwt.encode(PAYLOAD, secret=SECRET)
     jwt.decode(token, secret=SECRET)
-    before = jwt._keyring.cache_info()
+    before = keys.keyring.cache_info()
     for _ in range(3):
         jwt.decode(token, secret=SECRET)
-    after = jwt._keyring.cache_info()
+    after = keys.keyring.cache_info()
     assert after.misses == before.misses
     assert after.maxsize is not None and after.maxsize <= 256
 
@@ -249,8 +249,8 @@ def test_the_secret_never_shows() -> None:
     with pytest.raises(InvalidToken) as caught:
         jwt.decode(token, secret=OTHER)
     errors.append(caught.value)
-    keys = jwt._keyring((SECRET,), "", "v4", "A256GCM")
-    shown = " ".join([*map(str, errors), *map(repr, errors), *map(repr, keys)])
+    derived = keys.keyring((SECRET,), "", "v4", "A256GCM")
+    shown = " ".join([*map(str, errors), *map(repr, errors), *map(repr, derived)])
     for secret_thing in (SECRET, OTHER, b64url(V4_KEY), V4_KEY.hex()):
         assert secret_thing not in shown
 

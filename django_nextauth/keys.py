@@ -1,0 +1,168 @@
+"""Derived content-encryption keys for the session JWE, and the codecs they share.
+
+HKDF-SHA256 derives a key from a secret exactly as ``next-auth`` (v4) and
+``@auth/core`` (v5) do; :func:`keyring` caches the result, since deriving is the
+expensive part of NextAuth's own decode. Each :class:`Key` knows its RFC 7638
+thumbprint (the v5 ``kid``), its protected header, and how to seal and open.
+Key material never appears in a repr or a message. No Django imports here.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as hmac_primitive
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.base import CipherContext
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .exceptions import ConfigurationError, MissingSecret
+
+GCM = "A256GCM"
+CBC = "A256CBC-HS512"
+# Content encryption each version accepts; the first one is what it encodes with.
+ENCS: dict[str, tuple[str, ...]] = {"v4": (GCM,), "v5": (CBC, GCM)}
+
+URLSAFE_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+STANDARD_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_TO_BASE64URL = bytes.maketrans(STANDARD_ALPHABET, URLSAFE_ALPHABET)
+
+
+class Key:
+    """A derived content-encryption key, ready to use. Its repr shows no key material."""
+
+    def __init__(self, raw: bytes, enc: str, *, with_kid: bool) -> None:
+        self.enc = enc
+        jwk = b'{"k":"' + b64encode(raw) + b'","kty":"oct"}'
+        # RFC 7638 thumbprint with SHA-256 / SHA-512 for a 256 / 512-bit key, as @auth/core.
+        self.kid = b64encode(hashlib.new(f"sha{len(raw) * 8}", jwk).digest()).decode()
+        header = {"alg": "dir", "enc": enc, **({"kid": self.kid} if with_kid else {})}
+        self.header_b64 = b64encode(dumps(header))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} enc={self.enc}>"
+
+    def seal(self, aad: bytes, plaintext: bytes) -> tuple[bytes, bytes, bytes]:
+        """Encrypt; return ``(iv, ciphertext, tag)``."""
+        raise NotImplementedError
+
+    def open(self, aad: bytes, iv: bytes, ciphertext: bytes, tag: bytes) -> bytes | None:
+        """Return the plaintext, or ``None`` when this key does not open the token."""
+        raise NotImplementedError
+
+
+class GcmKey(Key):
+    """``A256GCM``: the v4 format, also accepted by v5."""
+
+    def __init__(self, raw: bytes, *, with_kid: bool) -> None:
+        super().__init__(raw, GCM, with_kid=with_kid)
+        self._aead = AESGCM(raw)
+
+    def seal(self, aad: bytes, plaintext: bytes) -> tuple[bytes, bytes, bytes]:
+        iv = os.urandom(12)
+        sealed = self._aead.encrypt(iv, plaintext, aad)
+        return iv, sealed[:-16], sealed[-16:]
+
+    def open(self, aad: bytes, iv: bytes, ciphertext: bytes, tag: bytes) -> bytes | None:
+        try:
+            return self._aead.decrypt(iv, ciphertext + tag, aad)
+        except InvalidTag:
+            return None
+
+
+class CbcHmacKey(Key):
+    """``A256CBC-HS512`` (RFC 7518 5.2): the first 32 bytes authenticate, the last 32 encrypt."""
+
+    def __init__(self, raw: bytes, *, with_kid: bool) -> None:
+        super().__init__(raw, CBC, with_kid=with_kid)
+        # Keyed once; each MAC works on a copy.
+        self._mac = hmac_primitive.HMAC(raw[:32], hashes.SHA512())
+        self._aes = algorithms.AES(raw[32:])
+        self._local = threading.local()
+
+    def _tag(self, aad: bytes, iv: bytes, ciphertext: bytes) -> bytes:
+        mac = self._mac.copy()
+        mac.update(aad + iv + ciphertext + (len(aad) * 8).to_bytes(8, "big"))
+        return mac.finalize()[:32]
+
+    def seal(self, aad: bytes, plaintext: bytes) -> tuple[bytes, bytes, bytes]:
+        iv = os.urandom(16)
+        pad = 16 - len(plaintext) % 16
+        encryptor = Cipher(self._aes, modes.CBC(iv)).encryptor()
+        ciphertext = encryptor.update(plaintext + bytes([pad]) * pad) + encryptor.finalize()
+        return iv, ciphertext, self._tag(aad, iv, ciphertext)
+
+    def open(self, aad: bytes, iv: bytes, ciphertext: bytes, tag: bytes) -> bytes | None:
+        # Authenticate first, in constant time (RFC 7518 5.2.2.2), so there is no padding oracle.
+        if not hmac.compare_digest(self._tag(aad, iv, ciphertext), tag):
+            return None
+        if not ciphertext or len(ciphertext) % 16:
+            return None
+        padded = self._cbc_decryptor().update(iv + ciphertext)[16:]
+        pad = padded[-1]
+        if not 1 <= pad <= 16 or padded[-pad:] != bytes([pad]) * pad:
+            return None
+        return padded[:-pad]
+
+    def _cbc_decryptor(self) -> CipherContext:
+        """One CBC decryptor per thread, reused: building one costs more than decrypting.
+
+        CBC decrypts block i as AES⁻¹(C[i]) XOR C[i-1], so feeding ``iv + ciphertext``
+        yields one garbage block (dropped by the caller), then the exact plaintext,
+        whatever chaining state the previous call left behind. Inputs are whole blocks,
+        so nothing stays buffered between calls.
+        """
+        decryptor: CipherContext | None = getattr(self._local, "decryptor", None)
+        if decryptor is None:
+            decryptor = Cipher(self._aes, modes.CBC(bytes(16))).decryptor()
+            self._local.decryptor = decryptor
+        return decryptor
+
+
+def _info(salt: str, version: str) -> bytes:
+    if version == "v4":
+        suffix = f" ({salt})" if salt else ""
+        return f"NextAuth.js Generated Encryption Key{suffix}".encode()
+    return f"Auth.js Generated Encryption Key ({salt})".encode()
+
+
+def derive(secret: str, salt: str, version: str, enc: str) -> Key:
+    length = 64 if enc == CBC else 32
+    raw = HKDF(
+        algorithm=hashes.SHA256(), length=length, salt=salt.encode(), info=_info(salt, version)
+    ).derive(secret.encode())
+    key_class = CbcHmacKey if enc == CBC else GcmKey
+    return key_class(raw, with_kid=version == "v5")
+
+
+@lru_cache(maxsize=64)
+def keyring(secrets: tuple[str, ...], salt: str, version: str, enc: str) -> tuple[Key, ...]:
+    """The derived keys for ``secrets`` in order, validated and derived once."""
+    if not secrets or not all(isinstance(s, str) and s for s in secrets):
+        raise MissingSecret("A non-empty secret (or list of secrets) is required.")
+    if not isinstance(salt, str):
+        raise ConfigurationError("The salt must be a string.")
+    return tuple(derive(secret, salt, version, enc) for secret in secrets)
+
+
+def b64encode(data: bytes) -> bytes:
+    return binascii.b2a_base64(data, newline=False).rstrip(b"=").translate(_TO_BASE64URL)
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact JSON, UTF-8, as ``JSON.stringify`` writes it."""
+    try:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    except UnicodeEncodeError:
+        # A lone surrogate: JSON.stringify escapes it as \\udXXX, and so does ensure_ascii.
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
