@@ -96,14 +96,14 @@ def serve_example_project(workdir: Path, **extra_env: str) -> Iterator[str]:
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the example project as the README starts it, on a fresh database."""
     with serve_example_project(tmp_path_factory.mktemp("example_project")) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def custom_signin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example project with its custom sign-in template (``DEMO_CUSTOM_SIGNIN=1``)."""
     workdir = tmp_path_factory.mktemp("example_project_custom")
@@ -111,9 +111,14 @@ def custom_signin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Debian's headless Chromium (Playwright's own download is not used)."""
+    """Debian's headless Chromium (Playwright's own download is not used).
+
+    Package-scoped on purpose: while the sync Playwright API is open it keeps an
+    asyncio loop marked as running in the main thread, which would break every
+    async test that runs after these.
+    """
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
