@@ -133,7 +133,8 @@ def test_every_route_and_method(client: Client, version: str, route: str, method
 def test_malformed_bodies(
     client: Client, version: str, route: str, content_type: str, body: bytes | str
 ) -> None:
-    response = client.generic("POST", f"/api/auth/{route}", body, content_type=content_type or None)
+    # An empty Content-Type stands for a missing one (Django 4.2's client always sends one).
+    response = client.generic("POST", f"/api/auth/{route}", body, content_type=content_type)
     assert response.status_code < 500
     assert _no_session_cookie(response)
 

@@ -204,4 +204,3 @@ _PAGE = (
 def nextauth_page(request: HttpRequest) -> HttpResponse:
     """Renders the context processor's values and the template tags."""
     return HttpResponse(engines["django"].from_string(_PAGE).render({}, request))
-
