@@ -185,10 +185,7 @@ class NextAuthMiddleware:
             if session_was_read(request):
                 _vary_on_cookie(response)
             return
-        if response.has_header("Vary"):
-            patch_vary_headers(response, ("Cookie",))
-        else:  # _vary_on_cookie(), inlined for the common case
-            response.headers["Vary"] = "Cookie"
+        _vary_on_cookie(response)
         if response.cookies and _writes_session_cookie(response, state.name):
             return
         if state.is_bad:
