@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from .conf import settings
+from .conf import nextauth_settings
 
 __all__ = [
     "CALLBACK_NAMES",
@@ -106,7 +106,7 @@ class _Callbacks:
     __slots__ = ("by_name", "defaults_only")
 
     def __init__(self) -> None:
-        configured: Mapping[str, Any] = settings.CALLBACKS or {}
+        configured: Mapping[str, Any] = nextauth_settings.CALLBACKS or {}
         self.by_name = {
             name: _Resolved(resolve_callback(name, configured.get(name))) for name in CALLBACK_NAMES
         }
@@ -114,7 +114,7 @@ class _Callbacks:
 
 
 def _callbacks() -> _Callbacks:
-    return settings.cached("callbacks", _Callbacks)
+    return nextauth_settings.cached("callbacks", _Callbacks)
 
 
 def _resolved(name: str) -> _Resolved:

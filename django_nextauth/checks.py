@@ -7,14 +7,14 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from .conf import settings
+from .conf import nextauth_settings
 from .exceptions import MissingSecret
 
 
 @register(Tags.security, deploy=False)
 def check_secret(**kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    if not settings.secret_is_configured:
+    if not nextauth_settings.secret_is_configured:
         if not django_settings.DEBUG:
             messages.append(
                 Error(
@@ -35,7 +35,7 @@ def check_secret(**kwargs: Any) -> list[CheckMessage]:
             )
     else:
         try:
-            _ = settings.secrets  # resolving the secrets validates them
+            _ = nextauth_settings.secrets  # resolving the secrets validates them
         except MissingSecret as exc:
             messages.append(
                 Error(
@@ -45,10 +45,10 @@ def check_secret(**kwargs: Any) -> list[CheckMessage]:
                     id="django_nextauth.E001",
                 )
             )
-    if settings.VERSION not in ("v4", "v5"):
+    if nextauth_settings.VERSION not in ("v4", "v5"):
         messages.append(
             Error(
-                f"NEXTAUTH['VERSION'] must be 'v4' or 'v5', not {settings.VERSION!r}.",
+                f"NEXTAUTH['VERSION'] must be 'v4' or 'v5', not {nextauth_settings.VERSION!r}.",
                 hint="Use 'v4' for next-auth 4.x, 'v5' for Auth.js / next-auth 5.",
                 id="django_nextauth.E002",
             )
@@ -63,7 +63,7 @@ def check_callbacks(**kwargs: Any) -> list[CheckMessage]:
 
     from .callbacks import CALLBACK_NAMES, resolve_callback
 
-    configured = settings.CALLBACKS
+    configured = nextauth_settings.CALLBACKS
     if not isinstance(configured, dict):
         return [
             Error(
@@ -105,7 +105,7 @@ def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
 
     messages: list[CheckMessage] = []
     try:
-        load_providers(settings.PROVIDERS)
+        load_providers(nextauth_settings.PROVIDERS)
     except ConfigurationError as exc:
         messages.append(
             Error(
@@ -116,12 +116,12 @@ def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
                 id="django_nextauth.E004",
             )
         )
-    limits = settings.RATE_LIMIT
+    limits = nextauth_settings.RATE_LIMIT
     counts_ok = isinstance(limits, dict) and all(
         limits.get(key) is None or (type(limits.get(key)) is int and limits[key] >= 0)
         for key in ("USERNAME", "IP", "WINDOW")
     )
-    proxies = settings.NUM_PROXIES
+    proxies = nextauth_settings.NUM_PROXIES
     if not counts_ok or type(proxies) is not int or proxies < 0:
         messages.append(
             Error(
@@ -132,7 +132,7 @@ def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
                 id="django_nextauth.E005",
             )
         )
-    url = settings.URL
+    url = nextauth_settings.URL
     if url and (
         not isinstance(url, str)
         or normalize_origin(url if "://" in url else f"https://{url}") is None
@@ -154,7 +154,7 @@ def _check_pages() -> list[CheckMessage]:
     from django.shortcuts import resolve_url
     from django.urls import NoReverseMatch
 
-    pages = settings.PAGES
+    pages = nextauth_settings.PAGES
     if not isinstance(pages, dict):
         pages = {"PAGES": pages}
     messages: list[CheckMessage] = []

@@ -1,6 +1,6 @@
 """The ``NEXTAUTH`` settings dict, read lazily with defaults.
 
-Read settings through :data:`settings` (``from django_nextauth.conf import settings``).
+Read settings through ``from django_nextauth.conf import nextauth_settings``.
 Values are resolved on first access and cached; Django's ``setting_changed``
 signal (fired by ``override_settings``) resets the cache, as DRF does.
 """
@@ -141,12 +141,12 @@ class NextAuthSettings:
         self._cache.clear()
 
 
-settings = NextAuthSettings()
+nextauth_settings = NextAuthSettings()
 
 
 def _reload(*, setting: str, **kwargs: Any) -> None:
     if setting in {"NEXTAUTH", "DEBUG", "SECRET_KEY"}:
-        settings.reload()
+        nextauth_settings.reload()
 
 
 setting_changed.connect(_reload)

@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote_to_bytes
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import http_date
 
-from .conf import settings
+from .conf import nextauth_settings
 
 __all__ = [
     "CHUNK_SIZES",
@@ -58,7 +58,7 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 def use_secure_cookies(request: HttpRequest) -> bool:
     """``NEXTAUTH["USE_SECURE_COOKIES"]`` when set, else whether the request is https."""
-    forced = settings.USE_SECURE_COOKIES
+    forced = nextauth_settings.USE_SECURE_COOKIES
     return request.is_secure() if forced is None else bool(forced)
 
 

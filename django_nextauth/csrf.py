@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponseBase
 
-from .conf import settings
+from .conf import nextauth_settings
 from .cookies import cookie_name, read_cookie, set_cookie, use_secure_cookies
 
 __all__ = ["CsrfState", "apply_csrf_cookie", "csrf_hash", "get_csrf_state", "make_csrf_cookie"]
@@ -47,8 +47,8 @@ def csrf_hash(token: str, secret: str) -> str:
 
 def _hash_secrets() -> tuple[str, ...]:
     """The secret strings a cookie hash may be made with, the issuing one first."""
-    configured = settings.secrets
-    if settings.VERSION == "v5":
+    configured = nextauth_settings.secrets
+    if nextauth_settings.VERSION == "v5":
         # `${secret}` of a JavaScript array is its elements joined with ",".
         return (",".join(configured),)
     return configured
@@ -83,7 +83,7 @@ def get_csrf_state(request: HttpRequest, *, body_token: object = None) -> CsrfSt
     :class:`~django_nextauth.exceptions.MissingSecret` when no secret is configured.
     """
     secure = use_secure_cookies(request)
-    name = cookie_name("csrf_token", version=settings.VERSION, secure=secure)
+    name = cookie_name("csrf_token", version=nextauth_settings.VERSION, secure=secure)
     token = _cookie_token(read_cookie(request, name))
     if token is None:
         token, value = make_csrf_cookie()

@@ -8,12 +8,14 @@ HTTP semantics: views, middleware and the DRF class choose the status code.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 class NextAuthError(Exception):
     """Base class of every error raised by django-nextauth."""
 
 
-class ConfigurationError(NextAuthError):
+class ConfigurationError(NextAuthError, ImproperlyConfigured):
     """The package is misconfigured (for example: no secret in production)."""
 
 

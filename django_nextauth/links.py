@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 
-from .conf import settings
+from .conf import nextauth_settings
 
 __all__ = ["add_query", "page_url", "signin_url", "signout_url"]
 
@@ -25,14 +25,14 @@ def page_url(page: str) -> str:
     pattern name); otherwise the route of ``django_nextauth.urls``, and when those
     routes are not mounted, ``NEXTAUTH["BASE_PATH"]`` + ``/signin`` (etc.).
     """
-    custom = settings.PAGES.get(page)
+    custom = nextauth_settings.PAGES.get(page)
     if custom:
         return resolve_url(custom)
     action = page.lower().replace("_", "")
     try:
         return reverse(f"nextauth:{action}")
     except NoReverseMatch:
-        return f"{str(settings.BASE_PATH).rstrip('/')}/{action}"
+        return f"{str(nextauth_settings.BASE_PATH).rstrip('/')}/{action}"
 
 
 def signin_url(callback_url: str | None = None, *, error: str | None = None) -> str:

@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
-from .conf import settings
+from .conf import nextauth_settings
 from .cookies import clear_session_cookie
 from .request_state import STATE_ATTR, RequestSession
 from .session import (
@@ -174,7 +174,7 @@ class NextAuthMiddleware:
         request.session_token = RequestLazy(_session_token, request)  # type: ignore[attr-defined]
         request.nextauth_session = RequestLazy(get_server_session, request)  # type: ignore[attr-defined]
         request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]
-        if settings.SET_REQUEST_USER:
+        if nextauth_settings.SET_REQUEST_USER:
             request.user = SimpleLazyObject(partial(_django_user, request))  # type: ignore[assignment]
             request.auser = partial(_adjango_user, request)
 
@@ -191,8 +191,8 @@ class NextAuthMiddleware:
         if state.is_bad:
             clear_session_cookie(response, request, state.name, secure=state.secure)
             return
-        session = settings.SESSION
-        if session["SLIDING"] and state.from_cookie and state.version == settings.VERSION:
+        session = nextauth_settings.SESSION
+        if session["SLIDING"] and state.from_cookie and state.version == nextauth_settings.VERSION:
             token = state.stored_token
             iat = token.get("iat") if token else None
             if isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]:

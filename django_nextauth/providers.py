@@ -33,7 +33,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from .conf import settings
+from .conf import nextauth_settings
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -68,7 +68,9 @@ class Provider:
 
 def get_providers() -> tuple[Provider, ...]:
     """The configured providers; raises :class:`ConfigurationError` when the setting is invalid."""
-    return settings.cached("providers", lambda: load_providers(settings.PROVIDERS))
+    return nextauth_settings.cached(
+        "providers", lambda: load_providers(nextauth_settings.PROVIDERS)
+    )
 
 
 def get_provider(provider_id: str) -> Provider | None:

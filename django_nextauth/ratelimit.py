@@ -27,7 +27,7 @@ from typing import Any
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
-from .conf import settings
+from .conf import nextauth_settings
 
 __all__ = [
     "client_ip",
@@ -43,7 +43,7 @@ _PREFIX = "django_nextauth:ratelimit"
 def client_ip(request: HttpRequest) -> str:
     """The client's IP address (IPv6 as its /64 network), or ``"unknown"``."""
     candidate = str(request.META.get("REMOTE_ADDR") or "")
-    proxies = settings.NUM_PROXIES
+    proxies = nextauth_settings.NUM_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
     if proxies and isinstance(forwarded, str):
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
@@ -76,16 +76,16 @@ def credential_username(credentials: Mapping[str, Any]) -> str | None:
 
 
 def _cache() -> BaseCache:
-    return caches[settings.RATE_LIMIT.get("CACHE", "default")]
+    return caches[nextauth_settings.RATE_LIMIT.get("CACHE", "default")]
 
 
 def _window() -> int:
-    return int(settings.RATE_LIMIT.get("WINDOW") or 15 * 60)
+    return int(nextauth_settings.RATE_LIMIT.get("WINDOW") or 15 * 60)
 
 
 def _counters(request: HttpRequest, username: str | None) -> list[tuple[str, int]]:
     """``(cache key, limit)`` of each active counter for this attempt."""
-    limits = settings.RATE_LIMIT
+    limits = nextauth_settings.RATE_LIMIT
     counters = []
     if username is not None and limits.get("USERNAME"):
         counters.append((_key("username", username), int(limits["USERNAME"])))

@@ -25,7 +25,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .conf import settings
+from .conf import nextauth_settings
 
 __all__ = ["MAX_URL_LENGTH", "default_redirect", "normalize_origin", "site_origin"]
 
@@ -66,7 +66,7 @@ def site_origin(request: HttpRequest) -> str:
     (a host not allowed, or with a bad port, raises
     :exc:`~django.core.exceptions.DisallowedHost`, which Django answers with 400).
     """
-    configured = settings.URL
+    configured = nextauth_settings.URL
     if configured:
         text = str(configured)
         if "://" not in text:

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from . import jwt
 from .callbacks import defaults_only
-from .conf import settings
+from .conf import nextauth_settings
 from .cookies import cookie_name, decode_value, read_chunked
 from .exceptions import InvalidToken, TokenExpired
 from .users import SessionUser
@@ -51,7 +51,7 @@ class _Config:
     __slots__ = ("_secrets", "defaults_only", "names", "tokens", "use_secure")
 
     def __init__(self) -> None:
-        versions = settings.DECODE_VERSIONS or [settings.VERSION]
+        versions = nextauth_settings.DECODE_VERSIONS or [nextauth_settings.VERSION]
         if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
             raise ImproperlyConfigured("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
         self.names = {
@@ -60,7 +60,7 @@ class _Config:
             )
             for secure in (False, True)
         }
-        self.use_secure: bool | None = settings.USE_SECURE_COOKIES
+        self.use_secure: bool | None = nextauth_settings.USE_SECURE_COOKIES
         self.tokens: dict[tuple[Any, ...], _Entry] = {}  # see _decode()
         self._secrets: tuple[str, ...] | None = None
         self.defaults_only = defaults_only()
@@ -68,12 +68,12 @@ class _Config:
     def secrets(self) -> tuple[str, ...]:
         # Resolved on first decode, not before: a missing secret must not break signed-out pages.
         if self._secrets is None:
-            self._secrets = settings.secrets
+            self._secrets = nextauth_settings.secrets
         return self._secrets
 
 
 def config() -> _Config:
-    return settings.cached("session_config", _Config)
+    return nextauth_settings.cached("session_config", _Config)
 
 
 def session_cookie_names(secure: bool) -> tuple[Candidate, ...]:

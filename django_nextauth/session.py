@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from . import jwt
 from .callbacks import arun_jwt, arun_session, defaults_only, is_default, run_jwt, run_session
-from .conf import settings
+from .conf import nextauth_settings
 from .cookies import (
     clear_session_cookie,
     cookie_name,
@@ -133,7 +133,7 @@ def _default_session(token: Mapping[str, Any]) -> dict[str, Any]:
         user["email"] = token["email"]
     if "picture" in token:
         user["image"] = token["picture"]
-    return {"user": user, "expires": _expires(settings.SESSION["MAX_AGE"])}
+    return {"user": user, "expires": _expires(nextauth_settings.SESSION["MAX_AGE"])}
 
 
 def build_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
@@ -266,14 +266,14 @@ def issue_session(
     chunks as NextAuth does and deletes stale chunks. ``max_age`` defaults to
     ``SESSION["MAX_AGE"]`` and sets both the token's ``exp`` and the cookie's Expires.
     """
-    version = settings.VERSION
+    version = nextauth_settings.VERSION
     secure = use_secure_cookies(request)
     name = cookie_name("session_token", version=version, secure=secure)
     if max_age is None:
-        max_age = settings.SESSION["MAX_AGE"]
+        max_age = nextauth_settings.SESSION["MAX_AGE"]
     salt = name if version == "v5" else ""
     encoded = jwt.encode(
-        token, secret=settings.secrets, max_age=max_age, salt=salt, version=version
+        token, secret=nextauth_settings.secrets, max_age=max_age, salt=salt, version=version
     )
     expires = datetime.fromtimestamp(int(time.time()) + max_age, tz=timezone.utc)
     write_session_cookie(

@@ -1,7 +1,108 @@
+"""Fixtures shared by the whole suite.
+
+- ``nextauth(**keys)``: override ``NEXTAUTH`` for the rest of the test (the test secret
+  stays unless a key replaces it).
+- ``version``: runs a test once for ``"v4"`` and once for ``"v5"``, with that version set.
+- ``make_token(claims, version=..., max_age=..., secure=...)``: a session token as the
+  configured (or given) version writes it into its cookie.
+- ``session_cookie``: the plain session-cookie name of the current version.
+- ``alice``: a Django user ``alice`` / ``pw``.
+- ``signed_in_client``: the test client carrying alice's session cookie.
+"""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from django_nextauth import jwt
+from django_nextauth.dialect import dialect
+from tests.settings import NEXTAUTH_TEST_SECRET
 
 # Tests must never pick up a developer's real secret from the environment.
 for _name in ("AUTH_SECRET", "NEXTAUTH_SECRET"):
     os.environ.pop(_name, None)
+
+SECRET = NEXTAUTH_TEST_SECRET
+#: The claims of the README's example token: what a typical app keeps in the session.
+CLAIMS: dict[str, Any] = {
+    "name": "Alice Liddell",
+    "email": "alice@example.com",
+    "picture": "https://example.com/alice.png",
+    "sub": "1",
+    "username": "alice",
+    "roles": ["staff", "editor"],
+}
+
+
+@pytest.fixture
+def nextauth() -> Iterator[Callable[..., None]]:
+    """Call with ``NEXTAUTH`` keys to set them (merged over the test secret) for the test."""
+    overrides: list[Any] = []
+
+    def apply(**keys: Any) -> None:
+        override = override_settings(NEXTAUTH={"SECRET": SECRET, **keys})
+        override.enable()
+        overrides.append(override)
+
+    yield apply
+    for override in reversed(overrides):
+        override.disable()
+
+
+@pytest.fixture(params=["v4", "v5"])
+def version(request: pytest.FixtureRequest, nextauth: Callable[..., None]) -> str:
+    """Each test twice: NEXTAUTH["VERSION"] = "v4", then "v5" (the cache emptied)."""
+    cache.clear()
+    nextauth(VERSION=request.param)
+    return str(request.param)
+
+
+@pytest.fixture
+def make_token() -> Callable[..., str]:
+    def make(
+        claims: dict[str, Any] | None = None,
+        *,
+        version: str = "v4",
+        max_age: int = 3600,
+        secure: bool = False,
+    ) -> str:
+        name = dialect(version).cookie("session_token", secure=secure)
+        return jwt.encode(
+            dict(CLAIMS if claims is None else claims),
+            secret=SECRET,
+            max_age=max_age,
+            salt=dialect(version).salt(name),
+            version=version,  # type: ignore[arg-type]
+        )
+
+    return make
+
+
+@pytest.fixture
+def session_cookie(request: pytest.FixtureRequest) -> str:
+    current = request.getfixturevalue("version") if "version" in request.fixturenames else "v4"
+    return dialect(current).cookie("session_token", secure=False)
+
+
+@pytest.fixture
+def alice(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(
+        "alice", "alice@example.com", "pw", first_name="Alice", last_name="Liddell"
+    )
+
+
+@pytest.fixture
+def signed_in_client(
+    client: Client, alice: Any, make_token: Callable[..., str], request: pytest.FixtureRequest
+) -> Client:
+    current = request.getfixturevalue("version") if "version" in request.fixturenames else "v4"
+    claims = {**CLAIMS, "sub": str(alice.pk)}
+    name = dialect(current).cookie("session_token", secure=False)
+    client.cookies[name] = make_token(claims, version=current)
+    return client

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from django_nextauth.conf import DEFAULTS, settings
+from django_nextauth.conf import DEFAULTS, nextauth_settings
 from django_nextauth.exceptions import MissingSecret
 
 SECRET = "6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE="
@@ -30,48 +30,48 @@ def django_settings(settings: Any, no_env_secret: None) -> Any:
 
 def test_defaults(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"SECRET": SECRET}
-    assert settings.VERSION == "v4"
-    assert settings.SESSION["MAX_AGE"] == 30 * 24 * 60 * 60
-    assert settings.BASE_PATH == "/api/auth"
+    assert nextauth_settings.VERSION == "v4"
+    assert nextauth_settings.SESSION["MAX_AGE"] == 30 * 24 * 60 * 60
+    assert nextauth_settings.BASE_PATH == "/api/auth"
     for name, default in DEFAULTS.items():
         if name != "SECRET":
-            assert getattr(settings, name) == default
+            assert getattr(nextauth_settings, name) == default
 
 
 def test_no_nextauth_setting_at_all(django_settings: Any) -> None:
     del django_settings.NEXTAUTH
-    assert settings.VERSION == "v4"
-    assert settings.SECRET is None
+    assert nextauth_settings.VERSION == "v4"
+    assert nextauth_settings.SECRET is None
 
 
 def test_nested_dicts_merge_key_by_key(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"SESSION": {"MAX_AGE": 60}}
-    assert {**DEFAULTS["SESSION"], "MAX_AGE": 60} == settings.SESSION
+    assert {**DEFAULTS["SESSION"], "MAX_AGE": 60} == nextauth_settings.SESSION
 
 
 def test_a_non_dict_replaces_a_nested_default(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"PAGES": None}
-    assert settings.PAGES is None
+    assert nextauth_settings.PAGES is None
 
 
 def test_defaults_are_never_mutated(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {}
-    settings.SESSION["MAX_AGE"] = 1
-    settings.PROVIDERS.append({})
+    nextauth_settings.SESSION["MAX_AGE"] = 1
+    nextauth_settings.PROVIDERS.append({})
     assert DEFAULTS["SESSION"]["MAX_AGE"] == 30 * 24 * 60 * 60
     assert len(DEFAULTS["PROVIDERS"]) == 1
 
 
 def test_unknown_setting() -> None:
     with pytest.raises(AttributeError, match="Invalid NEXTAUTH setting: 'SESION'"):
-        settings.SESION  # noqa: B018
+        nextauth_settings.SESION  # noqa: B018
 
 
 def test_changes_are_seen(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"VERSION": "v5"}
-    assert settings.VERSION == "v5"
+    assert nextauth_settings.VERSION == "v5"
     django_settings.NEXTAUTH = {"VERSION": "v4"}
-    assert settings.VERSION == "v4"
+    assert nextauth_settings.VERSION == "v4"
 
 
 def test_cached_values_reset_when_settings_change(django_settings: Any) -> None:
@@ -81,10 +81,10 @@ def test_cached_values_reset_when_settings_change(django_settings: Any) -> None:
         calls.append(1)
         return len(calls)
 
-    assert settings.cached("test-key", factory) == 1
-    assert settings.cached("test-key", factory) == 1
+    assert nextauth_settings.cached("test-key", factory) == 1
+    assert nextauth_settings.cached("test-key", factory) == 1
     django_settings.NEXTAUTH = {"VERSION": "v5"}
-    assert settings.cached("test-key", factory) == 2
+    assert nextauth_settings.cached("test-key", factory) == 2
 
 
 # Secrets
@@ -100,15 +100,15 @@ def test_cached_values_reset_when_settings_change(django_settings: Any) -> None:
 )
 def test_secrets(django_settings: Any, configured: Any, expected: tuple[str, ...]) -> None:
     django_settings.NEXTAUTH = {"SECRET": configured}
-    assert settings.secrets == expected
-    assert settings.secret_is_configured
+    assert nextauth_settings.secrets == expected
+    assert nextauth_settings.secret_is_configured
 
 
 @pytest.mark.parametrize("configured", [[""], [SECRET, ""], [SECRET, 1], 5])
 def test_invalid_secrets(django_settings: Any, configured: Any) -> None:
     django_settings.NEXTAUTH = {"SECRET": configured}
     with pytest.raises(MissingSecret, match="must be a non-empty string or list of strings"):
-        settings.secrets  # noqa: B018
+        nextauth_settings.secrets  # noqa: B018
 
 
 @pytest.mark.parametrize(
@@ -125,8 +125,8 @@ def test_secret_from_the_environment(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     django_settings.NEXTAUTH = {}
-    assert settings.secret_is_configured
-    assert settings.secrets == (expected,)
+    assert nextauth_settings.secret_is_configured
+    assert nextauth_settings.secrets == (expected,)
 
 
 def test_the_setting_wins_over_the_environment(
@@ -134,31 +134,31 @@ def test_the_setting_wins_over_the_environment(
 ) -> None:
     monkeypatch.setenv("AUTH_SECRET", "from-env")
     django_settings.NEXTAUTH = {"SECRET": SECRET}
-    assert settings.secrets == (SECRET,)
+    assert nextauth_settings.secrets == (SECRET,)
 
 
 @pytest.mark.parametrize("configured", [None, "", []])
 def test_no_secret_outside_debug(django_settings: Any, configured: Any) -> None:
     django_settings.NEXTAUTH = {"SECRET": configured}
     django_settings.DEBUG = False
-    assert not settings.secret_is_configured
+    assert not nextauth_settings.secret_is_configured
     with pytest.raises(MissingSecret, match="No NextAuth secret"):
-        settings.secrets  # noqa: B018
+        nextauth_settings.secrets  # noqa: B018
 
 
 def test_debug_derives_a_secret_from_secret_key(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {}
     django_settings.DEBUG = True
     django_settings.SECRET_KEY = "dev-key"
-    (derived,) = settings.secrets
+    (derived,) = nextauth_settings.secrets
     assert derived == hashlib.sha256(b"django-nextauth:dev-key").hexdigest()
     assert "dev-key" not in derived
-    assert not settings.secret_is_configured  # the W001 system check says so
+    assert not nextauth_settings.secret_is_configured  # the W001 system check says so
     django_settings.SECRET_KEY = "another-dev-key"
-    assert settings.secrets != (derived,)
+    assert nextauth_settings.secrets != (derived,)
 
 
 def test_the_secret_is_read_lazily(django_settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     django_settings.NEXTAUTH = {}
     monkeypatch.setenv("AUTH_SECRET", "set-after-startup")
-    assert settings.secrets == ("set-after-startup",)
+    assert nextauth_settings.secrets == ("set-after-startup",)

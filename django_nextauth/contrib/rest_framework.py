@@ -27,7 +27,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.session import get_session_user, request_session
 from django_nextauth.users import django_user_for_token
 
@@ -59,7 +59,7 @@ class NextAuthAuthentication(BaseAuthentication):
             raise AuthenticationFailed("Invalid or expired session token.")
         if state.from_cookie:
             self.enforce_csrf(request)
-        if not settings.SET_REQUEST_USER:
+        if not nextauth_settings.SET_REQUEST_USER:
             return (session_user, claims)
         user = django_user_for_token(state.token)
         if user is None:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from django_nextauth.callbacks import run_jwt
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.providers import providers_json
 from django_nextauth.session import (
     build_session,
@@ -113,7 +113,7 @@ def _update(ctx: AuthRequest) -> HttpResponseBase:
 @auth_view(("POST",))
 def log(request: HttpRequest) -> HttpResponseBase:
     """``POST /_log`` (v4 client logger): 200 with an empty body; v5 has no such route."""
-    if settings.VERSION == "v5":
+    if nextauth_settings.VERSION == "v5":
         return bad_request(request)
     ctx = init(request, cookies=False)
     code = ctx.body.get("code")

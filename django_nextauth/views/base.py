@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from django_nextauth.callbacks import run_redirect
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import cookie_name, read_cookie, set_cookie
 from django_nextauth.csrf import CsrfState, apply_csrf_cookie, get_csrf_state
 from django_nextauth.exceptions import ConfigurationError
@@ -56,7 +56,7 @@ class AuthRequest:
 
     def page(self, key: str, action: str) -> str:
         """Absolute URL of ``NEXTAUTH["PAGES"][key]`` or of the built-in ``action`` page."""
-        custom = settings.PAGES.get(key)
+        custom = nextauth_settings.PAGES.get(key)
         if not custom:
             return f"{self.auth_url}/{action}"
         try:
@@ -72,7 +72,7 @@ def auth_path(request: HttpRequest) -> str:
     try:
         return reverse("nextauth:index", current_app=match.namespace if match else None).rstrip("/")
     except NoReverseMatch:
-        return str(settings.BASE_PATH).rstrip("/")
+        return str(nextauth_settings.BASE_PATH).rstrip("/")
 
 
 def parse_body(request: HttpRequest) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def safe_redirect(request: HttpRequest, url: str, origin: str) -> str:
 
 def init(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
     """NextAuth's ``init``: everything a route needs to know about the request."""
-    version = str(settings.VERSION)
+    version = str(nextauth_settings.VERSION)
     origin = site_origin(request)
     body = parse_body(request)
     csrf = get_csrf_state(request, body_token=body.get("csrfToken"))

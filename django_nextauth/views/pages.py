@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.providers import Provider, get_providers
 
 from .base import AuthRequest, auth_view, finish, init
@@ -124,7 +124,7 @@ def render_signin(ctx: AuthRequest) -> HttpResponseBase:
     error = request.GET.get("error") or ""
     if request.GET.get("csrf") == "true" and not error:
         error = "MissingCSRF"
-    if settings.PAGES.get("SIGN_IN"):
+    if nextauth_settings.PAGES.get("SIGN_IN"):
         params = {"callbackUrl": ctx.callback_url, **({"error": error} if error else {})}
         return finish(
             ctx, HttpResponseRedirect(with_query(ctx.page("SIGN_IN", "signin"), **params))
@@ -159,7 +159,7 @@ def render_signin(ctx: AuthRequest) -> HttpResponseBase:
 
 def signout_page(ctx: AuthRequest) -> HttpResponseBase:
     """``GET /signout``: redirect to ``PAGES["SIGN_OUT"]`` or render the confirmation form."""
-    if settings.PAGES.get("SIGN_OUT"):
+    if nextauth_settings.PAGES.get("SIGN_OUT"):
         return finish(ctx, HttpResponseRedirect(ctx.page("SIGN_OUT", "signout")))
     context = {
         "title": "Sign Out",
@@ -177,7 +177,7 @@ def error(request: HttpRequest) -> HttpResponseBase:
     code = request.GET.get("error") or ""
     if ctx.version == "v4" and code in SIGNIN_PAGE_CODES:
         return finish(ctx, HttpResponseRedirect(with_query(f"{ctx.auth_url}/signin", error=code)))
-    if settings.PAGES.get("ERROR"):
+    if nextauth_settings.PAGES.get("ERROR"):
         return finish(ctx, HttpResponseRedirect(with_query(ctx.page("ERROR", "error"), error=code)))
     # v4 matches the code case-insensitively, v5 exactly.
     key = (

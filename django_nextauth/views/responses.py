@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 
 __all__ = ["JSON_CONTENT_TYPE", "NO_CACHE", "bad_request", "config_error", "json_response"]
 
@@ -32,7 +32,7 @@ def json_response(
 
 def bad_request(request: HttpRequest) -> HttpResponse:
     """NextAuth's answer to an unknown action or method (400)."""
-    if settings.VERSION == "v5":
+    if nextauth_settings.VERSION == "v5":
         return json_response("Bad request.", status=400)
     method = "".join(ch for ch in str(request.method) if ch.isalnum() or ch in "-_")[:20]
     return HttpResponse(
@@ -56,5 +56,5 @@ def config_error(request: HttpRequest, *, html: bool = False) -> HttpResponse:
         }
         body = render_to_string("nextauth/error.html", context, request=request)
         return HttpResponse(body, status=500)
-    message = _CONFIG_MESSAGE.get(str(settings.VERSION), _CONFIG_MESSAGE["v4"])
+    message = _CONFIG_MESSAGE.get(str(nextauth_settings.VERSION), _CONFIG_MESSAGE["v4"])
     return json_response({"message": message}, status=500)

@@ -17,7 +17,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from django_nextauth.callbacks import run_jwt, run_sign_in, user_to_token
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.providers import Provider, get_provider, run_authorize
 from django_nextauth.ratelimit import (
     credential_username,
@@ -94,7 +94,7 @@ def _credentials_sign_in(ctx: AuthRequest, provider: Provider) -> HttpResponse:
     if is_blocked(request, username):
         _failed(ctx, provider, "TooManyAttempts")
         response = _signin_error(ctx, provider, "TooManyAttempts", 429)
-        response["Retry-After"] = str(settings.RATE_LIMIT.get("WINDOW") or 900)
+        response["Retry-After"] = str(nextauth_settings.RATE_LIMIT.get("WINDOW") or 900)
         return response
     user = _authorize(ctx, provider)
     if user is None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_nextauth import jwt
-from django_nextauth.conf import settings
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.exceptions import InvalidToken, NextAuthError
 
 
@@ -41,9 +41,9 @@ class Command(BaseCommand):
         try:
             claims = jwt.decode(
                 options["token"].strip(),
-                secret=settings.secrets,
+                secret=nextauth_settings.secrets,
                 salt=options["salt"],
-                version=options["version"] or settings.VERSION,
+                version=options["version"] or nextauth_settings.VERSION,
             )
         except InvalidToken as exc:
             raise CommandError(f"Invalid token: {exc}") from None

@@ -1,0 +1,165 @@
+"""NextAuth v4 (next-auth 4.24) and Auth.js v5 (@auth/core 0.41): every wire difference.
+
+Everything that differs between the two versions lives here as data, so the
+rest of the package asks ``dialect(version).something`` instead of comparing
+version strings. Facts and their sources: ``../shared/PROTOCOL.md`` (sessions,
+cookies, CSRF, routes) and ``../shared/PROTOCOL-PROVIDERS.md`` (OAuth check
+cookies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "CHECK_COOKIE_MAX_AGE",
+    "COOKIE_KINDS",
+    "CookieKind",
+    "CookieSpec",
+    "Dialect",
+    "V4",
+    "V5",
+    "VERSIONS",
+    "Version",
+    "dialect",
+]
+
+Version = Literal["v4", "v5"]
+CookieKind = Literal[
+    "session_token", "csrf_token", "callback_url", "state", "pkce_code_verifier", "nonce"
+]
+COOKIE_KINDS: tuple[CookieKind, ...] = (
+    "session_token",
+    "csrf_token",
+    "callback_url",
+    "state",
+    "pkce_code_verifier",
+    "nonce",
+)
+#: Lifetime of the OAuth check cookies (state, PKCE verifier, nonce), in seconds.
+CHECK_COOKIE_MAX_AGE = 15 * 60
+
+
+@dataclass(frozen=True)
+class CookieSpec:
+    """How NextAuth names and writes one of its cookies.
+
+    ``name`` is the plain name; :meth:`full_name` adds ``__Secure-`` / ``__Host-``.
+    ``max_age``: the ``Max-Age`` attribute NextAuth writes (``None``: none), and
+    ``expires``: whether it writes ``Expires`` (now + the cookie's lifetime).
+    """
+
+    kind: CookieKind
+    name: str
+    host_prefix: bool = False
+    http_only: bool = True
+    same_site: str = "Lax"
+    path: str = "/"
+    max_age: int | None = None
+    expires: bool = False
+
+    def full_name(self, secure: bool) -> str:
+        if not secure:
+            return self.name
+        return ("__Host-" if self.host_prefix else "__Secure-") + self.name
+
+
+def _cookies(family: str) -> dict[CookieKind, CookieSpec]:
+    # Both versions write the same attributes; only the family prefix differs.
+    check = CHECK_COOKIE_MAX_AGE
+    return {
+        "session_token": CookieSpec("session_token", f"{family}.session-token", expires=True),
+        "csrf_token": CookieSpec("csrf_token", f"{family}.csrf-token", host_prefix=True),
+        "callback_url": CookieSpec("callback_url", f"{family}.callback-url"),
+        "state": CookieSpec("state", f"{family}.state", max_age=check, expires=True),
+        "pkce_code_verifier": CookieSpec(
+            "pkce_code_verifier", f"{family}.pkce.code_verifier", max_age=check, expires=True
+        ),
+        # NextAuth writes the nonce cookie with Expires only.
+        "nonce": CookieSpec("nonce", f"{family}.nonce", expires=True),
+    }
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One NextAuth version's wire rules."""
+
+    version: Version
+    #: ``enc`` of session tokens (and check cookies) this version writes.
+    enc: str
+    #: Session-cookie chunk size: 4096 minus NextAuth's estimate of an empty cookie.
+    chunk_size: int
+    cookies: dict[CookieKind, CookieSpec]
+    #: ``GET /session`` body when signed out: v4's client wants ``{}``, v5's ``null``.
+    signed_out_body: Any
+    #: Whether the CSRF hash input is every secret comma-joined (``${secret}`` of a JS
+    #: array, v5) rather than one secret at a time (v4).
+    csrf_joins_secrets: bool
+    #: The JSON-redirect request marker: v4 sends ``json=true`` in the body, v5 the
+    #: ``X-Auth-Return-Redirect`` header.
+    json_trigger: Literal["body", "header"]
+    #: Whether the v4 client's ``POST /_log`` route exists.
+    has_log_route: bool
+    #: v4 redirects error codes to ``{base}/error`` (which may bounce to the sign-in
+    #: page); v5 sends them to the configured error / sign-in page directly.
+    errors_via_error_route: bool
+    #: Whether the error page matches ``?error=`` case-insensitively (v4) or exactly.
+    error_codes_ignore_case: bool
+    #: The session dict is built from the decoded claims (v4) or from the ``jwt``
+    #: callback's result (v5).
+    session_from_jwt_result: bool
+    #: ``authorize`` results get a string ``id`` (a random UUID when missing), as
+    #: @auth/core does.
+    stringify_user_id: bool
+    #: The message of NextAuth's JSON 500 answer to a configuration error.
+    config_message: str
+
+    def cookie(self, kind: CookieKind, *, secure: bool) -> str:
+        """The full cookie name of ``kind``: ``[__Secure-|__Host-]<family>.<suffix>``."""
+        return self.cookies[kind].full_name(secure)
+
+    def salt(self, cookie_name: str) -> str:
+        """The JWE key-derivation salt of a token stored in ``cookie_name``."""
+        return cookie_name if self.version == "v5" else ""
+
+
+V4 = Dialect(
+    version="v4",
+    enc="A256GCM",
+    chunk_size=4096 - 163,
+    cookies=_cookies("next-auth"),
+    signed_out_body={},
+    csrf_joins_secrets=False,
+    json_trigger="body",
+    has_log_route=True,
+    errors_via_error_route=True,
+    error_codes_ignore_case=True,
+    session_from_jwt_result=False,
+    stringify_user_id=False,
+    config_message="There is a problem with the server configuration. "
+    "Check the server logs for more information.",
+)
+V5 = Dialect(
+    version="v5",
+    enc="A256CBC-HS512",
+    chunk_size=4096 - 160,
+    cookies=_cookies("authjs"),
+    signed_out_body=None,
+    csrf_joins_secrets=True,
+    json_trigger="header",
+    has_log_route=False,
+    errors_via_error_route=False,
+    error_codes_ignore_case=False,
+    session_from_jwt_result=True,
+    stringify_user_id=True,
+    config_message="There was a problem with the server configuration. "
+    "Check the server logs for more information.",
+)
+VERSIONS: dict[str, Dialect] = {"v4": V4, "v5": V5}
+
+
+def dialect(version: str) -> Dialect:
+    """The :class:`Dialect` of ``"v4"`` or ``"v5"``; ``KeyError`` for anything else
+    (settings validation rejects other values before they get here)."""
+    return VERSIONS[version]
