@@ -1,175 +1,217 @@
-"""System checks. Each id has a hint and its own test."""
+"""System checks. Each id has a hint and its own test; ``docs/settings.md`` lists them.
+
+The settings' own problems come from :func:`django_nextauth.conf.validate`, the rules the
+runtime applies too; the checks here add what needs the rest of the project (middleware,
+apps, URLconf, provider entries, page URLs). No check raises on a broken value.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
-from .conf import nextauth_settings
-from .exceptions import MissingSecret
+from .conf import Problem, validate
+from .conf.schema import merged
+from .conf.validation import user_settings
+
+_SECURITY = frozenset({"SECRET", "URL"})
+_AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+_NEXTAUTH_MIDDLEWARE = "django_nextauth.middleware.NextAuthMiddleware"
+_REQUIRED_APPS = ("django.contrib.auth", "django.contrib.contenttypes")
 
 
-@register(Tags.security, deploy=False)
+def _messages(problems: Iterable[Problem]) -> list[CheckMessage]:
+    return [
+        (Error if problem.is_error else Warning)(problem.message, hint=problem.hint, id=problem.id)
+        for problem in problems
+    ]
+
+
+def _section(problem: Problem) -> str:
+    return problem.path[0] if problem.path else ""
+
+
+@register(Tags.security)
 def check_secret(**kwargs: Any) -> list[CheckMessage]:
-    messages: list[CheckMessage] = []
-    if not nextauth_settings.secret_is_configured:
-        if not django_settings.DEBUG:
-            messages.append(
-                Error(
-                    "No NextAuth secret is configured, and DEBUG is False.",
-                    hint="Set NEXTAUTH['SECRET'] or the AUTH_SECRET environment variable "
-                    "(generate one with `manage.py nextauth_secret`).",
-                    id="django_nextauth.E001",
-                )
-            )
-        else:
-            messages.append(
-                Warning(
-                    "No NextAuth secret is configured: using one derived from SECRET_KEY.",
-                    hint="Fine for development only. Set NEXTAUTH['SECRET'] or AUTH_SECRET, "
-                    "and share it with your Next.js app.",
-                    id="django_nextauth.W001",
-                )
-            )
-    else:
-        try:
-            _ = nextauth_settings.secrets  # resolving the secrets validates them
-        except MissingSecret as exc:
-            messages.append(
-                Error(
-                    str(exc),
-                    hint="Use the string `manage.py nextauth_secret` prints, or a list of "
-                    "such strings while rotating (the first one encrypts).",
-                    id="django_nextauth.E001",
-                )
-            )
-    if nextauth_settings.VERSION not in ("v4", "v5"):
-        messages.append(
-            Error(
-                f"NEXTAUTH['VERSION'] must be 'v4' or 'v5', not {nextauth_settings.VERSION!r}.",
-                hint="Use 'v4' for next-auth 4.x, 'v5' for Auth.js / next-auth 5.",
-                id="django_nextauth.E002",
-            )
-        )
-    return messages
+    """E001, W001, W002: the secret; E006, W005: the site URL."""
+    return _messages(p for p in validate() if _section(p) in _SECURITY)
 
 
 @register(Tags.compatibility)
 def check_callbacks(**kwargs: Any) -> list[CheckMessage]:
-    """E003: every NEXTAUTH["CALLBACKS"] entry imports and is callable."""
-    from django.core.exceptions import ImproperlyConfigured
+    """E003: every ``NEXTAUTH["CALLBACKS"]`` entry imports and is callable."""
+    return _messages(p for p in validate() if _section(p) == "CALLBACKS")
 
-    from .callbacks import CALLBACK_NAMES, resolve_callback
 
-    configured = nextauth_settings.CALLBACKS
-    if not isinstance(configured, dict):
-        return [
-            Error(
-                "NEXTAUTH['CALLBACKS'] must be a dict.",
-                hint=f"Map some of {', '.join(CALLBACK_NAMES)} to dotted paths or callables.",
-                id="django_nextauth.E003",
-            )
-        ]
+@register(Tags.compatibility)
+def check_settings(**kwargs: Any) -> list[CheckMessage]:
+    """Every other key's problems (E002, E004, E005, E007 to E014), provider entries (E004)
+    and custom pages that do not resolve (E007)."""
+    problems = validate()
+    messages = _messages(p for p in problems if _section(p) not in _SECURITY | {"CALLBACKS"})
+    user = user_settings()
+    broken = {_section(p) for p in problems if p.is_error}
+    if isinstance(user, Mapping):  # else E014 says so
+        if "PROVIDERS" not in broken:
+            messages += _check_providers(merged("PROVIDERS", user))
+        if "PAGES" not in broken:
+            messages += _check_pages(merged("PAGES", user))
+    return messages
+
+
+def load_providers(raw: Any) -> Any:
+    """Build the provider registry from ``NEXTAUTH["PROVIDERS"]`` (raises ConfigurationError).
+
+    The one place the checks reach the providers registry (``django_nextauth/providers``).
+    """
+    from .providers import load_providers
+
+    return load_providers(raw)
+
+
+def _check_providers(raw: Any) -> list[CheckMessage]:
+    from .exceptions import ConfigurationError
+
+    try:
+        load_providers(raw)
+    except ConfigurationError as exc:
+        hint = (
+            "Each provider is a dict with 'id', 'name', 'type': 'credentials', 'credentials' "
+            "(field -> attributes) and 'authorize' (dotted path, callable or None for "
+            "django.contrib.auth.authenticate)."
+        )
+        return [Error(str(exc), hint=hint, id="django_nextauth.E004")]
+    return []
+
+
+def _check_pages(pages: Mapping[str, Any]) -> list[CheckMessage]:
+    """E007: each custom page resolves (a URL, a path or a URL pattern name)."""
     messages: list[CheckMessage] = []
-    for key, value in configured.items():
-        if key not in CALLBACK_NAMES:
-            messages.append(
-                Error(
-                    f"NEXTAUTH['CALLBACKS'] has an unknown key {key!r}.",
-                    hint=f"The callbacks are {', '.join(CALLBACK_NAMES)} (snake_case).",
-                    id="django_nextauth.E003",
-                )
-            )
-            continue
+    for key, value in pages.items():
         try:
-            resolve_callback(key, value)
-        except ImproperlyConfigured as exc:
+            if value:
+                resolve_url(value)
+        except NoReverseMatch:
             messages.append(
                 Error(
-                    str(exc),
-                    hint="Use a dotted path to a function (e.g. 'myapp.auth.jwt') or a callable.",
-                    id="django_nextauth.E003",
+                    f"NEXTAUTH['PAGES'][{key!r}] = {value!r} does not resolve.",
+                    hint="Use None, a path, an absolute URL or the name of a URL pattern.",
+                    id="django_nextauth.E007",
                 )
             )
     return messages
 
 
 @register(Tags.compatibility)
-def check_sign_in(**kwargs: Any) -> list[CheckMessage]:
-    """E004: NEXTAUTH["PROVIDERS"]; E005: RATE_LIMIT and NUM_PROXIES; E006: URL; E007: PAGES."""
-    from .exceptions import ConfigurationError
-    from .providers import load_providers
-    from .redirects import normalize_origin
+def check_middleware(**kwargs: Any) -> list[CheckMessage]:
+    """W003: NextAuthMiddleware is installed; E015: after AuthenticationMiddleware when it
+    sets request.user."""
+    from .middleware import NextAuthMiddleware
 
-    messages: list[CheckMessage] = []
-    try:
-        load_providers(nextauth_settings.PROVIDERS)
-    except ConfigurationError as exc:
-        messages.append(
-            Error(
-                str(exc),
-                hint="Each provider is a dict with 'id', 'name', 'type': 'credentials', "
-                "'credentials' (field -> attributes) and 'authorize' (dotted path, callable "
-                "or None for django.contrib.auth.authenticate).",
-                id="django_nextauth.E004",
+    middleware = list(getattr(django_settings, "MIDDLEWARE", None) or ())
+    ours = _position(middleware, NextAuthMiddleware)
+    if ours is None:
+        return [
+            Warning(
+                f"{_NEXTAUTH_MIDDLEWARE} is not in MIDDLEWARE: request.session_user, "
+                "request.session_token and request.nextauth_session will not exist.",
+                hint=f"Add '{_NEXTAUTH_MIDDLEWARE}' to MIDDLEWARE, after '{_AUTH_MIDDLEWARE}'. "
+                "Silence this warning if you only use get_server_session() or the DRF class.",
+                id="django_nextauth.W003",
             )
-        )
-    limits = nextauth_settings.RATE_LIMIT
-    counts_ok = isinstance(limits, dict) and all(
-        limits.get(key) is None or (type(limits.get(key)) is int and limits[key] >= 0)
-        for key in ("USERNAME", "IP", "WINDOW")
-    )
-    proxies = nextauth_settings.NUM_PROXIES
-    if not counts_ok or type(proxies) is not int or proxies < 0:
-        messages.append(
-            Error(
-                "NEXTAUTH['RATE_LIMIT'] values and NEXTAUTH['NUM_PROXIES'] must be "
-                "non-negative integers.",
-                hint="RATE_LIMIT = {'USERNAME': 5, 'IP': 20, 'WINDOW': 900, 'CACHE': 'default'}; "
-                "NUM_PROXIES = the number of reverse proxies that append to X-Forwarded-For.",
-                id="django_nextauth.E005",
-            )
-        )
-    url = nextauth_settings.URL
-    if url and (
-        not isinstance(url, str)
-        or normalize_origin(url if "://" in url else f"https://{url}") is None
-    ):
-        messages.append(
-            Error(
-                f"NEXTAUTH['URL'] = {url!r} is not an http(s) URL.",
-                hint="Use the site's public origin, e.g. 'https://example.com' "
-                "(like NEXTAUTH_URL).",
-                id="django_nextauth.E006",
-            )
-        )
-    messages.extend(_check_pages())
-    return messages
+        ]
+    user = user_settings()
+    sets_user = isinstance(user, Mapping) and user.get("SET_REQUEST_USER") is True
+    if sets_user and apps.is_installed("django.contrib.auth"):
+        from django.contrib.auth.middleware import AuthenticationMiddleware
 
-
-def _check_pages() -> list[CheckMessage]:
-    """E007: NEXTAUTH["PAGES"] values resolve (URL, path or URL pattern name)."""
-    from django.shortcuts import resolve_url
-    from django.urls import NoReverseMatch
-
-    pages = nextauth_settings.PAGES
-    if not isinstance(pages, dict):
-        pages = {"PAGES": pages}
-    messages: list[CheckMessage] = []
-    for key, value in pages.items():
-        try:
-            ok = not value or (isinstance(value, str) and bool(resolve_url(value)))
-        except NoReverseMatch:
-            ok = False
-        if not ok or key not in ("SIGN_IN", "SIGN_OUT", "ERROR"):
-            messages.append(
+        theirs = _position(middleware, AuthenticationMiddleware)
+        if theirs is not None and theirs > ours:
+            return [
                 Error(
-                    f"NEXTAUTH['PAGES'][{key!r}] = {value!r} is not a usable page.",
-                    hint="Keys are SIGN_IN, SIGN_OUT and ERROR; values are None, a path, "
-                    "an absolute URL or a URL pattern name.",
-                    id="django_nextauth.E007",
+                    f"NEXTAUTH['SET_REQUEST_USER'] is on, but {_NEXTAUTH_MIDDLEWARE} comes "
+                    f"before {_AUTH_MIDDLEWARE}, which then replaces request.user.",
+                    hint=f"Move '{_NEXTAUTH_MIDDLEWARE}' after '{_AUTH_MIDDLEWARE}' in MIDDLEWARE.",
+                    id="django_nextauth.E015",
                 )
+            ]
+    return []
+
+
+def _position(middleware: list[Any], cls: type) -> int | None:
+    """The index of the first entry that is ``cls`` or a subclass (as the admin's checks do)."""
+    for index, path in enumerate(middleware):
+        try:
+            candidate = import_string(path)
+        except (ImportError, TypeError, ValueError):
+            continue  # Django reports middleware that does not import when it loads it
+        if isinstance(candidate, type) and issubclass(candidate, cls):
+            return index
+    return None
+
+
+@register(Tags.compatibility)
+def check_apps(**kwargs: Any) -> list[CheckMessage]:
+    """E016: the apps django-nextauth's users and permissions need are installed."""
+    return [
+        Error(
+            f"'{app}' is not in INSTALLED_APPS.",
+            hint=f"Add '{app}' to INSTALLED_APPS: django-nextauth builds Django users and their "
+            "permissions from sessions, and these need it.",
+            id="django_nextauth.E016",
+        )
+        for app in _REQUIRED_APPS
+        if not apps.is_installed(app)
+    ]
+
+
+@register(Tags.urls)
+def check_urls(**kwargs: Any) -> list[CheckMessage]:
+    """W004: django_nextauth.urls is mounted; E017: where NEXTAUTH["URL"] / BASE_PATH say."""
+    try:
+        mounted = reverse("nextauth:index").rstrip("/")
+    except NoReverseMatch:
+        return [
+            Warning(
+                "The NextAuth API (django_nextauth.urls) is not in the URLconf: sign-in links "
+                "lead to a 404.",
+                hint="Add path('api/auth/', include('django_nextauth.urls')) to your urlpatterns "
+                "(where NEXTAUTH['BASE_PATH'] says). Silence this warning if your Next.js app "
+                "serves the auth routes.",
+                id="django_nextauth.W004",
             )
-    return messages
+        ]
+    expected, source = _expected_base_path()
+    if expected is None or mounted == expected:
+        return []
+    return [
+        Error(
+            f"django_nextauth.urls is mounted at '{mounted}/', but {source} says '{expected}'.",
+            hint="Mount django_nextauth.urls where the Next.js client looks for it (its "
+            "basePath), or change the setting to match the URLconf.",
+            id="django_nextauth.E017",
+        )
+    ]
+
+
+def _expected_base_path() -> tuple[str | None, str]:
+    """The API's path per NEXTAUTH["URL"] (when it has one) or BASE_PATH; None when broken."""
+    user = user_settings()
+    if not isinstance(user, Mapping):
+        return None, ""
+    url, base_path = merged("URL", user), merged("BASE_PATH", user)
+    if isinstance(url, str) and url:
+        path = urlsplit(url if "://" in url else f"https://{url}").path.rstrip("/")
+        if path:
+            return path, "NEXTAUTH['URL']"
+    if isinstance(base_path, str) and base_path.startswith("/"):
+        return base_path.rstrip("/"), "NEXTAUTH['BASE_PATH']"
+    return None, ""

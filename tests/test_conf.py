@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from django_nextauth.conf import DEFAULTS, nextauth_settings
-from django_nextauth.exceptions import MissingSecret
+from django_nextauth.exceptions import ConfigurationError, MissingSecret
 
 SECRET = "6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE="
 
@@ -49,9 +49,10 @@ def test_nested_dicts_merge_key_by_key(django_settings: Any) -> None:
     assert {**DEFAULTS["SESSION"], "MAX_AGE": 60} == nextauth_settings.SESSION
 
 
-def test_a_non_dict_replaces_a_nested_default(django_settings: Any) -> None:
+def test_a_non_dict_nested_value_is_refused_naming_the_setting(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"PAGES": None}
-    assert nextauth_settings.PAGES is None
+    with pytest.raises(ConfigurationError, match=r"NEXTAUTH\['PAGES'\] must be a dict"):
+        nextauth_settings.PAGES  # noqa: B018
 
 
 def test_defaults_are_never_mutated(django_settings: Any) -> None:
