@@ -177,8 +177,8 @@ def _callback(key: str, value: Any) -> Iterator[Problem]:
     if isinstance(value, str):
         try:
             value = import_string(value)
-        except ImportError as exc:
-            message = f"{where} = {value!r} cannot be imported: {exc}"
+        except (ImportError, ValueError, TypeError) as exc:  # not found; "." or "..x"
+            message = f"{where} = {value!r} cannot be imported: {exc}."
             yield setting_problem(("CALLBACKS", key), message, hint)
             return
     if value is not None and not callable(value):

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_nextauth import jwt
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.exceptions import InvalidToken, NextAuthError
+from django_nextauth.dialect import VERSIONS
+from django_nextauth.exceptions import InvalidToken, NextAuthError, TokenExpired
+
+_BOTH = (False, True)
 
 
 class Command(BaseCommand):
@@ -38,15 +42,39 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        token, salt = options["token"].strip(), options["salt"]
         try:
-            claims = jwt.decode(
-                options["token"].strip(),
-                secret=nextauth_settings.secrets,
-                salt=options["salt"],
-                version=options["version"] or nextauth_settings.VERSION,
-            )
-        except InvalidToken as exc:
-            raise CommandError(f"Invalid token: {exc}") from None
+            version = options["version"] or nextauth_settings.VERSION
+            secrets = nextauth_settings.secrets
         except NextAuthError as exc:
             raise CommandError(str(exc)) from None
+        try:
+            claims = jwt.decode(token, secret=secrets, salt=salt, version=version)
+        except TokenExpired as exc:
+            raise CommandError(f"Invalid token: {exc}") from None
+        except InvalidToken as exc:
+            if salt is None:  # jwt.decode's default: the salt of the plain (http) cookie name
+                rules = VERSIONS[version]
+                salt = rules.salt(rules.cookie("session_token", secure=False))
+            hint = _other_format(token, secrets, tried=(version, salt))
+            raise CommandError(f"Invalid token: {exc}{hint}") from None
         self.stdout.write(json.dumps(claims, indent=2, ensure_ascii=False))
+
+
+def _other_format(token: str, secrets: Sequence[str], *, tried: tuple[str, str]) -> str:
+    """`` It is a v5 token: pass --version v5.`` when another version (or the https cookie's
+    salt) decrypts the token with the same secrets, so the message does not blame the secret."""
+    for version, rules in VERSIONS.items():
+        default, https = (rules.salt(rules.cookies["session_token"].full_name(s)) for s in _BOTH)
+        for salt in dict.fromkeys((default, https)):
+            if (version, salt) == tried:
+                continue
+            try:
+                jwt.decode(token, secret=secrets, salt=salt, version=rules.version)
+            except TokenExpired:
+                pass  # it decrypts: the format is right
+            except InvalidToken:
+                continue
+            options = f"--version {version}" + ("" if salt == default else f" --salt {salt}")
+            return f" It is a {version} token: pass {options}."
+    return ""
