@@ -67,7 +67,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-def load_providers(raw: Any) -> Any:
+def _load_providers(raw: Any) -> Any:
     """Build the provider registry from ``NEXTAUTH["PROVIDERS"]`` (raises ConfigurationError).
 
     The one place the checks reach the providers registry (``django_nextauth/providers``).
@@ -81,7 +81,7 @@ def _check_providers(raw: Any) -> list[CheckMessage]:
     from .exceptions import ConfigurationError
 
     try:
-        load_providers(raw)
+        _load_providers(raw)
     except ConfigurationError as exc:
         hint = (
             "Each provider is a dict with 'id', 'name', 'type': 'credentials', 'credentials' "
@@ -150,8 +150,8 @@ def _position(middleware: list[Any], cls: type) -> int | None:
     """The index of the first entry that is ``cls`` or a subclass (as the admin's checks do)."""
     for index, path in enumerate(middleware):
         try:
-            candidate = import_string(path)
-        except (ImportError, TypeError, ValueError):
+            candidate = import_string(path) if isinstance(path, str) else None
+        except (ImportError, TypeError, ValueError):  # not found; "." or "..x"
             continue  # Django reports middleware that does not import when it loads it
         if isinstance(candidate, type) and issubclass(candidate, cls):
             return index

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django_nextauth import jwt
 
 SECRET = "6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE="
+HTTPS_V5 = "__Secure-authjs.session-token"
 OLD = "old-secret-9Qm2v8cV0pL3sX7aZ1rT5yU4wE6iO0n="
 PAYLOAD = {"name": "Zoë Lovelace", "email": "zoe@example.com", "sub": "1"}
 
@@ -63,6 +64,15 @@ def test_secret_works_before_a_secret_is_configured(
 ) -> None:
     configured.NEXTAUTH = {}
     configured.DEBUG = False
+    code, out, err = run_command_line(capsys, "nextauth_secret")
+    assert (code, err) == (0, "")
+    assert len(base64.b64decode(out.strip())) == 32
+
+
+def test_secret_works_whatever_the_settings_say(
+    configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configured.NEXTAUTH = {"VERSION": "v6", "SESSION": {"maxAge": 1}, "CALLBACKS": {"jwt": "x.y"}}
     code, out, err = run_command_line(capsys, "nextauth_secret")
     assert (code, err) == (0, "")
     assert len(base64.b64decode(out.strip())) == 32
@@ -142,6 +152,67 @@ def test_bad_token_is_one_clean_line(
     assert err.count("\n") == 1
     assert "Traceback" not in err
     assert SECRET not in err and OLD not in err
+
+
+@pytest.mark.parametrize(
+    ("token", "argv", "hint"),
+    [
+        (
+            jwt.encode(PAYLOAD, secret=SECRET, version="v5"),
+            (),
+            "it is a v5 token and it was read as v4: pass --version v5.",
+        ),
+        (
+            jwt.encode(PAYLOAD, secret=SECRET),
+            ("--version", "v5"),
+            "it is a v4 token and it was read as v5: pass --version v4.",
+        ),
+        (
+            jwt.encode(PAYLOAD, secret=SECRET, version="v5", salt=HTTPS_V5),
+            (),
+            f"it is a v5 token and it was read as v4: pass --version v5 --salt {HTTPS_V5}.",
+        ),
+        (
+            jwt.encode(PAYLOAD, secret=SECRET, version="v5", salt=HTTPS_V5),
+            ("--version", "v5"),
+            f"it is a v5 token with another salt: pass --version v5 --salt {HTTPS_V5}.",
+        ),
+        (
+            jwt.encode(PAYLOAD, secret=SECRET, version="v5"),
+            ("--version", "v5", "--salt", "wrong"),
+            "it is a v5 token with another salt: pass --version v5.",
+        ),
+        (
+            jwt.encode(PAYLOAD, secret=SECRET, version="v5", max_age=-60),
+            (),
+            "it is a v5 token and it was read as v4: pass --version v5.",
+        ),
+    ],
+)
+def test_a_token_of_the_other_format_hints_at_the_option(
+    capsys: pytest.CaptureFixture[str], token: str, argv: tuple[str, ...], hint: str
+) -> None:
+    code, out, err = run_command_line(capsys, "nextauth_decode", *argv, token)
+    assert (code, out) == (1, "")
+    assert err == f"CommandError: Invalid token: {hint}\n"
+    assert "secret" not in err.lower()  # the secret is right: don't send the reader after it
+
+
+def test_a_token_no_format_decrypts_gets_no_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    token = jwt.encode(PAYLOAD, secret=OLD, version="v5")
+    _, _, err = run_command_line(capsys, "nextauth_decode", "--version", "v5", token)
+    assert err == "CommandError: Invalid token: No configured secret decrypts this token.\n"
+
+
+def test_an_expired_token_of_the_right_format_gets_no_hint() -> None:
+    with pytest.raises(CommandError, match=r"^Invalid token: Token has expired\.$"):
+        decode_command(jwt.encode(PAYLOAD, secret=SECRET, max_age=-60))
+
+
+def test_a_broken_version_setting_is_named(configured: Any) -> None:
+    configured.NEXTAUTH = {"SECRET": SECRET, "VERSION": "v6"}
+    with pytest.raises(CommandError, match=r"^NEXTAUTH\['VERSION'\] must be 'v4' or 'v5'"):
+        decode_command(jwt.encode(PAYLOAD, secret=SECRET))
 
 
 def test_bad_token_raises_command_error() -> None:

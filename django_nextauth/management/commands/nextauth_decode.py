@@ -56,14 +56,22 @@ class Command(BaseCommand):
             if salt is None:  # jwt.decode's default: the salt of the plain (http) cookie name
                 rules = VERSIONS[version]
                 salt = rules.salt(rules.cookie("session_token", secure=False))
-            hint = _other_format(token, secrets, tried=(version, salt))
-            raise CommandError(f"Invalid token: {exc}{hint}") from None
+            found = _other_format(token, secrets, tried=(version, salt))
+            if found is None:
+                raise CommandError(f"Invalid token: {exc}") from None
+            # The secret is right: say what the token is rather than blame the secret.
+            fits, flags = found
+            what = "with another salt" if fits == version else f"and it was read as {version}"
+            message = f"Invalid token: it is a {fits} token {what}: pass {flags}."
+            raise CommandError(message) from None
         self.stdout.write(json.dumps(claims, indent=2, ensure_ascii=False))
 
 
-def _other_format(token: str, secrets: Sequence[str], *, tried: tuple[str, str]) -> str:
-    """`` It is a v5 token: pass --version v5.`` when another version (or the https cookie's
-    salt) decrypts the token with the same secrets, so the message does not blame the secret."""
+def _other_format(
+    token: str, secrets: Sequence[str], *, tried: tuple[str, str]
+) -> tuple[str, str] | None:
+    """The version and the options (``--version v5 [--salt ...]``) that decrypt ``token`` with
+    the same secrets, trying each version's http and https cookie salts; None if none does."""
     for version, rules in VERSIONS.items():
         default, https = (rules.salt(rules.cookies["session_token"].full_name(s)) for s in _BOTH)
         for salt in dict.fromkeys((default, https)):
@@ -75,6 +83,5 @@ def _other_format(token: str, secrets: Sequence[str], *, tried: tuple[str, str])
                 pass  # it decrypts: the format is right
             except InvalidToken:
                 continue
-            options = f"--version {version}" + ("" if salt == default else f" --salt {salt}")
-            return f" It is a {version} token: pass {options}."
-    return ""
+            return version, f"--version {version}" + ("" if salt == default else f" --salt {salt}")
+    return None
