@@ -405,7 +405,7 @@ def test_cbc_ciphertext_not_whole_blocks(length: int) -> None:
 
 
 def test_cbc_decryption_is_right_after_any_earlier_token() -> None:
-    """The reused per-thread CBC decryptor carries no state from one token to the next."""
+    """Each CBC decryption stands alone: no state carries from one token to the next."""
     tokens = [jwt.encode({"n": n * "x"}, secret=SECRET, version="v5") for n in range(40)]
     for n, token in reversed(list(enumerate(tokens))):
         assert jwt.decode(token, secret=SECRET, version="v5")["n"] == n * "x"
