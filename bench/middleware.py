@@ -72,7 +72,7 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from django_nextauth import jwt  # noqa: E402
-from django_nextauth.request_state import config as session_config  # noqa: E402
+from django_nextauth.session.strategies import strategy  # noqa: E402
 
 
 def bare(request: HttpRequest) -> HttpResponse:
@@ -177,7 +177,7 @@ def main() -> None:
     v4_app = handler(nextauth_mw)
 
     def v4_cold_app(environ: dict[str, Any], start: Any) -> Any:
-        session_config().tokens.clear()
+        strategy().tokens.clear()
         return v4_app(environ, start)
 
     v4_cold_run = runner(v4_cold_app, environ("/b", f"{other}; {v4_cookie}"))

@@ -62,6 +62,7 @@ _IV_TAG_LENGTHS = {GCM: (12, 16), CBC: (16, 32)}
 _KNOWN_HEADER_KEYS = frozenset({"alg", "enc", "kid", "typ", "cty"})
 _NUMBER_TYPES = (int, float)  # not bool: JSON true is no NumericDate
 # Five base64url segments (no padding, no "+" or "/"), the second one empty: "dir" has no key.
+_BASE64URL_TEXT = re.compile(r"[\w.-]*", re.ASCII)
 _COMPACT_JWE = re.compile(r"([\w-]+)\.\.([\w-]*)\.([\w-]*)\.([\w-]*)", re.ASCII)
 
 
@@ -168,7 +169,9 @@ def decrypt(
         raise MalformedToken("Token must be a non-empty ASCII string of at most 64 KiB.")
     match = _COMPACT_JWE.fullmatch(token)
     if match is None:
-        raise MalformedToken("Token is not a compact JWE with direct encryption in base64url.")
+        if _BASE64URL_TEXT.fullmatch(token) is None:
+            raise MalformedToken("Token has characters outside base64url.")
+        raise MalformedToken("Token is not a compact JWE with direct encryption.")
     header_b64, iv_b64, ciphertext_b64, tag_b64 = match.groups()
     aad = header_b64.encode("ascii")  # the header exactly as sent authenticates the ciphertext
     enc, keys = _header_keys(header_b64, secrets, salt, version)
