@@ -395,3 +395,55 @@ def test_custom_get_token_read_adds_vary() -> None:
         return HttpResponse()
 
     assert NextAuthMiddleware(view)(RequestFactory().get("/"))["Vary"] == "Cookie"
+
+
+def test_bearer_read_adds_vary_authorization() -> None:
+    from django.test import RequestFactory
+
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        return HttpResponse()
+
+    bearer = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token()}")
+    assert NextAuthMiddleware(view)(bearer)["Vary"] == "Cookie, Authorization"
+    cookie = RequestFactory().get("/", HTTP_COOKIE=f"{V4}={token()}")
+    assert NextAuthMiddleware(view)(cookie)["Vary"] == "Cookie"
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_login_in_any_view_is_flushed_by_the_middleware(is_async: bool) -> None:
+    import asyncio
+
+    from django.test import RequestFactory
+
+    from django_nextauth.session import alogin, login
+
+    def view(request: HttpRequest) -> HttpResponse:
+        login(request, {"sub": "5"})
+        return HttpResponse()
+
+    async def aview(request: HttpRequest) -> HttpResponse:
+        await alogin(request, {"sub": "5"})
+        return HttpResponse()
+
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{V4}={token()}")
+    if is_async:
+        response = asyncio.run(NextAuthMiddleware(aview)(request))
+    else:
+        response = NextAuthMiddleware(view)(request)
+    assert jwt.decode(response.cookies[V4].value, secret=SECRET)["sub"] == "5"
+    assert "Vary" not in response  # writing the cookie does not read it
+
+
+@override_settings(NEXTAUTH={"SECRET": SECRET, "SESSION": {"SLIDING": True, "UPDATE_AGE": 60}})
+def test_sliding_refresh_keeps_the_session_id() -> None:
+    from django.test import RequestFactory
+
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        return HttpResponse()
+
+    old = old_token(120, {**CLAIMS, "sid": "s-1", "auth_time": 5})
+    response = NextAuthMiddleware(view)(RequestFactory().get("/", HTTP_COOKIE=f"{V4}={old}"))
+    renewed = jwt.decode(response.cookies[V4].value, secret=SECRET)
+    assert renewed["sid"] == "s-1" and renewed["auth_time"] == 5

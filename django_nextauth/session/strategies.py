@@ -66,7 +66,13 @@ class JwtStrategy:
         if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
             raise ConfigurationError("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
         self.dialect = dialect(nextauth_settings.VERSION)  # the family this site writes
-        self._families = tuple(dialect(version) for version in versions)
+        self._candidates = {
+            secure: tuple(
+                (family, family.cookie("session_token", secure=secure))
+                for family in map(dialect, versions)
+            )
+            for secure in (False, True)
+        }
         self._use_secure: bool | None = nextauth_settings.USE_SECURE_COOKIES
         session = nextauth_settings.SESSION
         self.max_age: int = session["MAX_AGE"]
@@ -80,9 +86,7 @@ class JwtStrategy:
 
     def candidates(self, secure: bool) -> tuple[Candidate, ...]:
         """Each accepted family with its session cookie name, in priority order."""
-        return tuple(
-            (family, family.cookie("session_token", secure=secure)) for family in self._families
-        )
+        return self._candidates[secure]
 
     # --- reading ------------------------------------------------------------------------------
 
