@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +33,7 @@ CBC = "A256CBC-HS512"
 ENCS: dict[str, tuple[str, ...]] = {"v4": (GCM,), "v5": (CBC, GCM)}
 
 
-class Key:
+class Key(ABC):
     """A derived content-encryption key, ready to use. Its repr shows no key material."""
 
     def __init__(self, raw: bytes, enc: str, *, with_kid: bool) -> None:
@@ -46,13 +47,13 @@ class Key:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} enc={self.enc}>"
 
+    @abstractmethod
     def seal(self, aad: bytes, plaintext: bytes) -> tuple[bytes, bytes, bytes]:
         """Encrypt; return ``(iv, ciphertext, tag)``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def open(self, aad: bytes, iv: bytes, ciphertext: bytes, tag: bytes) -> bytes | None:
         """Return the plaintext, or ``None`` when this key does not open the token."""
-        raise NotImplementedError
 
 
 class GcmKey(Key):

@@ -469,3 +469,8 @@ def test_size_bound_applies_before_any_crypto() -> None:
 def test_not_a_compact_jwe(token: str) -> None:
     with pytest.raises(MalformedToken):
         jwt.decode(token, secret=SECRET)
+
+
+def test_salt_must_be_a_string() -> None:
+    with pytest.raises(ConfigurationError, match="salt"):
+        jwt.encode(PAYLOAD, secret=SECRET, salt=1)  # type: ignore[arg-type]

@@ -447,3 +447,37 @@ def test_sliding_refresh_keeps_the_session_id() -> None:
     response = NextAuthMiddleware(view)(RequestFactory().get("/", HTTP_COOKIE=f"{V4}={old}"))
     renewed = jwt.decode(response.cookies[V4].value, secret=SECRET)
     assert renewed["sid"] == "s-1" and renewed["auth_time"] == 5
+
+
+@pytest.mark.usefixtures("request_user")
+async def test_user_and_auser_share_one_lookup(async_alice: Any) -> None:
+    from asgiref.sync import sync_to_async
+
+    request = attach({V4: token({"sub": str(async_alice.pk)})})
+    first = await request.auser()  # type: ignore[attr-defined]
+    assert await request.auser() is first  # type: ignore[attr-defined]
+    assert await sync_to_async(lambda: request.user.username)() == "alice"  # type: ignore[attr-defined]
+    other = attach({V4: token({"sub": str(async_alice.pk)})})
+    assert await sync_to_async(lambda: other.user.username)() == "alice"  # type: ignore[attr-defined]
+    assert (await other.auser()).username == "alice"  # type: ignore[attr-defined]
+
+
+@override_settings(
+    NEXTAUTH={
+        "SECRET": SECRET,
+        "DECODE_VERSIONS": ["v4", "v5"],
+        "VERSION": "v5",
+        "SESSION": {"SLIDING": True, "UPDATE_AGE": 60},
+    }
+)
+def test_sliding_never_rewrites_the_other_family() -> None:
+    from django.test import RequestFactory
+
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        return HttpResponse()
+
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{V4}={old_token(120)}")
+    response = NextAuthMiddleware(view)(request)
+    assert request.session_user.is_authenticated  # type: ignore[attr-defined]
+    assert not response.cookies
