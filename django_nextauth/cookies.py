@@ -6,8 +6,8 @@ order. Django's ``SimpleCookie`` quotes some values and orders attributes
 alphabetically, so we place a :class:`NextAuthMorsel` in ``response.cookies``:
 Django's WSGI and ASGI handlers and the test client emit it verbatim.
 
-Incoming values are percent-decoded like the ``cookie`` package's ``parse``
-(a malformed escape leaves the value as it is).
+Incoming values come from ``request.COOKIES`` and are percent-decoded like the
+``cookie`` package's ``parse`` (a malformed escape leaves the value as it is).
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from http.cookies import Morsel
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import http_date
 
 from .conf import nextauth_settings
+from .dialect import CookieKind, dialect
 
 __all__ = [
-    "CHUNK_SIZES",
     "NextAuthMorsel",
     "clear_session_cookie",
     "cookie_name",
@@ -40,17 +40,7 @@ __all__ = [
     "write_session_cookie",
 ]
 
-CookieKind = Literal["session_token", "csrf_token", "callback_url"]
 
-#: Session-cookie chunk size: 4096 minus NextAuth's estimate of an empty cookie's size.
-CHUNK_SIZES = {"v4": 4096 - 163, "v5": 4096 - 160}
-
-_FAMILY = {"v4": "next-auth.", "v5": "authjs."}
-_SUFFIX = {
-    "session_token": "session-token",
-    "csrf_token": "csrf-token",
-    "callback_url": "callback-url",
-}
 # encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; quote() always keeps -_.~.
 _URI_COMPONENT_SAFE = "!*'()"
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -64,10 +54,7 @@ def use_secure_cookies(request: HttpRequest) -> bool:
 
 def cookie_name(kind: CookieKind, *, version: str, secure: bool) -> str:
     """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<family>.<kind>``."""
-    name = _FAMILY[version] + _SUFFIX[kind]
-    if not secure:
-        return name
-    return ("__Host-" if kind == "csrf_token" else "__Secure-") + name
+    return dialect(version).cookie(kind, secure=secure)
 
 
 def encode_value(value: str) -> str:
@@ -181,65 +168,33 @@ def read_cookie(request: HttpRequest, name: str) -> str | None:
     return None if raw is None else decode_value(raw)
 
 
+# A chunk index has at most this many digits: NextAuth writes a handful of chunks, and a
+# longer run of digits must not reach int() (Python refuses 4,300+ digit strings).
+_MAX_INDEX_DIGITS = 3
+
+
 def _index(suffix: str) -> int | None:
-    # Only canonical decimal suffixes are chunks: "name.01", "name.x" are not ours.
-    if suffix.isdigit() and suffix.isascii() and (suffix == "0" or suffix[0] != "0"):
+    # Only short canonical decimal suffixes are chunks: "name.01", "name.x" are not ours.
+    if (
+        0 < len(suffix) <= _MAX_INDEX_DIGITS
+        and suffix.isascii()
+        and suffix.isdigit()
+        and (suffix == "0" or suffix[0] != "0")
+    ):
         return int(suffix)
     return None
 
 
 def _session_cookies(request: HttpRequest, name: str) -> dict[str, str]:
-    """The non-empty incoming cookies ``name`` and ``name.<n>``, in request order.
-
-    Values as ``request.COOKIES`` has them. Unless something parsed the cookies
-    already, only the session cookies are picked out of the header: on the hot
-    path that is much cheaper than parsing every cookie.
-    """
-    cookies: dict[str, str] | None = request.__dict__.get("COOKIES")
-    if cookies is None:
-        header = request.META.get("HTTP_COOKIE", "")
-        if name not in header:
-            return {}
-        if header.isascii() and '"' not in header:
-            # What parse_cookie() does, for our names only (no quotes, so no unquoting).
-            cookies = {}
-            for part in header.split(";"):
-                key, _, value = part.partition("=")
-                key = key.strip()
-                if key.startswith(name):
-                    cookies[key] = value.strip()
-        else:
-            cookies = request.COOKIES
+    """The non-empty incoming cookies ``name`` and ``name.<n>``, in request order (raw values)."""
     size = len(name)
-    found = {}
-    for key, value in cookies.items():
-        if (
-            value
-            and key.startswith(name)
-            and (len(key) == size or (key[size] == "." and _index(key[size + 1 :]) is not None))
-        ):
-            found[key] = value
-    return found
-
-
-def _single_cookie(header: str, name: str, start: int) -> str | None:
-    """The value of ``name`` when the header holds exactly one plain ``name=...``, else None.
-
-    The common case, found with a few string searches. Anything unusual (chunks,
-    duplicates, the name inside another cookie, quotes, non-ASCII) returns None,
-    and the caller parses properly.
-    """
-    end = start + len(name)
-    if header[end : end + 1] != "=" or header.find(name, end) >= 0:
-        return None
-    before = header[:start].rstrip(" \t")
-    if before and before[-1] != ";":
-        return None
-    stop = header.find(";", end)
-    value = (header[end + 1 : stop] if stop >= 0 else header[end + 1 :]).strip(" \t")
-    if '"' in value or not value.isascii():
-        return None
-    return value
+    return {
+        key: value
+        for key, value in request.COOKIES.items()
+        if value
+        and key.startswith(name)
+        and (len(key) == size or (key[size] == "." and _index(key[size + 1 :]) is not None))
+    }
 
 
 def incoming_chunks(request: HttpRequest, name: str) -> list[str]:
@@ -253,14 +208,6 @@ def read_chunked(request: HttpRequest, name: str) -> str | None:
     ``None`` when no such cookie is present. An inconsistent set (a plain cookie
     next to chunks, or a missing chunk) gives ``""``: present, but not a token.
     """
-    if "COOKIES" not in request.__dict__:  # not parsed yet: try the one-cookie fast path
-        header = request.META.get("HTTP_COOKIE", "")
-        start = header.find(name)
-        if start < 0:
-            return None
-        single = _single_cookie(header, name, start)
-        if single is not None:
-            return (decode_value(single) if "%" in single else single) or None
     found = _session_cookies(request, name)
     if not found:
         return None
@@ -282,14 +229,14 @@ def write_session_cookie(
     *,
     secure: bool,
     expires: datetime,
-    version: str,
+    chunk_size: int,
 ) -> None:
-    """Write ``token`` as the session cookie, chunked as NextAuth chunks it.
+    """Write ``token`` as the session cookie, in chunks of ``chunk_size`` as NextAuth chunks it.
 
     Like NextAuth's ``SessionStore.chunk()``: every incoming chunk gets a
     ``Max-Age=0`` deletion unless a new cookie of the same name replaces it.
     """
-    size = CHUNK_SIZES[version]
+    size = chunk_size
     count = -(-len(token) // size)
     if count <= 1:
         new = {name: token}

@@ -9,17 +9,18 @@ session tokens that ``next-auth`` 4.24 (``A256GCM``) and ``@auth/core`` 0.41
 * v5: HKDF-SHA256(secret, salt=<cookie name>, info="Auth.js Generated Encryption
   Key (<salt>)"), 64-byte key, ``kid`` = RFC 7638 thumbprint of the derived key.
 
-Derived keys and parsed headers are cached, so a decode costs three base64
-decodes, one AEAD operation and one ``json.loads``. Every problem with a token
+Derived keys and parsed headers are cached, so a decode costs one regex match,
+three base64 decodes, one AEAD operation and one ``json.loads``. Every problem with a token
 raises a subclass of :class:`~django_nextauth.exceptions.InvalidToken`.
 """
 
 from __future__ import annotations
 
+import base64
 import binascii
 import hmac
 import json
-import json.scanner
+import re
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -34,17 +35,7 @@ from .exceptions import (
     MissingSecret,
     TokenExpired,
 )
-from .keys import (
-    CBC,
-    ENCS,
-    GCM,
-    STANDARD_ALPHABET,
-    URLSAFE_ALPHABET,
-    Key,
-    b64encode,
-    dumps,
-    keyring,
-)
+from .keys import CBC, ENCS, GCM, Key, b64encode, dumps, keyring
 
 __all__ = [
     "CLOCK_TOLERANCE",
@@ -53,7 +44,10 @@ __all__ = [
     "V5_DEFAULT_SALT",
     "Version",
     "decode",
+    "decrypt",
     "encode",
+    "encrypt",
+    "parse_claims",
 ]
 
 Version = Literal["v4", "v5"]
@@ -67,6 +61,9 @@ _DEFAULT_SALTS = {"v4": "", "v5": V5_DEFAULT_SALT}
 _IV_TAG_LENGTHS = {GCM: (12, 16), CBC: (16, 32)}
 _KNOWN_HEADER_KEYS = frozenset({"alg", "enc", "kid", "typ", "cty"})
 _NUMBER_TYPES = (int, float)  # not bool: JSON true is no NumericDate
+# Five base64url segments (no padding, no "+" or "/"), the second one empty: "dir" has no key.
+_BASE64URL_TEXT = re.compile(r"[\w.-]*", re.ASCII)
+_COMPACT_JWE = re.compile(r"([\w-]+)\.\.([\w-]*)\.([\w-]*)\.([\w-]*)", re.ASCII)
 
 
 def _resolve(
@@ -81,66 +78,28 @@ def _resolve(
     return secrets, _DEFAULT_SALTS[version] if salt is None else salt
 
 
-def _decoding_tables() -> tuple[bytes, bytes]:
-    """The byte tables the decoder uses, built once.
+def _b64decode(segment: str) -> bytes:
+    """Decode one base64url segment strictly: only its canonical unpadded encoding.
 
-    The first maps base64url to the standard alphabet (what binascii decodes),
-    keeps the "." separator, and turns every other byte into "!", so that one
-    ``bytes.translate`` both converts a token and flags foreign characters
-    ("+", "/" and "=" included). The second gives each standard character's value.
+    Re-encoding must give the segment back (unused trailing bits are zero), so no
+    two different segments decode to the same bytes.
     """
-    translate, values = bytearray(b"!" * 256), bytearray(256)
-    for value, std_char in enumerate(STANDARD_ALPHABET):
-        translate[URLSAFE_ALPHABET[value]] = std_char
-        values[std_char] = value
-    translate[ord(".")] = ord(".")
-    return bytes(translate), bytes(values)
-
-
-_FROM_BASE64URL, _B64_VALUES = _decoding_tables()
-_FOREIGN = ord("!")  # an int: ``int in bytes`` is a plain memchr
-
-
-_B64_PADDING = (b"", b"", b"==", b"=")
-_UNUSED_BITS_MASK = (0, 0, 0x0F, 0x03)
-
-
-def _b64decode(segment: bytes) -> bytes:
-    """Decode one segment, already checked and mapped to the standard alphabet, strictly.
-
-    Only the canonical unpadded encoding is accepted (unused trailing bits must
-    be zero), so no two different segments decode to the same bytes.
-    """
-    rest = len(segment) % 4
-    if rest:
-        if rest == 1 or _B64_VALUES[segment[-1]] & _UNUSED_BITS_MASK[rest]:
-            raise MalformedToken("Token segment is not canonical base64url.")
-        segment += _B64_PADDING[rest]
-    return binascii.a2b_base64(segment)
+    try:
+        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except binascii.Error as exc:  # a length of 4n + 1
+        raise MalformedToken("Token segment is not base64url.") from exc
+    if b64encode(data).decode("ascii") != segment:
+        raise MalformedToken("Token segment is not canonical base64url.")
+    return data
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-# NaN and Infinity are not JSON; Node's JSON.parse refuses them, and so do we.
-_decoder = json.JSONDecoder(parse_constant=_reject_constant)
-# The decoder's own scanner (typeshed types the argument as the C scanner; any decoder works).
-_scan = json.scanner.make_scanner(_decoder)  # type: ignore[arg-type]
-
-
 def _loads(text: str) -> Any:
-    """``json.loads`` for the compact JSON that ``JSON.stringify`` writes.
-
-    Scans directly: ``json.loads`` spends more time on its whitespace regexes
-    than on a small payload. Anything else (surrounding whitespace, junk) goes
-    to the full decoder, which accepts or rejects it exactly as ``json.loads``.
-    """
-    try:
-        value, end = _scan(text, 0)
-    except StopIteration:  # no JSON value at the start
-        end = -1
-    return value if end == len(text) else _decoder.decode(text)
+    """``json.loads``, refusing NaN and Infinity as Node's ``JSON.parse`` does."""
+    return json.loads(text, parse_constant=_reject_constant)
 
 
 def encode(
@@ -156,10 +115,21 @@ def encode(
     ``iat``, ``exp`` (now + ``max_age``) and a random ``jti`` are set, overriding
     any values in ``payload``. With a list of secrets the first one encrypts.
     """
-    secrets, salt = _resolve(secret, salt, version)
-    key = keyring(secrets, salt, version, ENCS[version][0])[0]
     now = int(time.time())
     claims = {**payload, "iat": now, "exp": now + max_age, "jti": str(uuid.uuid4())}
+    return encrypt(claims, secret=secret, salt=salt, version=version)
+
+
+def encrypt(
+    claims: Mapping[str, Any],
+    *,
+    secret: str | Sequence[str],
+    salt: str | None = None,
+    version: Version = "v4",
+) -> str:
+    """Encrypt ``claims`` as they are (no ``iat``/``exp``/``jti`` added) into a token."""
+    secrets, salt = _resolve(secret, salt, version)
+    key = keyring(secrets, salt, version, ENCS[version][0])[0]
     iv, ciphertext, tag = key.seal(key.header_b64, dumps(claims))
     segments = (key.header_b64, b"", b64encode(iv), b64encode(ciphertext), b64encode(tag))
     return b".".join(segments).decode("ascii")
@@ -179,38 +149,52 @@ def decode(
     With a list of secrets, a v5 token's ``kid`` picks the secret; tokens
     without a ``kid`` are tried against each secret in order.
     """
+    return parse_claims(decrypt(token, secret=secret, salt=salt, version=version))
+
+
+def decrypt(
+    token: str,
+    *,
+    secret: str | Sequence[str],
+    salt: str | None = None,
+    version: Version = "v4",
+) -> bytes:
+    """The authenticated plaintext of a session token (the JWE layer of :func:`decode`).
+
+    Raises :class:`MalformedToken` or :class:`DecryptionFailed`; the claims are not
+    looked at (see :func:`parse_claims`).
+    """
     secrets, salt = _resolve(secret, salt, version)
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH or not token.isascii():
         raise MalformedToken("Token must be a non-empty ASCII string of at most 64 KiB.")
-    raw = token.encode("ascii")
-    standard = raw.translate(_FROM_BASE64URL)
-    if _FOREIGN in standard:
-        raise MalformedToken("Token has characters outside base64url.")
-    parts = standard.split(b".")
-    if len(parts) != 5 or parts[1]:
+    match = _COMPACT_JWE.fullmatch(token)
+    if match is None:
+        if _BASE64URL_TEXT.fullmatch(token) is None:
+            raise MalformedToken("Token has characters outside base64url.")
         raise MalformedToken("Token is not a compact JWE with direct encryption.")
-    aad = raw[: len(parts[0])]  # the header exactly as sent authenticates the ciphertext
-    enc, keys = _header_keys(aad, secrets, salt, version)
-    iv, ciphertext, tag = _b64decode(parts[2]), _b64decode(parts[3]), _b64decode(parts[4])
+    header_b64, iv_b64, ciphertext_b64, tag_b64 = match.groups()
+    aad = header_b64.encode("ascii")  # the header exactly as sent authenticates the ciphertext
+    enc, keys = _header_keys(header_b64, secrets, salt, version)
+    iv, ciphertext, tag = _b64decode(iv_b64), _b64decode(ciphertext_b64), _b64decode(tag_b64)
     if (len(iv), len(tag)) != _IV_TAG_LENGTHS[enc]:
         raise MalformedToken("Token has a wrong IV or tag length.")
     for key in keys:
         plaintext = key.open(aad, iv, ciphertext, tag)
         if plaintext is not None:
-            return _validate_claims(plaintext)
+            return plaintext
     raise DecryptionFailed("No configured secret decrypts this token.")
 
 
 @lru_cache(maxsize=64)
 def _header_keys(
-    header_b64: bytes, secrets: tuple[str, ...], salt: str, version: str
+    header_b64: str, secrets: tuple[str, ...], salt: str, version: str
 ) -> tuple[str, tuple[Key, ...]]:
     """Allow-list a protected header; return its ``enc`` and the keys that may open the token.
 
     Cached: a server sees a handful of distinct headers (one per version and secret).
     """
     try:
-        header = _loads(_b64decode(header_b64.translate(_FROM_BASE64URL)).decode())
+        header = _loads(_b64decode(header_b64).decode())
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise MalformedToken("Token header is not JSON.") from exc
     if not isinstance(header, dict):
@@ -231,14 +215,18 @@ def _header_keys(
     return enc, tuple(key for key in keys if hmac.compare_digest(kid, key.kid))
 
 
-def _validate_claims(plaintext: bytes) -> dict[str, Any]:
+def parse_claims(plaintext: bytes) -> dict[str, Any]:
+    """The claims of a decrypted token, with ``exp`` / ``nbf`` checked against the clock now.
+
+    Whole seconds, as jose compares, with :data:`CLOCK_TOLERANCE`; absent claims pass.
+    Returns a new dict on every call.
+    """
     try:
         claims = _loads(plaintext.decode())
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise MalformedToken("Token payload is not JSON.") from exc
     if type(claims) is not dict:
         raise MalformedToken("Token payload is not a JSON object.")
-    # Whole seconds, as jose compares; absent claims pass.
     now = int(time.time())
     exp = claims.get("exp", now)
     nbf = claims.get("nbf", now)

@@ -9,12 +9,12 @@ Key material never appears in a repr or a message. No Django imports here.
 
 from __future__ import annotations
 
-import binascii
+import base64
 import hashlib
 import hmac
 import json
 import os
-import threading
+from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as hmac_primitive
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.ciphers.base import CipherContext
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .exceptions import ConfigurationError, MissingSecret
@@ -33,12 +32,8 @@ CBC = "A256CBC-HS512"
 # Content encryption each version accepts; the first one is what it encodes with.
 ENCS: dict[str, tuple[str, ...]] = {"v4": (GCM,), "v5": (CBC, GCM)}
 
-URLSAFE_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-STANDARD_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_TO_BASE64URL = bytes.maketrans(STANDARD_ALPHABET, URLSAFE_ALPHABET)
 
-
-class Key:
+class Key(ABC):
     """A derived content-encryption key, ready to use. Its repr shows no key material."""
 
     def __init__(self, raw: bytes, enc: str, *, with_kid: bool) -> None:
@@ -52,13 +47,13 @@ class Key:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} enc={self.enc}>"
 
+    @abstractmethod
     def seal(self, aad: bytes, plaintext: bytes) -> tuple[bytes, bytes, bytes]:
         """Encrypt; return ``(iv, ciphertext, tag)``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def open(self, aad: bytes, iv: bytes, ciphertext: bytes, tag: bytes) -> bytes | None:
         """Return the plaintext, or ``None`` when this key does not open the token."""
-        raise NotImplementedError
 
 
 class GcmKey(Key):
@@ -88,7 +83,6 @@ class CbcHmacKey(Key):
         # Keyed once; each MAC works on a copy.
         self._mac = hmac_primitive.HMAC(raw[:32], hashes.SHA512())
         self._aes = algorithms.AES(raw[32:])
-        self._local = threading.local()
 
     def _tag(self, aad: bytes, iv: bytes, ciphertext: bytes) -> bytes:
         mac = self._mac.copy()
@@ -108,25 +102,12 @@ class CbcHmacKey(Key):
             return None
         if not ciphertext or len(ciphertext) % 16:
             return None
-        padded = self._cbc_decryptor().update(iv + ciphertext)[16:]
+        decryptor = Cipher(self._aes, modes.CBC(iv)).decryptor()
+        padded = decryptor.update(ciphertext) + decryptor.finalize()
         pad = padded[-1]
         if not 1 <= pad <= 16 or padded[-pad:] != bytes([pad]) * pad:
             return None
         return padded[:-pad]
-
-    def _cbc_decryptor(self) -> CipherContext:
-        """One CBC decryptor per thread, reused: building one costs more than decrypting.
-
-        CBC decrypts block i as AES⁻¹(C[i]) XOR C[i-1], so feeding ``iv + ciphertext``
-        yields one garbage block (dropped by the caller), then the exact plaintext,
-        whatever chaining state the previous call left behind. Inputs are whole blocks,
-        so nothing stays buffered between calls.
-        """
-        decryptor: CipherContext | None = getattr(self._local, "decryptor", None)
-        if decryptor is None:
-            decryptor = Cipher(self._aes, modes.CBC(bytes(16))).decryptor()
-            self._local.decryptor = decryptor
-        return decryptor
 
 
 def _info(salt: str, version: str) -> bytes:
@@ -156,7 +137,8 @@ def keyring(secrets: tuple[str, ...], salt: str, version: str, enc: str) -> tupl
 
 
 def b64encode(data: bytes) -> bytes:
-    return binascii.b2a_base64(data, newline=False).rstrip(b"=").translate(_TO_BASE64URL)
+    """Unpadded base64url, as JWE writes it."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
 def dumps(obj: Any) -> bytes:

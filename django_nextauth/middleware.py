@@ -12,8 +12,11 @@ Sets, without decrypting anything until one of them is read:
 With ``NEXTAUTH["SET_REQUEST_USER"]`` it also sets ``request.user`` (and
 ``request.auser()``): the Django user whose pk is the token's ``sub``.
 
-On the way out, once the session was read: ``Vary: Cookie``; a session cookie
-that arrived but is unusable is deleted (every chunk); with
+On the way out: a pending :func:`~django_nextauth.session.login` /
+:func:`~django_nextauth.session.logout` is written to the response
+(:func:`~django_nextauth.session.flush`). Once the session was read: ``Vary:
+Cookie`` (and ``Authorization`` when the token came from a Bearer header); a
+session cookie that arrived but is unusable is deleted (every chunk); with
 ``SESSION["SLIDING"]`` a token older than ``SESSION["UPDATE_AGE"]`` is re-issued.
 A response that already writes the session cookie (sign-in, sign-out) is left alone.
 """
@@ -21,7 +24,7 @@ A response that already writes the session cookie (sign-in, sign-out) is left al
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -32,15 +35,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .conf import nextauth_settings
-from .cookies import clear_session_cookie
-from .request_state import STATE_ATTR, RequestSession
 from .session import (
-    aget_server_session,
     aget_session_user,
     get_server_session,
     get_session_user,
-    issue_session,
-    request_session,
+    peek_session_state,
+    session_state,
     session_was_read,
 )
 from .users import adjango_user_for_token, django_user_for_token
@@ -48,100 +48,30 @@ from .users import adjango_user_for_token, django_user_for_token
 __all__ = ["NextAuthMiddleware"]
 
 _USER_ATTR = "_nextauth_user"
-_EMPTY: Any = object()
-
-
-class RequestLazy:
-    """A lazy proxy for one request attribute, computed on first use (like SimpleLazyObject).
-
-    ``SimpleLazyObject`` routes every attribute lookup through a Python-level
-    ``__getattribute__``; on this per-request hot path that costs more than
-    reading the session, so this proxy keeps to ``__slots__`` and forwards only
-    what it lacks. ``isinstance`` sees the wrapped object's class; test a
-    possibly-``None`` value by truthiness, not ``is None``.
-    """
-
-    __slots__ = ("_factory", "_request", "_value")
-
-    def __init__(self, factory: Callable[[HttpRequest], Any], request: HttpRequest) -> None:
-        self._factory = factory
-        self._request = request
-        self._value = _EMPTY
-
-    def _wrapped(self) -> Any:
-        value = self._value
-        if value is _EMPTY:
-            value = self._value = self._factory(self._request)
-        return value
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return type(self._wrapped())
-
-    def __getattr__(self, name: str) -> Any:
-        # _wrapped(), inlined: attribute access is how views use session_user.
-        value = self._value
-        if value is _EMPTY:
-            value = self._value = self._factory(self._request)
-        return getattr(value, name)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._wrapped()[key]
-
-    def __contains__(self, key: Any) -> bool:
-        return key in self._wrapped()
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._wrapped())
-
-    def __len__(self) -> int:
-        return len(self._wrapped())
-
-    def __bool__(self) -> bool:
-        return bool(self._wrapped())
-
-    def __eq__(self, other: object) -> bool:
-        return self._wrapped() == other  # type: ignore[no-any-return]
-
-    def __hash__(self) -> int:
-        return hash(self._wrapped())
-
-    def __str__(self) -> str:
-        return str(self._wrapped())
-
-    def __repr__(self) -> str:
-        if self._value is _EMPTY:
-            return f"<{type(self).__name__}: not evaluated>"
-        return f"<{type(self).__name__}: {self._value!r}>"
-
-    def __dir__(self) -> list[str]:
-        return dir(self._wrapped())
 
 
 def _session_token(request: HttpRequest) -> dict[str, Any] | None:
-    return request_session(request).claims
+    return session_state(request).claims
 
 
 def _django_user(request: HttpRequest) -> Any:
     if _USER_ATTR not in request.__dict__:
-        user = None
-        if get_server_session(request) is not None:
-            user = django_user_for_token(request_session(request).token)
+        state = session_state(request)
+        user = None if state.session is None else django_user_for_token(state.token)
         request.__dict__[_USER_ATTR] = user or AnonymousUser()
     return request.__dict__[_USER_ATTR]
 
 
 async def _adjango_user(request: HttpRequest) -> Any:
     if _USER_ATTR not in request.__dict__:
-        user = None
-        if await aget_server_session(request) is not None:
-            user = await adjango_user_for_token(request_session(request).token)
+        token, session = await session_state(request).aresolve()
+        user = None if session is None else await adjango_user_for_token(token)
         request.__dict__[_USER_ATTR] = user or AnonymousUser()
     return request.__dict__[_USER_ATTR]
 
 
 class NextAuthMiddleware:
-    """Expose the NextAuth session on the request; tidy the session cookie on the way out."""
+    """Expose the NextAuth session on the request; write and tidy the session cookie."""
 
     sync_capable = True
     async_capable = True
@@ -170,42 +100,42 @@ class NextAuthMiddleware:
         return response
 
     def process_request(self, request: HttpRequest) -> None:
-        request.session_user = RequestLazy(get_session_user, request)  # type: ignore[attr-defined]
-        request.session_token = RequestLazy(_session_token, request)  # type: ignore[attr-defined]
-        request.nextauth_session = RequestLazy(get_server_session, request)  # type: ignore[attr-defined]
+        request.session_user = SimpleLazyObject(partial(get_session_user, request))  # type: ignore[attr-defined]
+        request.session_token = SimpleLazyObject(partial(_session_token, request))  # type: ignore[attr-defined]
+        request.nextauth_session = SimpleLazyObject(partial(get_server_session, request))  # type: ignore[attr-defined]
         request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]
         if nextauth_settings.SET_REQUEST_USER:
             request.user = SimpleLazyObject(partial(_django_user, request))  # type: ignore[assignment]
             request.auser = partial(_adjango_user, request)
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
-        """Vary, bad-cookie deletion and sliding refresh; CPU only, so shared by both modes."""
-        state: RequestSession | None = request.__dict__.get(STATE_ATTR)  # peek, inlined
+        """Flush, Vary, bad-cookie deletion and sliding refresh; CPU only, so shared by both
+        modes."""
+        state = peek_session_state(request)
+        if session_was_read(request):
+            vary = ("Cookie", "Authorization") if state and state.from_bearer else ("Cookie",)
+            patch_vary_headers(response, vary)
         if state is None:
-            if session_was_read(request):
-                _vary_on_cookie(response)
             return
-        _vary_on_cookie(response)
-        if response.cookies and _writes_session_cookie(response, state.name):
-            return
-        if state.is_bad:
-            clear_session_cookie(response, request, state.name, secure=state.secure)
-            return
+        if not state.pending and not _writes_session_cookie(response, state.name):
+            if state.is_bad:
+                state.discard_cookie()
+            elif self._renewal_due(state):
+                state.login(state.stored_token)  # type: ignore[arg-type]
+        state.flush(response)
+
+    @staticmethod
+    def _renewal_due(state: Any) -> bool:
         session = nextauth_settings.SESSION
-        if session["SLIDING"] and state.from_cookie and state.version == nextauth_settings.VERSION:
-            token = state.stored_token
-            iat = token.get("iat") if token else None
-            if isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]:
-                issue_session(response, request, token)  # type: ignore[arg-type]
+        if not (session["SLIDING"] and state.from_cookie):
+            return False
+        if state.family.version != nextauth_settings.VERSION:
+            return False  # a cookie of the other family is read, never rewritten
+        token = state.stored_token
+        iat = token.get("iat") if token else None
+        return isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]
 
 
 def _writes_session_cookie(response: HttpResponseBase, name: str) -> bool:
     prefix = name + "."
     return any(key == name or key.startswith(prefix) for key in response.cookies)
-
-
-def _vary_on_cookie(response: HttpResponseBase) -> None:
-    if response.has_header("Vary"):
-        patch_vary_headers(response, ("Cookie",))
-    else:  # the common case, without parsing and rebuilding the header
-        response.headers["Vary"] = "Cookie"

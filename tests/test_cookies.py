@@ -183,22 +183,6 @@ def test_read_chunked_inconsistent_sets_are_present_but_empty(header: str) -> No
     assert read_chunked(request_with(header), NAME) == ""
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
-        f'other="quoted value"; {NAME}.0=a%7; {NAME}.1=Cb',  # quotes: Django parses
-        f"other=caf\xc3\xa9; {NAME}.0=a%7; {NAME}.1=Cb",  # non-ASCII: Django parses
-        f"{NAME}.0 = a%7 ;{NAME}.1=Cb;",  # spaces and a trailing separator
-    ],
-)
-def test_read_chunked_agrees_with_django_parsing(header: str) -> None:
-    scanned = request_with(header)
-    parsed = request_with(header)
-    assert parsed.COOKIES  # parsed first: read from request.COOKIES
-    assert read_chunked(scanned, NAME) == read_chunked(parsed, NAME) == "a|b"
-    assert incoming_chunks(scanned, NAME) == incoming_chunks(parsed, NAME)
-
-
 def test_duplicate_cookie_last_wins_like_django() -> None:
     header = f"{NAME}=first; {NAME}=second"
     parsed = request_with(header)
@@ -214,6 +198,19 @@ def test_foreign_suffixes_are_not_chunks() -> None:
     assert incoming_chunks(request, NAME) == [NAME]
 
 
+@pytest.mark.parametrize("digits", [4, 4_400])
+def test_long_chunk_indices_are_not_chunks(digits: int) -> None:
+    """Python's int() refuses 4,300+ digits; such a suffix must never reach it (issue 9)."""
+    request = request_with(f"{NAME}.{'1' * digits}=x; {NAME}.0=ok")
+    assert read_chunked(request, NAME) == "ok"
+    assert incoming_chunks(request, NAME) == [f"{NAME}.0"]
+
+
+def test_three_digit_chunk_indices_are_chunks() -> None:
+    chunks = "; ".join(f"{NAME}.{i}={i % 10}" for i in range(101))
+    assert read_chunked(request_with(chunks), NAME) == "".join(str(i % 10) for i in range(101))
+
+
 def test_incoming_chunks_in_request_order_without_empty_values() -> None:
     request = request_with(f"{NAME}.1=b; x=1; {NAME}.0=a; {NAME}=")
     assert incoming_chunks(request, NAME) == [f"{NAME}.1", f"{NAME}.0"]
@@ -222,7 +219,9 @@ def test_incoming_chunks_in_request_order_without_empty_values() -> None:
 def test_write_session_cookie_unchunked_deletes_old_chunks() -> None:
     request = request_with(f"{NAME}.0=a; {NAME}.1=b")
     response = HttpResponse()
-    write_session_cookie(response, request, NAME, "tok", secure=False, expires=WHEN, version="v4")
+    write_session_cookie(
+        response, request, NAME, "tok", secure=False, expires=WHEN, chunk_size=3933
+    )
     assert set_cookie_headers(response) == [
         f"{NAME}.0=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
         f"{NAME}.1=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
@@ -236,7 +235,7 @@ def test_write_session_cookie_chunks(version: str, size: int) -> None:
     token = "".join(chr(ord("a") + i % 26) for i in range(size * 2 + 5))
     request = request_with(f"{name}=old; {name}.1=x; {name}.3=y", secure=True)
     response = HttpResponse()
-    write_session_cookie(response, request, name, token, secure=True, expires=WHEN, version=version)
+    write_session_cookie(response, request, name, token, secure=True, expires=WHEN, chunk_size=size)
     morsels = list(response.cookies.values())
     # Deletions for incoming names first; a re-issued name keeps its place (NextAuth's order).
     assert [(m.key, m.value == "") for m in morsels] == [
@@ -255,7 +254,7 @@ def test_write_session_cookie_chunks(version: str, size: int) -> None:
 def test_write_exactly_one_chunk_keeps_plain_name() -> None:
     response = HttpResponse()
     write_session_cookie(
-        response, request_with(""), NAME, "a" * 3933, secure=False, expires=WHEN, version="v4"
+        response, request_with(""), NAME, "a" * 3933, secure=False, expires=WHEN, chunk_size=3933
     )
     assert list(response.cookies) == [NAME]
 
@@ -282,29 +281,6 @@ def test_wsgi_handler_emits_headers_verbatim() -> None:
     environ = rf.get("/").environ
     handler(environ, lambda status, headers: seen.extend(headers))
     assert ("Set-Cookie", "a=(x); Path=/; HttpOnly; SameSite=Lax") in seen
-
-
-@pytest.mark.parametrize(
-    "header",
-    [
-        f"{NAME}=tok",
-        f"  {NAME}=tok  ",
-        f"a=1;{NAME}=tok;b=2",
-        f"a=1; {NAME}=; b=2",
-        f"a=b c {NAME}=inside-another-value",
-        f"a={NAME}=inside-another-value",
-        f"{NAME}x=other-cookie",
-        f"{NAME}.0=a; {NAME}.1=b",
-        f"{NAME}=one; {NAME}=two",
-        f"{NAME}=a%7Cb",
-        f'{NAME}="quoted"',
-        "",
-    ],
-)
-def test_fast_path_agrees_with_django_parsing(header: str) -> None:
-    parsed = request_with(header)
-    assert isinstance(parsed.COOKIES, dict)
-    assert read_chunked(request_with(header), NAME) == read_chunked(parsed, NAME)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -405,7 +405,7 @@ def test_cbc_ciphertext_not_whole_blocks(length: int) -> None:
 
 
 def test_cbc_decryption_is_right_after_any_earlier_token() -> None:
-    """The reused per-thread CBC decryptor carries no state from one token to the next."""
+    """Each CBC decryption stands alone: no state carries from one token to the next."""
     tokens = [jwt.encode({"n": n * "x"}, secret=SECRET, version="v5") for n in range(40)]
     for n, token in reversed(list(enumerate(tokens))):
         assert jwt.decode(token, secret=SECRET, version="v5")["n"] == n * "x"
@@ -469,3 +469,8 @@ def test_size_bound_applies_before_any_crypto() -> None:
 def test_not_a_compact_jwe(token: str) -> None:
     with pytest.raises(MalformedToken):
         jwt.decode(token, secret=SECRET)
+
+
+def test_salt_must_be_a_string() -> None:
+    with pytest.raises(ConfigurationError, match="salt"):
+        jwt.encode(PAYLOAD, secret=SECRET, salt=1)  # type: ignore[arg-type]

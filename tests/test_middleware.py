@@ -341,7 +341,8 @@ def attach(cookies: dict[str, str] | None = None) -> HttpRequest:
 
 
 def test_lazy_attributes_behave_like_what_they_wrap() -> None:
-    from django_nextauth.middleware import RequestLazy
+    from django.utils.functional import SimpleLazyObject
+
     from django_nextauth.users import SessionUser
 
     request = attach({V4: token()})
@@ -350,15 +351,15 @@ def test_lazy_attributes_behave_like_what_they_wrap() -> None:
         request.session_token,  # type: ignore[attr-defined]
         request.nextauth_session,  # type: ignore[attr-defined]
     )
-    assert repr(claims) == "<RequestLazy: not evaluated>"
+    assert repr(claims).startswith("<SimpleLazyObject: functools.partial(")
     assert peek_request_session(request) is None  # nothing read yet
-    assert type(user) is RequestLazy and isinstance(user, SessionUser)
+    assert type(user) is SimpleLazyObject and isinstance(user, SessionUser)
     assert user.name == user["name"] == "Alice" and "email" in user and len(user) == 3
     assert sorted(user) == ["email", "image", "name"]
     assert str(user) == "Alice" and "is_authenticated" in dir(user)
     assert claims == jwt.decode(request.COOKIES[V4], secret=SECRET)
     assert claims["sub"] == "7" and "sub" in claims and bool(claims)
-    assert repr(claims).startswith("<RequestLazy: {")
+    assert repr(claims).startswith("<SimpleLazyObject: {")
     assert session["user"]["email"] == "a@x.io"
     with pytest.raises(TypeError):
         hash(user)  # a mapping: unhashable, like what it wraps
@@ -394,3 +395,89 @@ def test_custom_get_token_read_adds_vary() -> None:
         return HttpResponse()
 
     assert NextAuthMiddleware(view)(RequestFactory().get("/"))["Vary"] == "Cookie"
+
+
+def test_bearer_read_adds_vary_authorization() -> None:
+    from django.test import RequestFactory
+
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        return HttpResponse()
+
+    bearer = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token()}")
+    assert NextAuthMiddleware(view)(bearer)["Vary"] == "Cookie, Authorization"
+    cookie = RequestFactory().get("/", HTTP_COOKIE=f"{V4}={token()}")
+    assert NextAuthMiddleware(view)(cookie)["Vary"] == "Cookie"
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_login_in_any_view_is_flushed_by_the_middleware(is_async: bool) -> None:
+    import asyncio
+
+    from django.test import RequestFactory
+
+    from django_nextauth.session import alogin, login
+
+    def view(request: HttpRequest) -> HttpResponse:
+        login(request, {"sub": "5"})
+        return HttpResponse()
+
+    async def aview(request: HttpRequest) -> HttpResponse:
+        await alogin(request, {"sub": "5"})
+        return HttpResponse()
+
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{V4}={token()}")
+    if is_async:
+        response = asyncio.run(NextAuthMiddleware(aview)(request))
+    else:
+        response = NextAuthMiddleware(view)(request)
+    assert jwt.decode(response.cookies[V4].value, secret=SECRET)["sub"] == "5"
+    assert "Vary" not in response  # writing the cookie does not read it
+
+
+@override_settings(NEXTAUTH={"SECRET": SECRET, "SESSION": {"SLIDING": True, "UPDATE_AGE": 60}})
+def test_sliding_refresh_keeps_the_session_id() -> None:
+    from django.test import RequestFactory
+
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        return HttpResponse()
+
+    old = old_token(120, {**CLAIMS, "sid": "s-1", "auth_time": 5})
+    response = NextAuthMiddleware(view)(RequestFactory().get("/", HTTP_COOKIE=f"{V4}={old}"))
+    renewed = jwt.decode(response.cookies[V4].value, secret=SECRET)
+    assert renewed["sid"] == "s-1" and renewed["auth_time"] == 5
+
+
+@pytest.mark.usefixtures("request_user")
+async def test_user_and_auser_share_one_lookup(async_alice: Any) -> None:
+    from asgiref.sync import sync_to_async
+
+    request = attach({V4: token({"sub": str(async_alice.pk)})})
+    first = await request.auser()  # type: ignore[attr-defined]
+    assert await request.auser() is first  # type: ignore[attr-defined]
+    assert await sync_to_async(lambda: request.user.username)() == "alice"  # type: ignore[attr-defined]
+    other = attach({V4: token({"sub": str(async_alice.pk)})})
+    assert await sync_to_async(lambda: other.user.username)() == "alice"  # type: ignore[attr-defined]
+    assert (await other.auser()).username == "alice"  # type: ignore[attr-defined]
+
+
+@override_settings(
+    NEXTAUTH={
+        "SECRET": SECRET,
+        "DECODE_VERSIONS": ["v4", "v5"],
+        "VERSION": "v5",
+        "SESSION": {"SLIDING": True, "UPDATE_AGE": 60},
+    }
+)
+def test_sliding_never_rewrites_the_other_family() -> None:
+    from django.test import RequestFactory
+
+    def view(request: HttpRequest) -> HttpResponse:
+        request.session_user.is_authenticated  # type: ignore[attr-defined]  # noqa: B018
+        return HttpResponse()
+
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{V4}={old_token(120)}")
+    response = NextAuthMiddleware(view)(request)
+    assert request.session_user.is_authenticated  # type: ignore[attr-defined]
+    assert not response.cookies

@@ -1,4 +1,4 @@
-"""The per-request session state: finding the token once, and the decoded-token cache."""
+"""The per-request SessionState and the strategy's decrypted-token cache."""
 
 from __future__ import annotations
 
@@ -7,73 +7,99 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from django_nextauth import get_token, jwt, request_state
-from django_nextauth.session import get_session_user, peek_request_session
+from django_nextauth import get_token, jwt
+from django_nextauth.session import (
+    get_session_user,
+    peek_session_state,
+    session_state,
+    session_was_read,
+)
+from django_nextauth.session.state import mark_read
+from django_nextauth.session.strategies import strategy
+from django_nextauth.session.token_cache import DecryptedTokens
+from tests.conftest import CLAIMS as README_CLAIMS
 from tests.test_session import CLAIMS, V4, req, v4_token
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    strategy().tokens.clear()
 
 
 def test_state_is_cached_on_the_request() -> None:
     request = req({V4: v4_token()})
-    assert request_state.peek_request_session(request) is None
-    assert not request_state.session_was_read(request)
-    state = request_state.request_session(request)
-    assert request_state.request_session(request) is state
-    assert request_state.session_was_read(request)
+    assert peek_session_state(request) is None
+    assert not session_was_read(request)
+    state = session_state(request)
+    assert session_state(request) is state
+    assert not session_was_read(request)  # nothing looked at the cookie yet
+    assert state.from_cookie and not state.from_bearer
+    assert session_was_read(request)
 
 
 def test_token_is_the_claims_after_reading_the_user_with_default_callbacks() -> None:
     request = req({V4: v4_token()})
     get_session_user(request)
-    state = request_state.request_session(request)
+    state = session_state(request)
     assert state.token == state.claims and state.stored_token == state.claims
 
 
 def test_mark_read() -> None:
     request = req()
-    request_state.mark_read(request)
-    assert request_state.session_was_read(request)
-    assert request_state.peek_request_session(request) is None
+    mark_read(request)
+    assert session_was_read(request)
+    assert peek_session_state(request) is None
 
 
-# --- the decoded-token cache ------------------------------------------------------------------
+def test_name_does_not_decrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = decrypt_counter(monkeypatch)
+    state = session_state(req({V4: v4_token()}))
+    assert state.name == V4 and not state.is_bad and state.stored_token is None
+    assert calls == []
 
 
-def decode_counter(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+# --- the decrypted-token cache ----------------------------------------------------------------
+
+
+def decrypt_counter(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    real = jwt.decode
+    real = jwt.decrypt
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(jwt, "decode", counting)
+    monkeypatch.setattr(jwt, "decrypt", counting)
     return calls
 
 
 def test_cache_skips_decryption_for_a_repeated_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = decode_counter(monkeypatch)
-    token = v4_token()
+    token = v4_token(README_CLAIMS)  # a list claim: served from the cache too
+    expected = jwt.decode(token, secret=jwt_secret())
+    calls = decrypt_counter(monkeypatch)
     for _ in range(3):
-        assert get_token(req({V4: token}))["sub"] == "7"  # type: ignore[index]
+        assert get_token(req({V4: token})) == expected
     assert len(calls) == 1
-    # Same session user object for the same token (it is read-only).
-    assert get_session_user(req({V4: token})) is get_session_user(req({V4: token}))
 
 
-def test_cached_claims_are_copies() -> None:
-    token = v4_token()
+def jwt_secret() -> str:
+    from tests.test_session import SECRET
+
+    return SECRET
+
+
+def test_cached_claims_are_fresh_objects() -> None:
+    token = v4_token({**CLAIMS, "roles": ["a"], "org": {"id": 1, "tags": ["x"]}})
     first = get_token(req({V4: token}))
-    first["sub"] = "hacked"  # type: ignore[index]
-    assert get_token(req({V4: token}))["sub"] == "7"  # type: ignore[index]
-
-
-def test_nested_claims_are_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = decode_counter(monkeypatch)
-    token = v4_token({**CLAIMS, "roles": ["a"]})
-    get_token(req({V4: token}))["roles"].append("b")  # type: ignore[index]
-    assert get_token(req({V4: token}))["roles"] == ["a"]  # type: ignore[index]
-    assert len(calls) == 2
+    assert first is not None
+    first["roles"].append("b")
+    first["org"]["tags"].clear()
+    first["sub"] = "hacked"
+    again = get_token(req({V4: token}))
+    assert again == {**first, "sub": "7", "roles": ["a"], "org": {"id": 1, "tags": ["x"]}}
 
 
 def test_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,19 +109,47 @@ def test_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(time, "time", lambda: real_time() + 120)
     request = req({V4: token})
     assert get_token(request) is None
-    assert peek_request_session(request).is_bad  # type: ignore[union-attr]
+    assert session_state(request).is_bad
 
 
 def test_cache_is_keyed_by_secret_and_emptied_on_settings_change() -> None:
     token = v4_token()
     assert get_token(req({V4: token})) is not None
+    before = strategy()
+    assert len(before.tokens) >= 1
     assert get_token(req({V4: token}), secret="another secret") is None
     with override_settings(NEXTAUTH={"SECRET": "rotated away"}):
+        assert strategy() is not before and len(strategy().tokens) == 0
         assert get_token(req({V4: token})) is None
 
 
 def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(request_state, "_CACHE_SIZE", 3)
+    monkeypatch.setattr(DecryptedTokens, "size", 3)
     for i in range(5):
         get_token(req({V4: v4_token({"sub": str(i)})}))
-    assert 1 <= len(request_state.config().tokens) <= 3
+    assert 1 <= len(strategy().tokens) <= 3
+
+
+def test_failed_decryption_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = decrypt_counter(monkeypatch)
+    for _ in range(2):
+        assert get_token(req({V4: "garbage"})) is None
+    assert len(calls) == 2 and len(strategy().tokens) == 0
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(extra=st.dictionaries(st.sampled_from(["roles", "org", "n", "flag"]), json_values))
+def test_cache_hits_equal_fresh_decodes(extra: dict[str, Any]) -> None:
+    token = v4_token({**CLAIMS, **extra})
+    fresh = jwt.decode(token, secret=jwt_secret())
+    first, second = get_token(req({V4: token})), get_token(req({V4: token}))
+    assert first == second == fresh and first is not second

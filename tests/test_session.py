@@ -183,7 +183,7 @@ def test_decode_versions_accepts_both_families() -> None:
     request = req({V5: v5_token()})
     get_token(request)
     state = peek_request_session(request)
-    assert state is not None and state.version == "v5" and state.name == V5
+    assert state is not None and state.family.version == "v5" and state.name == V5
 
 
 @override_settings(NEXTAUTH={"SECRET": SECRET, "DECODE_VERSIONS": "v4"})
@@ -202,13 +202,13 @@ def test_missing_secret_is_a_configuration_error() -> None:
 
 def test_decrypts_once_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = jwt.decode
+    real = jwt.decrypt
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(jwt, "decode", counting)
+    monkeypatch.setattr(jwt, "decrypt", counting)
     request = req({V4: v4_token()})
     get_token(request)
     get_server_session(request)
@@ -428,3 +428,113 @@ async def test_custom_jwt_with_default_session_callback() -> None:
     assert peek_request_session(request).token["role"] == "admin"  # type: ignore[index,union-attr]
     user = get_session_user(request)
     assert get_session_user(request) is user is await aget_session_user(request)
+
+
+# --- login / logout / flush ------------------------------------------------------------------
+
+
+def test_login_writes_on_flush_and_reads_see_it_at_once() -> None:
+    from django_nextauth.session import flush, login
+
+    request = req()
+    assert get_token(request) is None
+    login(request, {"name": "Bob", "sub": "3"})
+    claims = get_token(request)
+    assert claims is not None and claims["sub"] == "3" and get_session_user(request).name == "Bob"
+    response = HttpResponse()
+    flush(request, response)
+    written = jwt.decode(response.cookies[V4].value, secret=SECRET)
+    assert written == claims
+    assert isinstance(written["sid"], str) and written["auth_time"] == written["iat"]
+    again = HttpResponse()
+    flush(request, again)  # idempotent: nothing pending any more
+    assert not again.cookies
+
+
+def test_flush_without_anything_pending_is_a_no_op() -> None:
+    from django_nextauth.session import flush
+
+    response = HttpResponse()
+    request = req({V4: v4_token()})
+    flush(request, response)  # no state at all
+    get_token(request)
+    flush(request, response)  # state, nothing pending
+    assert not response.cookies
+
+
+def test_reissue_keeps_sid_and_auth_time_and_changes_jti() -> None:
+    from django_nextauth.session import flush, login
+
+    first = HttpResponse()
+    request = req()
+    login(request, {"sub": "3"})
+    flush(request, first)
+    old = jwt.decode(first.cookies[V4].value, secret=SECRET)
+    second = HttpResponse()
+    renewed = req({V4: first.cookies[V4].value})
+    login(renewed, get_token(renewed))  # type: ignore[arg-type]
+    flush(renewed, second)
+    new = jwt.decode(second.cookies[V4].value, secret=SECRET)
+    assert (new["sid"], new["auth_time"]) == (old["sid"], old["auth_time"])
+    assert new["jti"] != old["jti"]
+    other = HttpResponse()
+    fresh = req()
+    login(fresh, {"sub": "3", "sid": ""})  # not a usable sid: a new one
+    flush(fresh, other)
+    assert jwt.decode(other.cookies[V4].value, secret=SECRET)["sid"] not in ("", old["sid"])
+
+
+async def test_alogout_deletes_every_incoming_chunk_and_reads_see_nobody() -> None:
+    from django_nextauth.session import alogin, alogout, flush
+
+    request = req({f"{V4}.0": "a", f"{V4}.1": "b"})
+    await alogin(request, {"sub": "1"})
+    await alogout(request)  # the later call wins
+    assert get_token(request) is None
+    assert not (await aget_session_user(request)).is_authenticated
+    response = HttpResponse()
+    flush(request, response)
+    assert {m.key: m["max-age"] for m in response.cookies.values()} == {
+        f"{V4}.0": 0,
+        f"{V4}.1": 0,
+    }
+
+
+def test_login_max_age() -> None:
+    response = HttpResponse()
+    issue_session(response, req(), {"sub": "3"}, max_age=60)
+    claims = jwt.decode(response.cookies[V4].value, secret=SECRET)
+    assert claims["exp"] - claims["iat"] == 60
+
+
+# --- SESSION["ABSOLUTE_MAX_AGE"] -------------------------------------------------------------
+
+absolute = override_settings(
+    NEXTAUTH={"SECRET": SECRET, "SESSION": {"MAX_AGE": 3600, "ABSOLUTE_MAX_AGE": 600}}
+)
+
+
+@absolute
+def test_absolute_lifetime_ends_reading_and_renewal(monkeypatch: pytest.MonkeyPatch) -> None:
+    signed_in = int(time.time()) - 500
+    token = v4_token({**CLAIMS, "auth_time": signed_in})
+    assert get_token(req({V4: token})) is not None
+    response = HttpResponse()
+    request = req({V4: token})
+    issue_session(response, request, get_token(request))  # type: ignore[arg-type]
+    renewed = jwt.decode(response.cookies[V4].value, secret=SECRET)
+    assert renewed["exp"] == signed_in + 600  # capped by the absolute lifetime
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 101)
+    assert get_token(req({V4: token})) is None  # cache hit, refused all the same
+    assert get_token(req({V4: response.cookies[V4].value})) is None
+
+
+@absolute
+def test_absolute_lifetime_refuses_tokens_without_a_sign_in_time() -> None:
+    assert get_token(req({V4: v4_token()})) is None
+    assert get_token(req({V4: v4_token({**CLAIMS, "auth_time": "now"})})) is None
+
+
+def test_absolute_lifetime_is_off_by_default() -> None:
+    assert get_token(req({V4: v4_token({**CLAIMS, "auth_time": 0})})) is not None

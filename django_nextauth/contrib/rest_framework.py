@@ -28,7 +28,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.session import get_session_user, request_session
+from django_nextauth.session import get_session_user, session_state
 from django_nextauth.users import django_user_for_token
 
 __all__ = ["IsSessionAuthenticated", "NextAuthAuthentication"]
@@ -50,7 +50,7 @@ class NextAuthAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, dict[str, Any]] | None:
         http_request = request._request
         # The request's session state is shared with the middleware: one decryption.
-        state = request_session(http_request)
+        state = session_state(http_request)
         if not state.raw:
             return None
         session_user = get_session_user(http_request)  # decode, jwt and session callbacks

@@ -1,0 +1,158 @@
+"""The session functions views call: NextAuth's ``getToken`` / ``getServerSession``, and
+Django-style ``login`` / ``logout`` with ``flush`` (the response side of both)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+
+from django_nextauth.users import AnonymousSessionUser, SessionUser
+
+from .state import SessionState, mark_read, peek_session_state, session_state
+from .strategies import strategy
+
+__all__ = [
+    "aget_server_session",
+    "aget_session_user",
+    "aget_token",
+    "alogin",
+    "alogout",
+    "flush",
+    "get_server_session",
+    "get_session_user",
+    "get_token",
+    "login",
+    "logout",
+]
+
+Claims = dict[str, Any]
+
+
+def get_token(
+    request: HttpRequest,
+    *,
+    raw: bool = False,
+    secret: str | Sequence[str] | None = None,
+    cookie_name: str | None = None,
+    secure_cookie: bool | None = None,
+    salt: str | None = None,
+) -> Claims | str | None:
+    """NextAuth's ``getToken``: the decoded claims, the raw token (``raw=True``) or ``None``.
+
+    Reads the session cookie (chunks reassembled, percent-decoded), else an
+    ``Authorization: Bearer`` header. Defaults follow the settings; the v5 salt
+    is the cookie name. Never raises for a missing or bad token.
+    """
+    if secret is None and cookie_name is None and secure_cookie is None and salt is None:
+        state = session_state(request)
+    else:
+        current = strategy()
+        secure = current.is_secure(request) if secure_cookie is None else secure_cookie
+        candidates = current.candidates(secure)
+        if cookie_name is not None:
+            candidates = ((candidates[0][0], cookie_name),)
+        state = SessionState(request, current, candidates, secret=secret, salt=salt)
+        mark_read(request)
+    return state.raw if raw else state.claims
+
+
+async def aget_token(
+    request: HttpRequest,
+    *,
+    raw: bool = False,
+    secret: str | Sequence[str] | None = None,
+    cookie_name: str | None = None,
+    secure_cookie: bool | None = None,
+    salt: str | None = None,
+) -> Claims | str | None:
+    """Async :func:`get_token` (decryption is CPU-only and quick, so it runs inline)."""
+    return get_token(
+        request,
+        raw=raw,
+        secret=secret,
+        cookie_name=cookie_name,
+        secure_cookie=secure_cookie,
+        salt=salt,
+    )
+
+
+def get_server_session(request: HttpRequest) -> dict[str, Any] | None:
+    """NextAuth's ``getServerSession``: decode, ``jwt`` then ``session`` callback, or ``None``."""
+    return session_state(request).session
+
+
+async def aget_server_session(request: HttpRequest) -> dict[str, Any] | None:
+    """Async :func:`get_server_session`."""
+    return (await session_state(request).aresolve())[1]
+
+
+def get_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
+    """``request.session_user``: the session's user, or the anonymous user (cached)."""
+    return session_state(request).user
+
+
+async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
+    """Async :func:`get_session_user`: callbacks never block the event loop."""
+    return await session_state(request).auser()
+
+
+def login(request: HttpRequest, token: Mapping[str, Any], *, max_age: int | None = None) -> None:
+    """Sign ``token`` in: the response gets it as the session cookie (see :func:`flush`).
+
+    Fresh ``iat`` / ``exp`` / ``jti`` as NextAuth's ``encode`` sets them; the ``sid``
+    and ``auth_time`` claims are kept from ``token`` (a re-issue) or set now (a new
+    sign-in). ``max_age`` defaults to ``SESSION["MAX_AGE"]`` and sets both ``exp``
+    and the cookie's ``Expires``. Later reads in this request see the new session.
+    """
+    session_state(request).login(token, max_age=max_age)
+
+
+async def alogin(
+    request: HttpRequest, token: Mapping[str, Any], *, max_age: int | None = None
+) -> None:
+    """Async :func:`login` (CPU only)."""
+    login(request, token, max_age=max_age)
+
+
+def logout(request: HttpRequest) -> None:
+    """Sign out: the response deletes every incoming session cookie chunk (see :func:`flush`)."""
+    session_state(request).logout()
+
+
+async def alogout(request: HttpRequest) -> None:
+    """Async :func:`logout` (CPU only)."""
+    logout(request)
+
+
+def flush(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Write the pending :func:`login` / :func:`logout` into ``response``'s cookies.
+
+    Idempotent, and a no-op when nothing is pending. ``NextAuthMiddleware`` calls it
+    on the way out; the auth views call it before returning.
+    """
+    state = peek_session_state(request)
+    if state is not None:
+        state.flush(response)
+
+
+# --- internal, for code written before login / logout (the integrator removes them) ----------
+
+
+def _issue_session(
+    response: HttpResponseBase,
+    request: HttpRequest,
+    token: Mapping[str, Any],
+    *,
+    max_age: int | None = None,
+) -> None:
+    """``login`` then ``flush``, in one call (internal)."""
+    login(request, token, max_age=max_age)
+    flush(request, response)
+
+
+def _clear_session(response: HttpResponseBase, request: HttpRequest) -> None:
+    """``logout`` then ``flush``, in one call (internal)."""
+    logout(request)
+    flush(request, response)

@@ -1,0 +1,274 @@
+"""The NextAuth session of one request: found, decoded and resolved once, cached on it.
+
+:func:`session_state` gives the request's :class:`SessionState`, the one owner of
+per-request session state: what the request carries (read through the session
+strategy on first use), the ``jwt`` / ``session`` callbacks' results, the
+session user, and a pending write (``login``) or deletion (``logout``) that
+:meth:`SessionState.flush` applies to the response.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+
+from django_nextauth.callbacks import defaults_only
+from django_nextauth.dialect import Dialect
+from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser, session_user
+
+from .shape import Resolved, aresolve, default_user, resolve
+from .strategies import AUTH_TIME, Candidate, Decoded, Incoming, JwtStrategy, strategy
+
+__all__ = [
+    "SID",
+    "SessionState",
+    "mark_read",
+    "peek_session_state",
+    "session_state",
+    "session_was_read",
+]
+
+Claims = dict[str, Any]
+User = SessionUser | AnonymousSessionUser
+#: The stable session id claim: set at sign-in, kept when the token is re-issued.
+SID = "sid"
+_STATE_ATTR = "_nextauth_session"
+_READ_ATTR = "_nextauth_session_read"
+
+
+class SessionState:
+    """The session one request carries; each piece is computed on first use.
+
+    Read-only to everyone else: ``claims``, ``from_cookie``, ``from_bearer``,
+    ``token`` and ``session``, ``user``. Writes go through :meth:`login`,
+    :meth:`logout` and :meth:`flush`.
+    """
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        strategy: JwtStrategy,
+        candidates: Sequence[Candidate],
+        *,
+        secret: str | Sequence[str] | None = None,
+        salt: str | None = None,
+    ) -> None:
+        self._request = request
+        self._strategy = strategy
+        self._candidates = tuple(candidates)
+        self._secret = secret
+        self._salt = salt
+        self._resolved: Resolved | None = None
+        self._user: User | None = None
+        # ("write", claims) or ("clear", cookie names or None for every family); None: nothing.
+        self._pending: tuple[str, Any] | None = None
+
+    # --- what the request carries -----------------------------------------------------------
+
+    @cached_property
+    def _incoming(self) -> Incoming:
+        return self._strategy.find(self._request, self._candidates)
+
+    @cached_property
+    def _decoded(self) -> Decoded | None:
+        return self._strategy.decode(self._incoming, secret=self._secret, salt=self._salt)
+
+    @property
+    def was_read(self) -> bool:
+        """Whether the incoming session cookie / header was looked at."""
+        return "_incoming" in self.__dict__
+
+    @property
+    def raw(self) -> str | None:
+        """The token as it arrived (chunks joined, percent-decoded), or ``None``."""
+        return self._incoming.raw
+
+    @property
+    def from_cookie(self) -> bool:
+        """Whether the token came from the session cookie (not a Bearer header)."""
+        return self._incoming.from_cookie
+
+    @property
+    def from_bearer(self) -> bool:
+        """Whether the token came from an ``Authorization: Bearer`` header."""
+        return self._incoming.from_bearer
+
+    @property
+    def claims(self) -> Claims | None:
+        """The decoded token, or ``None`` (absent or unusable)."""
+        decoded = self._decoded
+        return None if decoded is None else decoded.claims
+
+    @property
+    def family(self) -> Dialect:
+        """The cookie family of the token (the first accepted one when there is none)."""
+        decoded = self._decoded
+        return self._candidates[0][0] if decoded is None else decoded.dialect
+
+    @property
+    def name(self) -> str:
+        """The session cookie name the token came in (or would); decrypts nothing."""
+        decoded: Decoded | None = self.__dict__.get("_decoded")
+        if decoded is not None:
+            return decoded.name
+        return self._incoming.candidates[0][1]
+
+    # --- the callbacks' view of it ----------------------------------------------------------
+
+    def resolve(self) -> Resolved:
+        """``(token, session)`` after the ``jwt`` and ``session`` callbacks, run once."""
+        if self._resolved is None:
+            claims = self.claims
+            self._resolved = (
+                (None, None) if claims is None else resolve(claims, self.family, self._request)
+            )
+        return self._resolved
+
+    async def aresolve(self) -> Resolved:
+        """Async :meth:`resolve`."""
+        if self._resolved is None:
+            claims = self.claims
+            if claims is None:
+                self._resolved = (None, None)
+            else:
+                self._resolved = await aresolve(claims, self.family, self._request)
+        return self._resolved
+
+    @property
+    def token(self) -> Claims | None:
+        """The ``jwt`` callback's result (``None``: the session ended); runs the callbacks."""
+        if self._resolved is None and defaults_only():
+            return self.claims  # what the default jwt callback returns
+        return self.resolve()[0]
+
+    @property
+    def session(self) -> dict[str, Any] | None:
+        """The session dict after the callbacks, or ``None``."""
+        return self.resolve()[1]
+
+    @property
+    def user(self) -> User:
+        """The session user, or the anonymous user."""
+        if self._user is None:
+            self._user = self._default_user() if defaults_only() else self._user_of(self.resolve())
+        return self._user
+
+    async def auser(self) -> User:
+        """Async :attr:`user`: callbacks never block the event loop."""
+        if self._user is None:
+            if defaults_only():
+                self._user = self._default_user()
+            else:
+                self._user = self._user_of(await self.aresolve())
+        return self._user
+
+    def _default_user(self) -> User:
+        # With NextAuth's default callbacks the user is a function of the claims alone:
+        # no session dict (and no expiry string) is built for it.
+        claims = self.claims
+        if claims is None:
+            return ANONYMOUS
+        return SessionUser(default_user(claims), sub=claims.get("sub"))
+
+    @staticmethod
+    def _user_of(resolved: Resolved) -> User:
+        token, session = resolved
+        return session_user(session, token)
+
+    @property
+    def is_bad(self) -> bool:
+        """A session cookie arrived, was decoded, and gives no session: delete it."""
+        if not self.from_cookie or "_decoded" not in self.__dict__:
+            return False
+        return self._decoded is None or (self._resolved is not None and self._resolved[0] is None)
+
+    @property
+    def stored_token(self) -> Claims | None:
+        """The token to store again (the ``jwt`` callback's result when it ran), if decoded."""
+        if "_decoded" not in self.__dict__ or self._decoded is None:
+            return None
+        return self.claims if self._resolved is None else self._resolved[0]
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def login(self, token: Mapping[str, Any], *, max_age: int | None = None) -> None:
+        """Record a new session for ``token``; later reads in this request see it."""
+        now = int(time.time())
+        claims: Claims = dict(token)
+        if not (isinstance(claims.get(SID), str) and claims[SID]):
+            claims[SID] = str(uuid.uuid4())
+        if type(claims.get(AUTH_TIME)) not in (int, float):
+            claims[AUTH_TIME] = now
+        # What jwt.encode() sets: fresh iat, exp and jti, NextAuth's encode.
+        claims.update(
+            iat=now, exp=self._strategy.expiry(claims, now, max_age), jti=str(uuid.uuid4())
+        )
+        self._pending = ("write", claims)
+        family = self._strategy.dialect
+        name = family.cookie("session_token", secure=self._strategy.is_secure(self._request))
+        self._replace(Decoded(claims, family, name))
+
+    def logout(self) -> None:
+        """Record the deletion of every incoming session cookie chunk, of every family."""
+        self._pending = ("clear", None)
+        self._replace(None)
+
+    def discard_cookie(self) -> None:
+        """Record the deletion of the session cookie that arrived (it is unusable)."""
+        self._pending = ("clear", [self.name])
+
+    def _replace(self, decoded: Decoded | None) -> None:
+        self.__dict__["_decoded"] = decoded
+        self._resolved = None
+        self._user = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether a login or logout waits for :meth:`flush`."""
+        return self._pending is not None
+
+    def flush(self, response: HttpResponseBase) -> None:
+        """Apply the pending login / logout to ``response``'s cookies, once."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        action, value = pending
+        if action == "write":
+            self._strategy.write(response, self._request, value)
+        else:
+            self._strategy.clear(response, self._request, value)
+
+
+def session_state(request: HttpRequest) -> SessionState:
+    """The request's :class:`SessionState` with the configured cookie names, cached on it."""
+    state: SessionState | None = request.__dict__.get(_STATE_ATTR)
+    if state is None:
+        current = strategy()
+        candidates = current.candidates(current.is_secure(request))
+        state = request.__dict__[_STATE_ATTR] = SessionState(request, current, candidates)
+    return state
+
+
+def peek_session_state(request: HttpRequest) -> SessionState | None:
+    """The request's :class:`SessionState` if something read the session, else ``None``."""
+    return request.__dict__.get(_STATE_ATTR)
+
+
+def session_was_read(request: HttpRequest) -> bool:
+    """Whether anything looked at the request's session cookie (for ``Vary: Cookie``).
+
+    A ``login`` / ``logout`` alone does not count: it writes the cookie, the response
+    does not depend on it.
+    """
+    state: SessionState | None = request.__dict__.get(_STATE_ATTR)
+    return _READ_ATTR in request.__dict__ or (state is not None and state.was_read)
+
+
+def mark_read(request: HttpRequest) -> None:
+    """Note that the session was looked at without the cached state (custom ``get_token``)."""
+    request.__dict__[_READ_ATTR] = True

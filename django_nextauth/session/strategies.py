@@ -1,0 +1,207 @@
+"""Session strategies: where a session lives. Today the JWT strategy (NextAuth's default).
+
+:class:`JwtStrategy` keeps the whole session in an encrypted token in the
+session cookie (chunked when long), read as NextAuth's ``getToken`` reads it:
+the cookie of each accepted family in order, else an ``Authorization: Bearer``
+header. It owns the decrypted-token cache. A database strategy will sit beside
+it with the same ``find`` / ``decode`` / ``write`` / ``clear`` shape.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+
+from django_nextauth import jwt
+from django_nextauth.conf import nextauth_settings
+from django_nextauth.cookies import (
+    clear_session_cookie,
+    decode_value,
+    read_chunked,
+    write_session_cookie,
+)
+from django_nextauth.dialect import Dialect, dialect
+from django_nextauth.exceptions import ConfigurationError, InvalidToken, TokenExpired
+
+from .token_cache import DecryptedTokens
+
+__all__ = ["AUTH_TIME", "Candidate", "Decoded", "Incoming", "JwtStrategy", "strategy"]
+
+Claims = dict[str, Any]
+Candidate = tuple[Dialect, str]  # a cookie family and its session cookie name
+#: The claim that keeps the sign-in time (seconds) across re-issues, as OpenID Connect names it.
+AUTH_TIME = "auth_time"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The session token a request carries (``raw`` is ``None``: none), and where it came from."""
+
+    raw: str | None
+    from_cookie: bool
+    from_bearer: bool
+    #: The families the token may belong to, tried in order (one, when it came in a cookie).
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A usable token: its claims (a new dict) and the family that decoded it."""
+
+    claims: Claims
+    dialect: Dialect
+    name: str
+
+
+class JwtStrategy:
+    """The JWT session strategy for one settings snapshot (see :func:`strategy`)."""
+
+    def __init__(self) -> None:
+        versions = nextauth_settings.DECODE_VERSIONS or [nextauth_settings.VERSION]
+        if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
+            raise ConfigurationError("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
+        self.dialect = dialect(nextauth_settings.VERSION)  # the family this site writes
+        self._candidates = {
+            secure: tuple(
+                (family, family.cookie("session_token", secure=secure))
+                for family in map(dialect, versions)
+            )
+            for secure in (False, True)
+        }
+        self._use_secure: bool | None = nextauth_settings.USE_SECURE_COOKIES
+        session = nextauth_settings.SESSION
+        self.max_age: int = session["MAX_AGE"]
+        self.absolute_max_age: int | None = session.get("ABSOLUTE_MAX_AGE")
+        self.tokens = DecryptedTokens()
+
+    def is_secure(self, request: HttpRequest) -> bool:
+        """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""
+        forced = self._use_secure
+        return request.is_secure() if forced is None else bool(forced)
+
+    def candidates(self, secure: bool) -> tuple[Candidate, ...]:
+        """Each accepted family with its session cookie name, in priority order."""
+        return self._candidates[secure]
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def find(self, request: HttpRequest, candidates: Sequence[Candidate]) -> Incoming:
+        """The first session cookie present (chunks joined), else the Bearer token."""
+        for candidate in candidates:
+            value = read_chunked(request, candidate[1])
+            if value is not None:
+                return Incoming(value, True, False, (candidate,))
+        # NextAuth's getToken reads the Authorization header only when no cookie is present.
+        raw = _bearer(request.META.get("HTTP_AUTHORIZATION"))
+        return Incoming(raw, False, raw is not None, tuple(candidates))
+
+    def decode(
+        self,
+        incoming: Incoming,
+        *,
+        secret: str | Sequence[str] | None = None,
+        salt: str | None = None,
+    ) -> Decoded | None:
+        """The token's claims, or ``None`` when no candidate family accepts it."""
+        if not incoming.raw:
+            return None
+        secrets = _as_tuple(nextauth_settings.secrets if secret is None else secret)
+        for family, name in incoming.candidates:
+            try:
+                claims = self._claims(
+                    incoming.raw, secrets, family.salt(name) if salt is None else salt, family
+                )
+            except InvalidToken:
+                continue
+            return Decoded(claims, family, name)
+        return None
+
+    def _claims(self, raw: str, secrets: tuple[str, ...], salt: str, family: Dialect) -> Claims:
+        version = family.version
+        plaintext = self.tokens.get_or_decrypt(
+            (raw, secrets, salt, version),
+            lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version),
+        )
+        # From here on, every read, cached or not: fresh objects, the clock checked now.
+        claims = jwt.parse_claims(plaintext)
+        if self.absolute_max_age is not None and not self._within_lifetime(claims):
+            raise TokenExpired("The session is older than SESSION['ABSOLUTE_MAX_AGE'].")
+        return claims
+
+    def _within_lifetime(self, claims: Mapping[str, Any]) -> bool:
+        # A token without a sign-in time cannot prove its age: refused when the limit is on.
+        signed_in = claims.get(AUTH_TIME)
+        if type(signed_in) not in (int, float):
+            return False
+        return time.time() < signed_in + self.absolute_max_age  # type: ignore[operator]
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def expiry(self, claims: Mapping[str, Any], now: int, max_age: int | None) -> int:
+        """``exp`` of a token issued at ``now``: ``now + max_age`` (default ``SESSION["MAX_AGE"]``),
+        never past the end of the absolute lifetime."""
+        expires = now + (self.max_age if max_age is None else max_age)
+        signed_in = claims.get(AUTH_TIME)
+        if self.absolute_max_age is not None and type(signed_in) in (int, float):
+            expires = min(expires, int(signed_in + self.absolute_max_age))  # type: ignore[operator]
+        return expires
+
+    def write(
+        self, response: HttpResponseBase, request: HttpRequest, claims: Mapping[str, Any]
+    ) -> None:
+        """Encrypt ``claims`` (complete: ``iat``, ``exp``, ``jti`` included) into the session
+        cookie of this site's family, chunked, deleting stale incoming chunks."""
+        secure = self.is_secure(request)
+        name = self.dialect.cookie("session_token", secure=secure)
+        token = jwt.encrypt(
+            claims,
+            secret=nextauth_settings.secrets,
+            salt=self.dialect.salt(name),
+            version=self.dialect.version,
+        )
+        expires = datetime.fromtimestamp(claims["exp"], tz=timezone.utc)
+        write_session_cookie(
+            response,
+            request,
+            name,
+            token,
+            secure=secure,
+            expires=expires,
+            chunk_size=self.dialect.chunk_size,
+        )
+
+    def clear(
+        self, response: HttpResponseBase, request: HttpRequest, names: Sequence[str] | None = None
+    ) -> None:
+        """Delete every incoming chunk of the session cookies ``names`` (default: every family)."""
+        secure = self.is_secure(request)
+        if names is None:
+            names = [name for _family, name in self.candidates(secure)]
+        for name in names:
+            clear_session_cookie(response, request, name, secure=secure)
+
+
+def strategy() -> JwtStrategy:
+    """The session strategy of the current settings (a new one, and an empty cache, when
+    they change)."""
+    return nextauth_settings.cached("session_strategy", JwtStrategy)
+
+
+def _as_tuple(secret: str | Sequence[str]) -> tuple[str, ...]:
+    return (secret,) if isinstance(secret, str) else tuple(secret)
+
+
+def _bearer(header: str | None) -> str | None:
+    if not header:
+        return None
+    parts = header.split(" ")
+    if parts[0] != "Bearer" or len(parts) < 2 or not parts[1]:
+        return None
+    token = decode_value(parts[1])
+    # decode_value keeps a malformed escape as it is, where decodeURIComponent throws: no token.
+    return None if "%" in parts[1] and token == parts[1] else token
