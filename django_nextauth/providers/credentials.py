@@ -48,8 +48,6 @@ from django_nextauth.signals import (
     send_robust,
     sign_in_failed,
 )
-from django_nextauth.signin import complete_sign_in
-
 from .authorize import Authorize, load_hook, run_authorize
 from .base import Provider
 from .registry import register_provider_type
@@ -140,6 +138,9 @@ class CredentialsProvider(Provider):
             self._failed(ctx, ErrorCode.CREDENTIALS_SIGNIN)
             return ctx.error_redirect(ErrorCode.CREDENTIALS_SIGNIN, provider_id=self.id)
         attempt.succeeded()
+        # Imported here: sign-in completion sits above the views, which list the providers.
+        from django_nextauth.signin import complete_sign_in
+
         user_id = user.get("id") if isinstance(user, Mapping) else user.pk
         account = {
             "providerAccountId": None if user_id is None else str(user_id),
