@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -138,10 +139,8 @@ def _hit(cache: BaseCache, key: str, window: int) -> int:
 
 
 def _decr(cache: BaseCache, key: str) -> None:
-    try:
+    with suppress(ValueError):  # already expired: nothing to give back
         _guard(lambda: cache.decr(key))
-    except ValueError:  # already expired: nothing to give back
-        pass
 
 
 def _guard(operation: Callable[[], _T]) -> _T:

@@ -136,7 +136,7 @@ def _install_hold() -> None:
             held.append(named)
             return []
 
-        user_login_failed.asend = held_asend  # type: ignore[attr-defined]
+        user_login_failed.asend = held_asend  # type: ignore[method-assign]
     user_login_failed._nextauth_hold = True  # type: ignore[attr-defined]
 
 

@@ -55,7 +55,11 @@ def test_from_settings_builds_and_validates(entry: dict[str, Any]) -> None:
     cls = _cls(entry)
     provider = cls.from_settings(entry, "HERE")
     assert isinstance(provider, cls)
-    assert (provider.id, provider.name, provider.type) == (entry["id"], entry["name"], entry["type"])
+    assert (provider.id, provider.name, provider.type) == (
+        entry["id"],
+        entry["name"],
+        entry["type"],
+    )
     assert isinstance(cls.csrf_on_callback, bool)
     assert cls.callback_methods and set(cls.callback_methods) <= {"GET", "POST"}
     with pytest.raises(ConfigurationError, match="HERE"):

@@ -19,9 +19,9 @@ from django_nextauth.providers import (
     load_providers,
     provider_types,
     register_provider_type,
+    registry,
     run_authorize,
 )
-from django_nextauth.providers import registry
 
 
 def sync_hook(credentials: dict[str, Any], request: Any) -> dict[str, Any] | None:
@@ -63,7 +63,11 @@ class NotAProvider:
 def test_default_setting_is_one_credentials_provider() -> None:
     (provider,) = get_providers()
     assert isinstance(provider, CredentialsProvider)
-    assert (provider.id, provider.name, provider.type) == ("credentials", "Credentials", "credentials")
+    assert (provider.id, provider.name, provider.type) == (
+        "credentials",
+        "Credentials",
+        "credentials",
+    )
     assert provider.credentials == {
         "username": {"label": "Username", "type": "text"},
         "password": {"label": "Password", "type": "password"},
@@ -74,7 +78,11 @@ def test_default_setting_is_one_credentials_provider() -> None:
 
 def test_defaults_for_omitted_keys() -> None:
     (provider,) = load_providers([{}])
-    assert (provider.id, provider.name, provider.type) == ("credentials", "Credentials", "credentials")
+    assert (provider.id, provider.name, provider.type) == (
+        "credentials",
+        "Credentials",
+        "credentials",
+    )
     assert isinstance(provider, CredentialsProvider)
     assert provider.credentials == {}
     assert provider.identifier_fields == ("username", "email")

@@ -306,7 +306,10 @@ def _race(live_server: Any, usernames: list[str]) -> list[int]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("limit", "usernames"),
-    [({"USERNAME": 3, "IP": 100}, ["alice"] * 10), ({"USERNAME": 100, "IP": 3}, list("abcdefghij"))],
+    [
+        ({"USERNAME": 3, "IP": 100}, ["alice"] * 10),
+        ({"USERNAME": 100, "IP": 3}, list("abcdefghij")),
+    ],
     ids=["one-account", "one-address"],
 )
 def test_concurrent_guesses_reach_authorize_only_up_to_the_limit(

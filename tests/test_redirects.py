@@ -122,8 +122,28 @@ def test_default_redirect_keeps_hostile_urls_on_site() -> None:
         st.text(max_size=40),
         st.builds(
             "".join,
-            st.lists(st.sampled_from(["/", "\\", "%2F", "%5C", "%25", "\t", "evil.com", "@", ":",
-                                      "http:", "testserver", "?", "#", ".", "\u3002"]), max_size=8),
+            st.lists(
+                st.sampled_from(
+                    [
+                        "/",
+                        "\\",
+                        "%2F",
+                        "%5C",
+                        "%25",
+                        "\t",
+                        "evil.com",
+                        "@",
+                        ":",
+                        "http:",
+                        "testserver",
+                        "?",
+                        "#",
+                        ".",
+                        "\u3002",
+                    ]
+                ),
+                max_size=8,
+            ),
         ),
     )
 )
@@ -206,8 +226,14 @@ def test_site_origin_from_setting(rf: RequestFactory, url: str, origin: str) -> 
 # --- through the endpoints: each passes callbackUrl through the same check -------------
 
 #: A few hostile values of each kind; the full battery runs against the function above.
-SAMPLE = ["//evil.com", "/%2F%2Fevil.com", "https://evil.com", "javascript:alert(1)",
-          "http://testserver@evil.com/", "/\t/evil.com"]
+SAMPLE = [
+    "//evil.com",
+    "/%2F%2Fevil.com",
+    "https://evil.com",
+    "javascript:alert(1)",
+    "http://testserver@evil.com/",
+    "/\t/evil.com",
+]
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -240,7 +266,9 @@ def test_sign_in_json_url_stays_on_site(client: Client, alice: Any, version: str
 
 def test_sign_out_location_stays_on_site(client: Client, version: str) -> None:
     for url in SAMPLE:
-        response = _post(client, "/api/auth/signout", {"csrfToken": _csrf(client), "callbackUrl": url})
+        response = _post(
+            client, "/api/auth/signout", {"csrfToken": _csrf(client), "callbackUrl": url}
+        )
         assert (response.status_code, response["Location"]) == (302, BASE)
 
 
@@ -308,7 +336,9 @@ def test_url_setting_check_e006(url: Any, ok: bool) -> None:
 
 
 def test_unusable_url_setting_falls_back_to_the_request(rf: RequestFactory) -> None:
-    with override_settings(NEXTAUTH={"SECRET": "redirect-tests-secret", "URL": "ftp://example.com"}):
+    with override_settings(
+        NEXTAUTH={"SECRET": "redirect-tests-secret", "URL": "ftp://example.com"}
+    ):
         assert site_origin(rf.get("/")) == "http://testserver"
 
 
@@ -358,11 +388,16 @@ def broken_redirect(**kwargs: Any) -> str:
 def test_custom_redirect_callback(
     client: Client, callback: str, expected: str, caplog: Any
 ) -> None:
-    nextauth = {"SECRET": "redirect-tests-secret", "CALLBACKS": {"redirect": f"{__name__}.{callback}"}}
+    nextauth = {
+        "SECRET": "redirect-tests-secret",
+        "CALLBACKS": {"redirect": f"{__name__}.{callback}"},
+    }
     with override_settings(NEXTAUTH=nextauth):
         token = _csrf(client)
         response = _post(
-            client, "/api/auth/signout", {"csrfToken": token, "callbackUrl": "/anything", "json": "true"}
+            client,
+            "/api/auth/signout",
+            {"csrfToken": token, "callbackUrl": "/anything", "json": "true"},
         )
     assert response.json() == {"url": expected}
     assert "secret" not in caplog.text

@@ -121,7 +121,9 @@ def test_junk_fields_and_refused_attempts_send_one_each(
 ) -> None:
     nextauth(RATE_LIMIT={"USERNAME": 1, "IP": 100, "WINDOW": 60})
     token = client.get("/api/auth/csrf").json()["csrfToken"]
-    client.post("/api/auth/callback/credentials", urlencode({"csrfToken": token}), content_type=FORM)
+    client.post(
+        "/api/auth/callback/credentials", urlencode({"csrfToken": token}), content_type=FORM
+    )
     assert len(failures) == 1  # no fields: authenticate() is never called, one is still sent
     assert _attempt(client).status_code == 401
     assert _attempt(client).status_code == 429
@@ -174,7 +176,9 @@ def test_complete_sign_in_runs_the_callbacks_with_sign_up(
     assert (response.status_code, response["Location"]) == (302, "http://testserver")
     (call,) = seen
     assert (call["trigger"], call["is_new_user"], call["profile"]) == ("signUp", True, {"p": 1})
-    assert linked == [{"provider": provider, "user": alice, "account": account, "profile": {"p": 1}}]
+    assert linked == [
+        {"provider": provider, "user": alice, "account": account, "profile": {"p": 1}}
+    ]
     flush(request, response)
     assert "next-auth.session-token" in response.cookies
 

@@ -35,7 +35,7 @@ in_authorize: ContextVar[bool] = ContextVar("django_nextauth_in_authorize", defa
 def load_hook(raw: object, where: str) -> Callable[..., Any] | None:
     """``None``, a callable, or a dotted path to one; anything else is a configuration error."""
     if raw is None or callable(raw):
-        return raw  # type: ignore[return-value]
+        return raw
     if isinstance(raw, str):
         try:
             hook = import_string(raw)

@@ -52,7 +52,7 @@ class Provider(ABC):
         their own options.
         """
         cls.check_keys(entry, where)
-        return cls(**cls.base_options(entry, where))  # type: ignore[call-arg]
+        return cls(**cls.base_options(entry, where))
 
     @classmethod
     def check_keys(cls, entry: Mapping[str, Any], where: str) -> None:

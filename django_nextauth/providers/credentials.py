@@ -32,7 +32,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponseBase
@@ -48,6 +48,7 @@ from django_nextauth.signals import (
     send_robust,
     sign_in_failed,
 )
+
 from .authorize import Authorize, load_hook, run_authorize
 from .base import Provider
 from .registry import register_provider_type
@@ -147,7 +148,9 @@ class CredentialsProvider(Provider):
             "type": "credentials",
             "provider": self.id,
         }
-        return complete_sign_in(ctx, provider=self, user=user, account=account, credentials=ctx.body)
+        return complete_sign_in(
+            ctx, provider=self, user=user, account=account, credentials=ctx.body
+        )
 
     @sensitive_variables()
     def _authorize(self, ctx: AuthRequest) -> Any:

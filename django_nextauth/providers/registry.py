@@ -94,10 +94,12 @@ def _load_one(entry: object, where: str) -> Provider:
 
 def _type_class(kind: Any, where: str) -> type[Provider]:
     if isinstance(kind, str) and kind not in _TYPES and _TYPE_NAME.fullmatch(kind):
+        module = f"{__package__}.{kind}"
         try:
-            import_module(f"{__package__}.{kind}")  # registers itself
-        except ImportError:
-            pass
+            import_module(module)  # registers itself
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # the module exists but needs something missing
+                raise ConfigurationError(f"{where}: {module} cannot be imported ({exc}).") from exc
     if kind not in _TYPES:
         known = ", ".join(repr(name) for name in sorted(_TYPES))
         raise ConfigurationError(f"{where} is {kind!r}; the known types are {known}.")

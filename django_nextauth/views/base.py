@@ -33,8 +33,13 @@ from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.ratelimit import LimiterUnavailable
 
 from .context import AuthRequest, build_context
-from .responses import RETRY_AFTER_OUTAGE, bad_request, config_error, service_unavailable
-from .responses import unsupported_media_type
+from .responses import (
+    RETRY_AFTER_OUTAGE,
+    bad_request,
+    config_error,
+    service_unavailable,
+    unsupported_media_type,
+)
 from .session_shim import flush
 
 __all__ = ["AuthView", "finish"]

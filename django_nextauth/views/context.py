@@ -89,7 +89,9 @@ class AuthRequest:
         if self.json_mode == "body":
             return json_response({"url": url}, status=status)
         if self.json_mode == "header":
-            return json_response({"url": url}, status=status if status in _KEPT_IN_HEADER_MODE else 200)
+            return json_response(
+                {"url": url}, status=status if status in _KEPT_IN_HEADER_MODE else 200
+            )
         return HttpResponseRedirect(url)
 
     def error_redirect(

@@ -40,7 +40,11 @@ def render_signin(ctx: AuthRequest) -> HttpResponseBase:
         "csrf_token": ctx.csrf.token,
         "callback_url": ctx.callback_url,
         "error_code": error,
-        "error_message": "" if not error else member.signin_message if member else DEFAULT_SIGNIN_MESSAGE,
+        "error_message": ""
+        if not error
+        else member.signin_message
+        if member
+        else DEFAULT_SIGNIN_MESSAGE,
     }
     return html_response(request, "nextauth/signin.html", context)
 
