@@ -116,7 +116,7 @@ def test_default_redirect_keeps_hostile_urls_on_site() -> None:
     assert left == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.one_of(
         st.text(max_size=40),

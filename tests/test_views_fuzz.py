@@ -131,7 +131,7 @@ def fuzz_user(django_user_model: Any) -> Any:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     route=st.sampled_from(["callback/credentials", "session", "signout", "signin/credentials"]),
     fields=st.dictionaries(BODY_KEYS, JSON_VALUES, max_size=6),
