@@ -32,7 +32,8 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import is_same_domain
 
 from .conf import nextauth_settings
-from .cookies import cookie_name, read_cookie, set_cookie, use_secure_cookies
+from .cookies import read_cookie, set_cookie, use_secure_cookies
+from .dialect import dialect
 from .redirects import normalize_origin
 
 __all__ = [
@@ -65,7 +66,7 @@ def csrf_hash(token: str, secret: str) -> str:
 def _hash_secrets() -> tuple[str, ...]:
     """The secret strings a cookie hash may be made with, the issuing one first."""
     configured = nextauth_settings.secrets
-    if nextauth_settings.VERSION == "v5":
+    if dialect(str(nextauth_settings.VERSION)).csrf_joins_secrets:
         # `${secret}` of a JavaScript array is its elements joined with ",".
         return (",".join(configured),)
     return configured
@@ -100,7 +101,7 @@ def get_csrf_state(request: HttpRequest, *, body_token: object = None) -> CsrfSt
     :class:`~django_nextauth.exceptions.MissingSecret` when no secret is configured.
     """
     secure = use_secure_cookies(request)
-    name = cookie_name("csrf_token", version=nextauth_settings.VERSION, secure=secure)
+    name = dialect(str(nextauth_settings.VERSION)).cookie("csrf_token", secure=secure)
     token = _cookie_token(read_cookie(request, name))
     if token is None:
         token, value = make_csrf_cookie()

@@ -127,7 +127,7 @@ def _install_hold() -> None:
 
     user_login_failed.send = held_send  # type: ignore[method-assign]
     asend = getattr(user_login_failed, "asend", None)
-    if asend is not None:  # Django >= 5.0
+    if asend is not None:  # pragma: no branch  (Django >= 5.0 has asend)
 
         async def held_asend(sender: Any, **named: Any) -> list[tuple[Any, Any]]:
             held = _held.get()

@@ -210,3 +210,10 @@ def test_missing_secret_raises(rf: RequestFactory) -> None:
 def test_origin_verified(rf: RequestFactory, meta: dict[str, str], ok: bool) -> None:
     request = rf.post("/api/auth/signout", **meta)
     assert csrf.origin_verified(request, "https://site.example") is ok
+
+
+def test_error_codes_are_their_strings() -> None:
+    from django_nextauth.errors import ErrorCode
+
+    assert str(ErrorCode.ACCESS_DENIED) == "AccessDenied"
+    assert f"{ErrorCode.MISSING_CSRF}" == "MissingCSRF"

@@ -248,3 +248,16 @@ def test_run_authorize_lets_exceptions_through() -> None:
 
     with pytest.raises(RuntimeError):
         run_authorize(broken, {}, None)
+
+
+def test_a_provider_without_a_form_shows_none(rf: RequestFactory) -> None:
+    assert Custom(id="c", name="C").signin_form(None) is None  # type: ignore[arg-type]
+
+
+def test_a_type_module_that_fails_to_import_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(name: str) -> None:
+        raise ModuleNotFoundError("No module named 'authlib'", name="authlib")
+
+    monkeypatch.setattr(registry, "import_module", broken)
+    with pytest.raises(ConfigurationError, match="authlib"):
+        load_providers([{"type": "fancy"}])

@@ -185,3 +185,18 @@ def test_complete_sign_in_runs_the_callbacks_with_sign_up(
 
 def test_link_account_is_a_no_op_for_now(rf: RequestFactory) -> None:
     assert signin.link_account(None, provider=None, user=None, account={}, profile=None) is None  # type: ignore[arg-type]
+
+
+def test_only_json_objects_can_be_stored() -> None:
+    assert signin._storable({"a": [1]})
+    assert not signin._storable("token")
+    assert not signin._storable({"n": float("nan")})
+
+
+def test_the_hold_is_installed_once(failures: Any) -> None:
+    from django_nextauth import signals
+
+    signals._install_hold()
+    with hold_login_failed():
+        user_login_failed.send(sender="x", credentials={})
+    assert failures == []

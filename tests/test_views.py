@@ -1069,3 +1069,45 @@ def test_the_configuration_error_page_is_not_a_server_error(
     assert response.status_code == 200
     assert b"There is a problem with the server configuration." in response.content
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- the view class ------------------------------------------------------------------
+
+
+def test_finish_puts_nextauths_cookies_before_the_handlers(rf: Any, version: str) -> None:
+    from django.http import HttpResponse
+
+    from django_nextauth.views.base import finish
+    from django_nextauth.views.context import build_context
+
+    ctx = build_context(rf.get("/api/auth/signin"))
+    response = HttpResponse()
+    response.set_cookie("provider.state", "s")  # e.g. an OAuth provider's check cookie
+    names = list(finish(ctx, response).cookies)
+    prefix = family(version)
+    assert names == [f"{prefix}.csrf-token", f"{prefix}.callback-url", "provider.state"]
+
+
+def test_a_route_must_write_handle(rf: Any, version: str) -> None:
+    from django_nextauth.views.base import AuthView
+
+    with pytest.raises(NotImplementedError):
+        AuthView().handle(None)  # type: ignore[arg-type]
+
+
+def test_pages_without_any_form(client: Client, version: str) -> None:
+    with nextauth(version, PROVIDERS=[{}]):
+        assert b"No sign-in method is configured." in client.get("/api/auth/signin").content
+
+
+class _NoNamespace:
+    urlpatterns = [path("auth/signin", views.signin), path("auth/error", views.error)]
+
+
+@override_settings(ROOT_URLCONF=_NoNamespace)
+def test_action_urls_without_the_namespace_are_relative_to_the_base_path(client: Client) -> None:
+    with nextauth("v4", BASE_PATH="/auth"):
+        page = client.get("/auth/signin").content.decode()
+        error = client.get("/auth/error?error=AccessDenied").content.decode()
+    assert 'action="http://testserver/auth/callback/credentials"' in page
+    assert 'href="http://testserver/auth/signin"' in error
