@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -29,20 +28,27 @@ from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
-from .providers import Provider, get_provider, get_providers, run_authorize
+from .providers import CredentialsProvider, get_provider, get_providers
+from .providers.authorize import in_authorize, run_authorize
+from .signals import hold_login_failed
 
 __all__ = ["CredentialsBackend"]
 
 logger = logging.getLogger("django_nextauth")
 
-# Set while a hook runs, so a hook that calls authenticate() itself does not recurse.
-_in_hook: ContextVar[bool] = ContextVar("django_nextauth_in_hook", default=False)
-
 
 class CredentialsBackend(BaseBackend):
-    """Authenticate with a NextAuth credentials provider's ``authorize`` hook."""
+    """Authenticate with a NextAuth credentials provider's ``authorize`` hook.
 
+    While a hook runs (here or in the sign-in view) this backend stands aside, so a
+    hook that calls ``authenticate()`` itself neither recurses nor runs twice, and
+    the ``user_login_failed`` signals of that inner call are held back: the outer
+    ``authenticate()`` sends the one for the attempt.
+    """
+
+    @sensitive_variables()
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,
@@ -50,11 +56,11 @@ class CredentialsBackend(BaseBackend):
         **credentials: Any,
     ) -> AbstractBaseUser | None:
         provider = self._provider(nextauth_provider)
-        if provider is None or _in_hook.get():
+        if provider is None or in_authorize.get():
             return None
-        reset = _in_hook.set(True)
         try:
-            result = run_authorize(provider, dict(credentials), request)
+            with hold_login_failed():
+                result = run_authorize(provider.authorize, dict(credentials), request)
         except PermissionDenied:
             # Django's contract: stop trying the other backends.
             raise
@@ -66,8 +72,6 @@ class CredentialsBackend(BaseBackend):
                 type(exc).__name__,
             )
             return None
-        finally:
-            _in_hook.reset(reset)
         user = self._to_user(result)
         return user if user is not None and self.user_can_authenticate(user) else None
 
@@ -80,11 +84,16 @@ class CredentialsBackend(BaseBackend):
         return getattr(user, "is_active", True) is not False
 
     @staticmethod
-    def _provider(provider_id: str | None) -> Provider | None:
-        if provider_id is not None:
-            provider = get_provider(provider_id)
-            return provider if provider is not None and provider.authorize else None
-        return next((p for p in get_providers() if p.authorize is not None), None)
+    def _provider(provider_id: str | None) -> CredentialsProvider | None:
+        candidates = get_providers() if provider_id is None else (get_provider(provider_id),)
+        return next(
+            (
+                p
+                for p in candidates
+                if isinstance(p, CredentialsProvider) and p.authorize is not None
+            ),
+            None,
+        )
 
     def _to_user(self, result: Any) -> AbstractBaseUser | None:
         if isinstance(result, AbstractBaseUser):

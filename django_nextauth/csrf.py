@@ -11,6 +11,12 @@ verify, so rotating the secret does not reset every visitor's token).
 
 Every API response re-issues the cookie when it is missing or does not verify,
 as NextAuth's ``init`` does.
+
+The pair is bound to no origin, so a sibling site that can set a cookie for this
+host (a subdomain over plain http, or any site when ``__Host-`` is not in use)
+could forge it. :func:`origin_verified` adds the check Django's
+``CsrfViewMiddleware`` makes: a POST whose ``Origin`` (else ``Referer``) header is
+present must come from the site itself or a ``CSRF_TRUSTED_ORIGINS`` entry.
 """
 
 from __future__ import annotations
@@ -19,13 +25,25 @@ import hashlib
 import hmac
 import secrets as _random
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.http import is_same_domain
 
 from .conf import nextauth_settings
-from .cookies import cookie_name, read_cookie, set_cookie, use_secure_cookies
+from .cookies import read_cookie, set_cookie, use_secure_cookies
+from .dialect import dialect
+from .redirects import normalize_origin
 
-__all__ = ["CsrfState", "apply_csrf_cookie", "csrf_hash", "get_csrf_state", "make_csrf_cookie"]
+__all__ = [
+    "CsrfState",
+    "apply_csrf_cookie",
+    "csrf_hash",
+    "get_csrf_state",
+    "make_csrf_cookie",
+    "origin_verified",
+]
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,7 @@ def csrf_hash(token: str, secret: str) -> str:
 def _hash_secrets() -> tuple[str, ...]:
     """The secret strings a cookie hash may be made with, the issuing one first."""
     configured = nextauth_settings.secrets
-    if nextauth_settings.VERSION == "v5":
+    if dialect(str(nextauth_settings.VERSION)).csrf_joins_secrets:
         # `${secret}` of a JavaScript array is its elements joined with ",".
         return (",".join(configured),)
     return configured
@@ -83,7 +101,7 @@ def get_csrf_state(request: HttpRequest, *, body_token: object = None) -> CsrfSt
     :class:`~django_nextauth.exceptions.MissingSecret` when no secret is configured.
     """
     secure = use_secure_cookies(request)
-    name = cookie_name("csrf_token", version=nextauth_settings.VERSION, secure=secure)
+    name = dialect(str(nextauth_settings.VERSION)).cookie("csrf_token", secure=secure)
     token = _cookie_token(read_cookie(request, name))
     if token is None:
         token, value = make_csrf_cookie()
@@ -100,3 +118,34 @@ def apply_csrf_cookie(response: HttpResponseBase, state: CsrfState) -> None:
     """Set the CSRF cookie on ``response`` when ``state`` minted a new one."""
     if state.cookie_value is not None:
         set_cookie(response, state.cookie_name, state.cookie_value, secure=state.secure)
+
+
+def origin_verified(request: HttpRequest, site_origin: str) -> bool:
+    """Whether the request's ``Origin`` (else ``Referer``) may post to the auth API.
+
+    True when neither header is sent (non-browser clients), or when the one sent
+    names ``site_origin``, the origin the request was addressed to, or a
+    ``CSRF_TRUSTED_ORIGINS`` entry (``https://*.example.com`` wildcards included).
+    """
+    header = request.META.get("HTTP_ORIGIN")
+    if header is None:
+        header = request.META.get("HTTP_REFERER")
+        if header is None:
+            return True
+    origin = normalize_origin(str(header))
+    if origin is None:  # "null" (sandboxed or privacy-stripped), garbage, another scheme
+        return False
+    allowed = {site_origin, normalize_origin(f"{request.scheme}://{request.get_host()}")}
+    if origin in allowed:
+        return True
+    return any(_trusted(origin, entry) for entry in settings.CSRF_TRUSTED_ORIGINS)
+
+
+def _trusted(origin: str, entry: str) -> bool:
+    """``origin`` matches one ``CSRF_TRUSTED_ORIGINS`` entry, as Django matches them."""
+    if "*" not in entry:
+        return normalize_origin(entry) == origin
+    entry_parts, parts = urlsplit(entry), urlsplit(origin)
+    return entry_parts.scheme == parts.scheme and is_same_domain(
+        parts.netloc, entry_parts.netloc.replace("*", "", 1)
+    )

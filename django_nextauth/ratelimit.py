@@ -1,15 +1,17 @@
 """Brute-force protection for credentials sign-in (NextAuth has none).
 
-Failed sign-ins are counted in Django's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``)
-per submitted username and per client IP. Once either count reaches its limit
-(``USERNAME``, default 5; ``IP``, default 20) further attempts are refused
-without calling ``authorize`` until the window (``WINDOW`` seconds, default 15
-minutes, counted from the first failure) has passed. A limit of ``0`` or
-``None`` switches that counter off. A successful sign-in clears the username's
-counter, not the IP's.
-
-Counters use ``cache.add`` and ``cache.incr``, which are atomic on Memcached and
-Redis, so concurrent guesses cannot slip past the limit there.
+Attempts are counted in Django's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``)
+per account identifier and per client IP. Each attempt first *reserves* a slot
+on every counter (``cache.add`` then ``cache.incr``, which return the new count
+atomically on Redis and Memcached, and within one process on the local-memory
+cache); when a count goes over its limit (``USERNAME``, default 5; ``IP``,
+default 20) the attempt is refused, its reservations are given back, and
+``authorize`` is not called. So however many requests arrive at once, at most
+*limit* of them reach ``authorize`` in a window (``WINDOW`` seconds, default 15
+minutes, fixed from the first attempt). A successful sign-in gives its IP slot
+back and clears the account counters. A limit of ``0`` or ``None`` switches that
+counter off. A cache that fails raises :class:`LimiterUnavailable` (the views
+answer 503): the limiter never fails open. See ``docs/security.md``.
 
 The client IP is ``REMOTE_ADDR``; behind ``NEXTAUTH["NUM_PROXIES"]`` reverse
 proxies that each append to ``X-Forwarded-For`` it is the address the
@@ -21,23 +23,25 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
 from .conf import nextauth_settings
+from .exceptions import NextAuthError
 
-__all__ = [
-    "client_ip",
-    "credential_username",
-    "is_blocked",
-    "register_failure",
-    "register_success",
-]
+__all__ = ["Attempt", "LimiterUnavailable", "client_ip", "reserve", "retry_after"]
 
 _PREFIX = "django_nextauth:ratelimit"
+_T = TypeVar("_T")
+
+
+class LimiterUnavailable(NextAuthError):
+    """The rate limiter's cache failed, so an attempt can be neither counted nor allowed."""
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -66,62 +70,84 @@ def _normalize_ip(text: str) -> str:
     return str(address)
 
 
-def credential_username(credentials: Mapping[str, Any]) -> str | None:
-    """The submitted ``username`` (else ``email``) field, case-folded, or ``None``."""
-    for key in ("username", "email"):
-        value = credentials.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip().casefold()
-    return None
+def retry_after() -> int:
+    """The window in seconds: how long a refused client should wait at most."""
+    return int(nextauth_settings.RATE_LIMIT.get("WINDOW") or 15 * 60)
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed: cache backends restrict key characters and length, and identifiers are personal.
+    digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:40]
+    return f"{_PREFIX}:{kind}:{digest}"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One reserved sign-in attempt. ``allowed`` is False when a limit was reached."""
+
+    allowed: bool
+    ip_key: str | None = None
+    account_keys: tuple[str, ...] = ()
+
+    def succeeded(self) -> None:
+        """Give the IP slot back and forget the accounts' failures."""
+        cache = _cache()
+        _guard(lambda: cache.delete_many(list(self.account_keys)) if self.account_keys else None)
+        if self.ip_key is not None:
+            _decr(cache, self.ip_key)
+
+
+def reserve(request: HttpRequest, identities: Iterable[str]) -> Attempt:
+    """Count an attempt against the client IP, then each account identity.
+
+    ``identities`` are the account keys the provider derived from the submitted
+    credentials (already normalised). Refused attempts leave no count behind, so
+    a blocked address cannot keep locking accounts. Raises :class:`LimiterUnavailable`.
+    """
+    limits = nextauth_settings.RATE_LIMIT
+    counters: list[tuple[str, int]] = []
+    if limits.get("IP"):
+        counters.append((_key("ip", client_ip(request)), int(limits["IP"])))
+    if limits.get("USERNAME"):
+        counters += [(_key("account", value), int(limits["USERNAME"])) for value in identities]
+    cache, window = _cache(), retry_after()
+    taken: list[str] = []
+    for key, limit in dict(counters).items():
+        taken.append(key)
+        if _hit(cache, key, window) > limit:
+            for held in taken:
+                _decr(cache, held)
+            return Attempt(False)
+    ip_key = counters[0][0] if limits.get("IP") else None
+    return Attempt(True, ip_key, tuple(key for key in taken if key != ip_key))
 
 
 def _cache() -> BaseCache:
     return caches[nextauth_settings.RATE_LIMIT.get("CACHE", "default")]
 
 
-def _window() -> int:
-    return int(nextauth_settings.RATE_LIMIT.get("WINDOW") or 15 * 60)
+def _hit(cache: BaseCache, key: str, window: int) -> int:
+    """Add one to ``key``'s count and return the new count (the window starts at 1)."""
+    for _ in range(3):
+        if _guard(lambda: cache.add(key, 1, timeout=window)):
+            return 1
+        try:
+            return _guard(lambda: cache.incr(key))
+        except ValueError:  # expired between add() and incr(): start again
+            continue
+    raise LimiterUnavailable("the counter keeps vanishing")
 
 
-def _counters(request: HttpRequest, username: str | None) -> list[tuple[str, int]]:
-    """``(cache key, limit)`` of each active counter for this attempt."""
-    limits = nextauth_settings.RATE_LIMIT
-    counters = []
-    if username is not None and limits.get("USERNAME"):
-        counters.append((_key("username", username), int(limits["USERNAME"])))
-    if limits.get("IP"):
-        counters.append((_key("ip", client_ip(request)), int(limits["IP"])))
-    return counters
+def _decr(cache: BaseCache, key: str) -> None:
+    with suppress(ValueError):  # already expired: nothing to give back
+        _guard(lambda: cache.decr(key))
 
 
-def _key(kind: str, value: str) -> str:
-    # Hashed: cache backends restrict key characters and length, and usernames are personal.
-    digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:40]
-    return f"{_PREFIX}:{kind}:{digest}"
-
-
-def is_blocked(request: HttpRequest, username: str | None) -> bool:
-    """True when this username or client IP has used up its failed attempts."""
-    counters = _counters(request, username)
-    if not counters:
-        return False
-    counts = _cache().get_many([key for key, _ in counters])
-    return any(int(counts.get(key) or 0) >= limit for key, limit in counters)
-
-
-def register_failure(request: HttpRequest, username: str | None) -> None:
-    """Count a failed sign-in against the username and the client IP."""
-    cache, window = _cache(), _window()
-    for key, _ in _counters(request, username):
-        # add() starts the window; incr() keeps its expiry (fixed window).
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=window)
-
-
-def register_success(request: HttpRequest, username: str | None) -> None:
-    """Forget the username's failures after a successful sign-in."""
-    if username is not None:
-        _cache().delete(_key("username", username))
+def _guard(operation: Callable[[], _T]) -> _T:
+    """Run a cache operation; a broken cache becomes :class:`LimiterUnavailable`."""
+    try:
+        return operation()
+    except ValueError:
+        raise
+    except Exception as exc:
+        raise LimiterUnavailable(type(exc).__name__) from exc

@@ -181,3 +181,39 @@ def test_compares_in_constant_time(rf: RequestFactory, version: str, monkeypatch
 def test_missing_secret_raises(rf: RequestFactory) -> None:
     with pytest.raises(MissingSecret):
         get_csrf_state(rf.get("/"))
+
+
+@pytest.mark.parametrize(
+    ("meta", "ok"),
+    [
+        ({}, True),  # no browser header: nothing to check (the double-submit pair still is)
+        ({"HTTP_ORIGIN": "http://testserver"}, True),
+        ({"HTTP_ORIGIN": "HTTP://TESTSERVER:80"}, True),
+        ({"HTTP_ORIGIN": "https://site.example"}, True),  # NEXTAUTH["URL"]'s origin
+        ({"HTTP_ORIGIN": "https://a.trusted.example"}, True),
+        ({"HTTP_ORIGIN": "https://trusted.example"}, True),
+        ({"HTTP_ORIGIN": "http://partner.example:8080"}, True),
+        ({"HTTP_ORIGIN": "http://a.trusted.example"}, False),  # wildcard keeps its scheme
+        ({"HTTP_ORIGIN": "https://eviltrusted.example"}, False),
+        ({"HTTP_ORIGIN": "http://partner.example"}, False),
+        ({"HTTP_ORIGIN": "http://evil.example"}, False),
+        ({"HTTP_ORIGIN": "null"}, False),
+        ({"HTTP_ORIGIN": "http://evil.example", "HTTP_REFERER": "http://testserver/"}, False),
+        ({"HTTP_REFERER": "http://testserver/api/auth/signin?x=1"}, True),
+        ({"HTTP_REFERER": "http://evil.example/testserver"}, False),
+        ({"HTTP_REFERER": "not a url"}, False),
+    ],
+)
+@override_settings(
+    CSRF_TRUSTED_ORIGINS=["https://*.trusted.example", "http://partner.example:8080"]
+)
+def test_origin_verified(rf: RequestFactory, meta: dict[str, str], ok: bool) -> None:
+    request = rf.post("/api/auth/signout", **meta)
+    assert csrf.origin_verified(request, "https://site.example") is ok
+
+
+def test_error_codes_are_their_strings() -> None:
+    from django_nextauth.errors import ErrorCode
+
+    assert str(ErrorCode.ACCESS_DENIED) == "AccessDenied"
+    assert f"{ErrorCode.MISSING_CSRF}" == "MissingCSRF"

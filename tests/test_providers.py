@@ -1,4 +1,4 @@
-"""Provider configuration, ``/providers`` JSON, and the authorize hooks."""
+"""Provider configuration (the registry), the credentials provider's options and hooks."""
 
 from __future__ import annotations
 
@@ -6,20 +6,22 @@ from typing import Any
 
 import pytest
 from django.core.checks import run_checks
-from django.test import RequestFactory, override_settings
+from django.http import HttpResponse
+from django.test import RequestFactory
 
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers import (
+    CredentialsProvider,
     Provider,
     default_authorize,
     get_provider,
     get_providers,
     load_providers,
-    providers_json,
+    provider_types,
+    register_provider_type,
+    registry,
     run_authorize,
 )
-
-SECRET = "providers-tests-secret"
 
 
 def sync_hook(credentials: dict[str, Any], request: Any) -> dict[str, Any] | None:
@@ -34,21 +36,44 @@ def awaitable_hook(credentials: dict[str, Any], request: Any) -> Any:
     return async_hook(credentials, request)
 
 
+def account_key(credentials: dict[str, Any], request: Any) -> Any:
+    return credentials.get("keys")
+
+
 NOT_CALLABLE = 42
+
+
+class Custom(Provider):
+    """A provider type defined outside the package, used by dotted path."""
+
+    type = "custom"
+    options = frozenset({"colour"})
+
+    def begin(self, ctx: Any) -> HttpResponse:
+        return HttpResponse("begin")
+
+    def callback(self, ctx: Any) -> HttpResponse:
+        return HttpResponse("callback")
+
+
+class NotAProvider:
+    pass
 
 
 def test_default_setting_is_one_credentials_provider() -> None:
     (provider,) = get_providers()
-    assert provider == Provider(
-        id="credentials",
-        name="Credentials",
-        type="credentials",
-        credentials={
-            "username": {"label": "Username", "type": "text"},
-            "password": {"label": "Password", "type": "password"},
-        },
-        authorize=None,
+    assert isinstance(provider, CredentialsProvider)
+    assert (provider.id, provider.name, provider.type) == (
+        "credentials",
+        "Credentials",
+        "credentials",
     )
+    assert provider.credentials == {
+        "username": {"label": "Username", "type": "text"},
+        "password": {"label": "Password", "type": "password"},
+    }
+    assert provider.authorize is None
+    assert repr(provider) == "<CredentialsProvider 'credentials'>"
 
 
 def test_defaults_for_omitted_keys() -> None:
@@ -58,27 +83,52 @@ def test_defaults_for_omitted_keys() -> None:
         "Credentials",
         "credentials",
     )
+    assert isinstance(provider, CredentialsProvider)
     assert provider.credentials == {}
-    assert provider.authorize is None
+    assert provider.identifier_fields == ("username", "email")
 
 
 def test_hooks_import_from_dotted_paths_or_callables() -> None:
     a, b = load_providers(
         [{"id": "a", "authorize": f"{__name__}.sync_hook"}, {"id": "b", "authorize": async_hook}]
     )
+    assert isinstance(a, CredentialsProvider) and isinstance(b, CredentialsProvider)
     assert a.authorize is sync_hook
     assert b.authorize is async_hook
     assert b.name == "B"
+
+
+def test_a_dotted_path_or_a_class_entry_builds_a_custom_provider() -> None:
+    plain, configured = load_providers(
+        [f"{__name__}.Custom", {"class": f"{__name__}.Custom", "id": "c2", "colour": "red"}]
+    )
+    assert isinstance(plain, Custom) and isinstance(configured, Custom)
+    assert (plain.id, plain.name, configured.id) == ("custom", "Custom", "c2")
+
+
+def test_registering_a_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_TYPES", dict(registry._TYPES))
+    register_provider_type("custom", Custom)
+    assert provider_types()["custom"] is Custom
+    (provider,) = load_providers([{"type": "custom"}])
+    assert isinstance(provider, Custom)
+    with pytest.raises(TypeError):
+        register_provider_type("bad", NotAProvider)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
         ({"id": "x"}, "must be a list"),
-        (["credentials"], r"\[0\] must be a dict"),
+        ([5], r"\[0\] must be a dict or a dotted path"),
         ([{"idd": "x"}], "unknown keys"),
-        ([{"type": "oauth"}], "'credentials' providers only"),
-        ([{"type": "email"}], "'credentials' providers only"),
+        ([{"type": "nope"}], "known types are 'credentials'"),
+        ([{"type": "base"}], "known types"),  # a module of the package, not a type
+        ([{"type": 5}], "known types"),
+        (["no.such.Provider"], "cannot import"),
+        ([f"{__name__}.NotAProvider"], "not a Provider subclass"),
+        ([{"class": 5}], r"\['class'\] must be a dotted path"),
+        ([{"class": f"{__name__}.Custom", "size": 1}], "unknown keys"),
         ([{"id": ""}], "id"),
         ([{"id": "a/b"}], "id"),
         ([{"id": "x" * 65}], "id"),
@@ -94,6 +144,7 @@ def test_hooks_import_from_dotted_paths_or_callables() -> None:
         ([{"authorize": "no.such.module.authorize"}], "cannot import"),
         ([{"authorize": f"{__name__}.NOT_CALLABLE"}], "must be None, a callable"),
         ([{"authorize": 5}], "must be None, a callable"),
+        ([{"rate_limit_key": 5}], r"\['rate_limit_key'\] must be None"),
     ],
 )
 def test_invalid_configuration_is_refused_with_a_message_naming_it(raw: Any, message: str) -> None:
@@ -101,45 +152,64 @@ def test_invalid_configuration_is_refused_with_a_message_naming_it(raw: Any, mes
         load_providers(raw)
 
 
-def test_invalid_providers_fail_system_check_e004() -> None:
-    with override_settings(NEXTAUTH={"SECRET": SECRET, "PROVIDERS": [{"type": "oauth"}]}):
-        ids = [m.id for m in run_checks()]
-    assert "django_nextauth.E004" in ids
+def test_invalid_providers_fail_system_check_e004(nextauth: Any) -> None:
+    nextauth(PROVIDERS=[{"type": "nope"}])
+    assert "django_nextauth.E004" in [m.id for m in run_checks()]
 
 
-def test_valid_providers_pass_the_check() -> None:
-    with override_settings(NEXTAUTH={"SECRET": SECRET}):
-        assert "django_nextauth.E004" not in [m.id for m in run_checks()]
+def test_valid_providers_pass_the_check(nextauth: Any) -> None:
+    nextauth()
+    assert "django_nextauth.E004" not in [m.id for m in run_checks()]
 
 
-def test_providers_are_cached_until_settings_change() -> None:
+def test_providers_are_cached_until_settings_change(nextauth: Any) -> None:
     first = get_providers()
     assert get_providers() is first
-    with override_settings(NEXTAUTH={"SECRET": SECRET, "PROVIDERS": [{"id": "other"}]}):
-        assert [p.id for p in get_providers()] == ["other"]
-        assert get_provider("other") is not None
-        assert get_provider("credentials") is None
+    nextauth(PROVIDERS=[{"id": "other"}])
+    assert [p.id for p in get_providers()] == ["other"]
+    assert get_provider("other") is not None
+    assert get_provider("credentials") is None
 
 
-def test_providers_json() -> None:
-    providers = [{"id": "pw", "name": "Password"}, {"id": "otp", "name": "One-time code"}]
-    with override_settings(NEXTAUTH={"SECRET": SECRET, "PROVIDERS": providers}):
-        assert providers_json("https://example.com/api/auth") == {
-            "pw": {
-                "id": "pw",
-                "name": "Password",
-                "type": "credentials",
-                "signinUrl": "https://example.com/api/auth/signin/pw",
-                "callbackUrl": "https://example.com/api/auth/callback/pw",
-            },
-            "otp": {
-                "id": "otp",
-                "name": "One-time code",
-                "type": "credentials",
-                "signinUrl": "https://example.com/api/auth/signin/otp",
-                "callbackUrl": "https://example.com/api/auth/callback/otp",
-            },
-        }
+def test_to_json_builds_the_action_urls() -> None:
+    provider = CredentialsProvider(id="otp", name="One-time code")
+    assert provider.to_json("https://example.com/api/auth") == {
+        "id": "otp",
+        "name": "One-time code",
+        "type": "credentials",
+        "signinUrl": "https://example.com/api/auth/signin/otp",
+        "callbackUrl": "https://example.com/api/auth/callback/otp",
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "body", "expected"),
+    [
+        # The declared non-password fields, all of them: a junk username does not hide the email.
+        (
+            {"username": {}, "email": {"type": "email"}, "password": {"type": "password"}},
+            {"username": "junk", "email": " Alice@Example.com ", "password": "pw"},
+            ["junk", "alice@example.com"],
+        ),
+        ({"login": {}}, {"login": ["a"], "username": "ignored"}, ['["a"]']),
+        ({"login": {}}, {"login": ""}, []),
+        ({}, {"username": "A", "email": "a"}, ["a"]),  # undeclared: username and email
+    ],
+)
+def test_account_keys_count_every_declared_identifier(
+    rf: RequestFactory, fields: Any, body: Any, expected: list[str]
+) -> None:
+    provider = CredentialsProvider(credentials=fields)
+    assert provider.account_keys(body, rf.post("/")) == expected
+
+
+@pytest.mark.parametrize(
+    ("returned", "expected"), [("Alice", ["alice"]), (["a", "B", "b"], ["a", "b"]), (None, [])]
+)
+def test_rate_limit_key_hook(rf: RequestFactory, returned: Any, expected: list[str]) -> None:
+    (provider,) = load_providers([{"rate_limit_key": f"{__name__}.account_key"}])
+    assert isinstance(provider, CredentialsProvider)
+    assert provider.account_keys({"keys": returned, "username": "x"}, rf.post("/")) == expected
 
 
 @pytest.mark.django_db
@@ -162,29 +232,32 @@ def test_default_authorize_without_usable_fields(rf: RequestFactory, credentials
     assert default_authorize(credentials, rf.post("/")) is None
 
 
-def test_run_authorize_sync_hook(rf: RequestFactory) -> None:
-    provider = Provider(id="x", name="X", type="credentials", authorize=sync_hook)
-    assert run_authorize(provider, {"username": "bob", "ok": True}, rf.post("/")) == {
+def test_run_authorize_hooks(rf: RequestFactory) -> None:
+    assert run_authorize(sync_hook, {"username": "bob", "ok": True}, rf.post("/")) == {
         "id": 7,
         "name": "bob",
     }
-    assert run_authorize(provider, {}, rf.post("/")) is None
+    assert run_authorize(sync_hook, {}, rf.post("/")) is None
+    assert run_authorize(async_hook, {}, rf.post("/")) == {"id": 8, "request_seen": True}
+    assert run_authorize(awaitable_hook, {}, None) == {"id": 8, "request_seen": False}
 
 
-def test_run_authorize_async_hook(rf: RequestFactory) -> None:
-    provider = Provider(id="x", name="X", type="credentials", authorize=async_hook)
-    assert run_authorize(provider, {}, rf.post("/")) == {"id": 8, "request_seen": True}
-
-
-def test_run_authorize_hook_returning_an_awaitable(rf: RequestFactory) -> None:
-    provider = Provider(id="x", name="X", type="credentials", authorize=awaitable_hook)
-    assert run_authorize(provider, {}, None) == {"id": 8, "request_seen": False}
-
-
-def test_run_authorize_lets_exceptions_through(rf: RequestFactory) -> None:
+def test_run_authorize_lets_exceptions_through() -> None:
     def broken(credentials: Any, request: Any) -> None:
         raise RuntimeError("boom")
 
-    provider = Provider(id="x", name="X", type="credentials", authorize=broken)
     with pytest.raises(RuntimeError):
-        run_authorize(provider, {}, None)
+        run_authorize(broken, {}, None)
+
+
+def test_a_provider_without_a_form_shows_none(rf: RequestFactory) -> None:
+    assert Custom(id="c", name="C").signin_form(None) is None  # type: ignore[arg-type]
+
+
+def test_a_type_module_that_fails_to_import_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(name: str) -> None:
+        raise ModuleNotFoundError("No module named 'authlib'", name="authlib")
+
+    monkeypatch.setattr(registry, "import_module", broken)
+    with pytest.raises(ConfigurationError, match="authlib"):
+        load_providers([{"type": "fancy"}])

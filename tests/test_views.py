@@ -15,6 +15,7 @@ from django.core.checks import run_checks
 from django.dispatch import Signal
 from django.test import Client, override_settings
 from django.urls import path
+from django.utils.log import AdminEmailHandler
 
 from django_nextauth import signals, views
 
@@ -824,13 +825,14 @@ def test_v4_error_route_sends_sign_in_errors_to_the_form(client: Client, code: s
 @pytest.mark.parametrize(
     ("version_", "code", "status", "heading"),
     [
-        ("v4", "Configuration", 500, "Server error"),
-        ("v4", "configuration", 500, "Server error"),
+        # NextAuth answers 500; a visitor must not be able to trigger a 5xx (issue 9).
+        ("v4", "Configuration", 200, "Server error"),
+        ("v4", "configuration", 200, "Server error"),
         ("v4", "AccessDenied", 403, "Access Denied"),
         ("v4", "accessdenied", 403, "Access Denied"),
         ("v4", "Verification", 403, "Unable to sign in"),
         ("v4", "Other", 200, "Error"),
-        ("v5", "Configuration", 500, "Server error"),
+        ("v5", "Configuration", 200, "Server error"),
         ("v5", "AccessDenied", 403, "Access Denied"),
         ("v5", "accessdenied", 200, "Error"),
         ("v5", "Verification", 403, "Unable to sign in"),
@@ -920,7 +922,7 @@ def test_invalid_providers_are_a_configuration_error(client: Client) -> None:
 
 
 def test_configuration_error_on_a_page_shows_the_error_page(client: Client) -> None:
-    with nextauth("v4", PROVIDERS=[{"type": "oauth"}]):
+    with nextauth("v4", PROVIDERS=[{"type": "nope"}]):
         page = client.get("/api/auth/signin")
         api = form(client, "/api/auth/callback/credentials", {})
     assert page.status_code == 500
@@ -963,3 +965,149 @@ def test_disallowed_host_is_400(client: Client, version: str) -> None:
 
 
 urlpatterns = [path("auth/providers", views.providers)]
+
+
+# --- hardening (issue 9) ------------------------------------------------------------
+
+
+def test_multipart_bodies_are_refused_before_parsing(
+    client: Client, version: str, monkeypatch: Any
+) -> None:
+    def parse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the multipart body was parsed")
+
+    monkeypatch.setattr("django.http.multipartparser.MultiPartParser.parse", parse)
+    token = csrf_token(client)
+    for route in ("/api/auth/callback/credentials", "/api/auth/signout", "/api/auth/session"):
+        response = client.post(route, {"csrfToken": token, "file": b"x" * 1024})
+        assert response.status_code == 415
+        assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "http://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
+        {"HTTP_REFERER": "http://sub.testserver/page"},
+    ],
+)
+@pytest.mark.django_db
+def test_posts_from_another_origin_are_refused(
+    client: Client, version: str, alice: Any, headers: dict[str, str], caplog: Any
+) -> None:
+    token = csrf_token(client)
+    response = sign_in(client, **headers)
+    assert response["Location"].endswith("csrf=true" if version == "v4" else "error=MissingCSRF")
+    assert session_name(version) not in response.cookies
+    refused = form(client, "/api/auth/session", {"csrfToken": token, "data": "x"}, **headers)
+    assert refused.status_code == 400
+    signout = form(client, "/api/auth/signout", {"csrfToken": token}, **headers)
+    assert "csrf" in signout["Location"].lower()
+    assert "refused a POST from another origin" in caplog.text
+
+
+@pytest.mark.django_db
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://*.example.com", "http://app.test:3000"])
+def test_posts_from_the_site_or_a_trusted_origin_are_accepted(
+    client: Client, version: str, alice: Any
+) -> None:
+    for headers in (
+        {},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_REFERER": "http://testserver/api/auth/signin"},
+        {"HTTP_ORIGIN": "https://app.example.com"},
+        {"HTTP_ORIGIN": "http://app.test:3000"},
+    ):
+        client.cookies.clear()
+        response = sign_in(client, **headers)
+        assert response["Location"] == "http://testserver", headers
+
+
+def jwt_database_down(**kwargs: Any) -> None:
+    raise ConnectionError("database down")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_json", [False, True])
+def test_passwords_never_reach_error_reports(
+    version: str, alice: Any, mailoutbox: Any, as_json: bool, monkeypatch: Any
+) -> None:
+    alice.set_password("pw-Sup3rSecret")
+    alice.save()
+    client = Client(raise_request_exception=False)
+    # Django's default LOGGING mails ADMINS with AdminEmailHandler (DEBUG is off); make it
+    # include the HTML report too, with every frame's local variables.
+    (handler,) = [
+        h for h in logging.getLogger("django").handlers if isinstance(h, AdminEmailHandler)
+    ]
+    monkeypatch.setattr(handler, "include_html", True)
+    with (
+        nextauth(version, CALLBACKS={"jwt": f"{__name__}.jwt_database_down"}),
+        override_settings(ADMINS=[("Admin", "admin@example.com")]),
+    ):
+        body = {"username": "alice", "password": "pw-Sup3rSecret", "csrfToken": csrf_token(client)}
+        if as_json:
+            response = client.post(
+                "/api/auth/callback/credentials", body, content_type="application/json"
+            )
+        else:
+            response = form(client, "/api/auth/callback/credentials", body)
+    assert response.status_code == 500
+    (mail,) = mailoutbox
+    report = mail.body + "".join(str(content) for content, _ in mail.alternatives)
+    assert "ConnectionError" in report
+    assert "jwt_database_down" in report  # the frames are there ...
+    assert "pw-Sup3rSecret" not in report  # ... but not the password
+
+
+def test_the_configuration_error_page_is_not_a_server_error(
+    client: Client, version: str, caplog: Any
+) -> None:
+    response = client.get("/api/auth/error?error=Configuration")
+    assert response.status_code == 200
+    assert b"There is a problem with the server configuration." in response.content
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- the view class ------------------------------------------------------------------
+
+
+def test_finish_puts_nextauths_cookies_before_the_handlers(rf: Any, version: str) -> None:
+    from django.http import HttpResponse
+
+    from django_nextauth.views.base import finish
+    from django_nextauth.views.context import build_context
+
+    ctx = build_context(rf.get("/api/auth/signin"))
+    response = HttpResponse()
+    response.set_cookie("provider.state", "s")  # e.g. an OAuth provider's check cookie
+    names = list(finish(ctx, response).cookies)
+    prefix = family(version)
+    assert names == [f"{prefix}.csrf-token", f"{prefix}.callback-url", "provider.state"]
+
+
+def test_a_route_must_write_handle(rf: Any, version: str) -> None:
+    from django_nextauth.views.base import AuthView
+
+    with pytest.raises(NotImplementedError):
+        AuthView().handle(None)  # type: ignore[arg-type]
+
+
+def test_pages_without_any_form(client: Client, version: str) -> None:
+    with nextauth(version, PROVIDERS=[{}]):
+        assert b"No sign-in method is configured." in client.get("/api/auth/signin").content
+
+
+class _NoNamespace:
+    urlpatterns = [path("auth/signin", views.signin), path("auth/error", views.error)]
+
+
+@override_settings(ROOT_URLCONF=_NoNamespace)
+def test_action_urls_without_the_namespace_are_relative_to_the_base_path(client: Client) -> None:
+    with nextauth("v4", BASE_PATH="/auth"):
+        page = client.get("/auth/signin").content.decode()
+        error = client.get("/auth/error?error=AccessDenied").content.decode()
+    assert 'action="http://testserver/auth/callback/credentials"' in page
+    assert 'href="http://testserver/auth/signin"' in error

@@ -1,156 +1,57 @@
-"""What every route of the API shares: request parsing, NextAuth's ``init``, redirects.
+"""The class every auth route is: one dispatch that does what NextAuth's handler does.
 
-:func:`auth_view` wraps each route like NextAuth's handler does: it parses the
-body (form or JSON; anything else is an empty body), computes the CSRF state
-and the ``callbackUrl`` (body, then query, then cookie, through the
-``redirect`` callback), and sets the CSRF and callback-url cookies on the
-answer when they changed. Configuration problems give NextAuth's 500 answer;
-malformed requests give 400, never a 500.
+:meth:`AuthView.dispatch` runs, in order: the method allow-list (NextAuth's
+400), the media-type check (415 for multipart, before anything parses the body),
+the request context (:func:`~django_nextauth.views.context.build_context`), the
+route's :meth:`AuthView.handle`, then response finishing (the CSRF and
+callback-url cookies first, then the pending session write), and maps errors:
+configuration problems to NextAuth's 500, oversized input to 400, a cache
+outage to a 503 with one log line. A route never pairs "init" and "finish" by hand.
+
+The routes carry their own double-submit CSRF check, so Django's
+``CsrfViewMiddleware`` is skipped for them (and only for them). Every route may
+receive credentials, so POST parameters and every frame below ``dispatch`` are
+hidden from Django's error reports.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, Literal
+from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from django_nextauth.callbacks import run_redirect
-from django_nextauth.conf import nextauth_settings
-from django_nextauth.cookies import cookie_name, read_cookie, set_cookie
-from django_nextauth.csrf import CsrfState, apply_csrf_cookie, get_csrf_state
+from django_nextauth.cookies import set_cookie
+from django_nextauth.csrf import apply_csrf_cookie
+from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.redirects import normalize_origin, site_origin
+from django_nextauth.ratelimit import LimiterUnavailable
 
-from .responses import JSON_CONTENT_TYPE, bad_request, config_error, json_response
+from .context import AuthRequest, build_context
+from .responses import (
+    RETRY_AFTER_OUTAGE,
+    bad_request,
+    config_error,
+    service_unavailable,
+    unsupported_media_type,
+)
+from .session_shim import flush
 
-__all__ = ["AuthRequest", "auth_view", "finish", "init", "redirect", "safe_redirect"]
+__all__ = ["AuthView", "finish"]
 
 logger = logging.getLogger("django_nextauth")
 
-
-@dataclass
-class AuthRequest:
-    """One API request after NextAuth's ``init``: settings, body, CSRF and callback URL."""
-
-    request: HttpRequest
-    version: str
-    origin: str
-    #: ``origin`` + the path the API is mounted at, e.g. ``https://example.com/api/auth``.
-    auth_url: str
-    body: dict[str, Any]
-    csrf: CsrfState
-    callback_url: str = ""
-    #: ``"v4"``: body ``json=true`` (real statuses); ``"v5"``: ``X-Auth-Return-Redirect`` (200).
-    json_mode: Literal["v4", "v5"] | None = None
-    callback_cookie: tuple[str, str] | None = field(default=None, repr=False)
-
-    def page(self, key: str, action: str) -> str:
-        """Absolute URL of ``NEXTAUTH["PAGES"][key]`` or of the built-in ``action`` page."""
-        custom = nextauth_settings.PAGES.get(key)
-        if not custom:
-            return f"{self.auth_url}/{action}"
-        try:
-            resolved = str(resolve_url(custom))
-        except NoReverseMatch as exc:
-            raise ConfigurationError(f"NEXTAUTH['PAGES'][{key!r}] does not resolve.") from exc
-        return self.origin + resolved if resolved.startswith("/") else resolved
-
-
-def auth_path(request: HttpRequest) -> str:
-    """The path the API is mounted at (``/api/auth``), from the URLconf."""
-    match = request.resolver_match
-    try:
-        return reverse("nextauth:index", current_app=match.namespace if match else None).rstrip("/")
-    except NoReverseMatch:
-        return str(nextauth_settings.BASE_PATH).rstrip("/")
-
-
-def parse_body(request: HttpRequest) -> dict[str, Any]:
-    """The POST body as a dict: form fields (last value wins) or a JSON object, else ``{}``.
-
-    Raises :exc:`RequestDataTooBig` / :exc:`TooManyFieldsSent` past Django's upload limits.
-    """
-    if request.method != "POST":
-        return {}
-    if request.content_type == JSON_CONTENT_TYPE:
-        try:
-            data = json.loads(request.body)
-        except (ValueError, RecursionError):
-            return {}
-        return data if isinstance(data, dict) else {}
-    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        try:
-            return {key: request.POST[key] for key in request.POST}
-        except MultiPartParserError:
-            return {}
-    return {}
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def safe_redirect(request: HttpRequest, url: str, origin: str) -> str:
-    """Run the ``redirect`` callback on ``url``; always an absolute http(s) URL."""
-    try:
-        result = run_redirect(url=url, base_url=origin, request=request)
-    except Exception as exc:  # a user callback: never let it turn into a 500
-        logger.error("django_nextauth: redirect callback raised %s", type(exc).__name__)
-        return origin
-    if not isinstance(result, str) or normalize_origin(result) is None:
-        # A custom callback answered something that is not an absolute http(s) URL.
-        if isinstance(result, str) and result.startswith("/") and result[:2] not in ("//", "/\\"):
-            return origin + result
-        return origin
-    return result
-
-
-def init(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
-    """NextAuth's ``init``: everything a route needs to know about the request."""
-    version = str(nextauth_settings.VERSION)
-    origin = site_origin(request)
-    body = parse_body(request)
-    csrf = get_csrf_state(request, body_token=body.get("csrfToken"))
-    if "HTTP_X_AUTH_RETURN_REDIRECT" in request.META:
-        json_mode: Literal["v4", "v5"] | None = "v5"
-    elif body.get("json") in ("true", True):
-        json_mode = "v4"
-    else:
-        json_mode = None
-    ctx = AuthRequest(
-        request=request,
-        version=version,
-        origin=origin,
-        auth_url=origin + auth_path(request),
-        body=body,
-        csrf=csrf,
-        json_mode=json_mode,
-    )
-    ctx.callback_url = origin
-    if not cookies:
-        return ctx
-    name = cookie_name("callback_url", version=version, secure=csrf.secure)
-    stored = read_cookie(request, name)
-    requested = _text(body.get("callbackUrl")) or _text(request.GET.get("callbackUrl")) or stored
-    if requested:
-        ctx.callback_url = safe_redirect(request, requested, origin)
-    if ctx.callback_url != stored:
-        ctx.callback_cookie = (name, ctx.callback_url)
-    return ctx
+_ALL_METHODS = ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
 
 
 def finish(ctx: AuthRequest, response: HttpResponseBase) -> HttpResponseBase:
-    """Put the CSRF and callback-url cookies first on ``response``, as NextAuth orders them."""
+    """Put the CSRF and callback-url cookies first on ``response`` (NextAuth's order),
+    then apply the pending session write."""
     written = list(response.cookies.items())
     response.cookies.clear()
     apply_csrf_cookie(response, ctx.csrf)
@@ -160,47 +61,60 @@ def finish(ctx: AuthRequest, response: HttpResponseBase) -> HttpResponseBase:
     for name, morsel in written:
         response.cookies.pop(name, None)
         response.cookies[name] = morsel
+    flush(ctx.request, response)
     return response
 
 
-def redirect(ctx: AuthRequest, url: str, *, status: int = 200) -> HttpResponse:
-    """A redirect, or ``{"url": url}`` for a client that asked for JSON.
+class AuthView(View):
+    """Base class of the auth routes: subclasses set :attr:`methods` and write :meth:`handle`."""
 
-    ``status`` is what the v4 client sees in JSON mode (401 for a failed
-    credentials sign-in); the v5 client always gets 200, like ``@auth/core``.
-    """
-    if ctx.json_mode == "v4":
-        return json_response({"url": url}, status=status)
-    if ctx.json_mode == "v5":
-        return json_response({"url": url}, status=429 if status == 429 else 200)
-    return HttpResponseRedirect(url)
+    #: The HTTP methods the route answers; anything else gets NextAuth's 400.
+    methods: ClassVar[tuple[str, ...]] = ("GET",)
+    #: The route's GET is a page: a configuration error shows the error page.
+    html: ClassVar[bool] = False
+    #: Whether the answer carries the CSRF and callback-url cookies (``/providers``: no).
+    sets_cookies: ClassVar[bool] = True
+    http_method_names = _ALL_METHODS
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        return csrf_exempt(super().as_view(**initkwargs))
 
-View = Callable[..., HttpResponseBase]
-
-
-def auth_view(methods: tuple[str, ...], *, html: bool = False) -> Callable[[View], View]:
-    """Decorate a route: allowed methods, 400 on oversized input, config errors, CSRF-exempt.
-
-    ``html``: the route's GET is a page, so a configuration error shows the error page.
-
-    The route carries its own double-submit CSRF check, so Django's
-    ``CsrfViewMiddleware`` is skipped for it (and only for it).
-    """
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method not in methods:
+    @method_decorator(sensitive_post_parameters())
+    @method_decorator(sensitive_variables())
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method not in self.methods:
+            return bad_request(request)
+        if request.content_type == "multipart/form-data":
+            return unsupported_media_type()
+        ctx: AuthRequest | None = None
+        try:
+            if not self.accepts(request, **kwargs):
                 return bad_request(request)
-            try:
-                return view(request, *args, **kwargs)
-            except (RequestDataTooBig, TooManyFieldsSent):
-                return bad_request(request)
-            except (ConfigurationError, ImproperlyConfigured) as exc:
-                logger.error("django_nextauth: configuration error: %s", exc)
-                return config_error(request, html=html)
+            ctx = build_context(request, cookies=self.sets_cookies)
+            response = self.handle(ctx, **kwargs)
+            return finish(ctx, response) if self.sets_cookies else response
+        except (RequestDataTooBig, TooManyFieldsSent):
+            return bad_request(request)
+        except (ConfigurationError, ImproperlyConfigured) as exc:
+            logger.error("django_nextauth: configuration error: %s", exc)
+            return config_error(request, html=self.html)
+        except LimiterUnavailable as exc:
+            logger.error("django_nextauth: rate-limit cache unavailable (%s)", exc)
+            return self._outage(request, ctx)
 
-        return csrf_exempt(wrapper)
+    def accepts(self, request: HttpRequest, **kwargs: Any) -> bool:
+        """Whether the route takes this request at all (else NextAuth's 400, no cookies)."""
+        return True
 
-    return decorate
+    def handle(self, ctx: AuthRequest, **kwargs: Any) -> HttpResponseBase:
+        """The route itself; the context is built and the answer is finished around it."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _outage(request: HttpRequest, ctx: AuthRequest | None) -> HttpResponseBase:
+        if ctx is None or ctx.json_mode is None:
+            return service_unavailable(request)
+        response = ctx.error_redirect(ErrorCode.CONFIGURATION, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
+        return response

@@ -3,119 +3,24 @@
 They render the overridable templates ``nextauth/signin.html``,
 ``nextauth/signout.html`` and ``nextauth/error.html`` (all extending
 ``nextauth/base.html``), or redirect to ``NEXTAUTH["PAGES"]`` when set.
-Messages and statuses are NextAuth's (PROTOCOL §8).
+Texts and statuses come from :mod:`django_nextauth.errors`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, ClassVar
 
-from django.forms.utils import flatatt
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.http import HttpResponseBase, HttpResponseRedirect
 
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.providers import Provider, get_providers
+from django_nextauth.errors import DEFAULT_ERROR_PAGE, DEFAULT_SIGNIN_MESSAGE, ErrorCode
+from django_nextauth.providers import get_providers
 
-from .base import AuthRequest, auth_view, finish, init
+from .base import AuthView
+from .context import AuthRequest, with_query
+from .responses import html_response
 
-__all__ = ["ERROR_PAGES", "SIGNIN_ERRORS", "error", "render_signin", "signout_page", "with_query"]
-
-_TRY_ANOTHER = "Try signing in with a different account."
-#: The sign-in page's error banner, by ``?error=`` code (NextAuth's, plus our own two).
-SIGNIN_ERRORS = {
-    "default": "Unable to sign in.",
-    "Signin": _TRY_ANOTHER,
-    "OAuthSignin": _TRY_ANOTHER,
-    "OAuthCallback": _TRY_ANOTHER,
-    "OAuthCallbackError": _TRY_ANOTHER,
-    "OAuthCreateAccount": _TRY_ANOTHER,
-    "EmailCreateAccount": _TRY_ANOTHER,
-    "Callback": _TRY_ANOTHER,
-    "OAuthAccountNotLinked": "To confirm your identity, sign in with the same account you "
-    "used originally.",
-    "EmailSignin": "The e-mail could not be sent.",
-    "CredentialsSignin": "Sign in failed. Check the details you provided are correct.",
-    "SessionRequired": "Please sign in to access this page.",
-    "TooManyAttempts": "Too many failed sign-in attempts. Please wait a few minutes and try again.",
-    "MissingCSRF": "The sign-in form expired. Please try again.",
-}
-#: v4's /error redirects these codes to the sign-in page, which shows them in its banner.
-SIGNIN_PAGE_CODES = frozenset(
-    {
-        "Signin",
-        "OAuthSignin",
-        "OAuthCallback",
-        "OAuthCreateAccount",
-        "EmailCreateAccount",
-        "Callback",
-        "OAuthAccountNotLinked",
-        "EmailSignin",
-        "CredentialsSignin",
-        "SessionRequired",
-        "TooManyAttempts",
-    }
-)
-#: ``(status, heading, paragraphs, sign-in link)`` of the error page by code.
-ERROR_PAGES: dict[str, tuple[int, str, tuple[str, ...], bool]] = {
-    "Configuration": (
-        500,
-        "Server error",
-        (
-            "There is a problem with the server configuration.",
-            "Check the server logs for more information.",
-        ),
-        False,
-    ),
-    "AccessDenied": (403, "Access Denied", ("You do not have permission to sign in.",), True),
-    "Verification": (
-        403,
-        "Unable to sign in",
-        (
-            "The sign in link is no longer valid.",
-            "It may have been used already or it may have expired.",
-        ),
-        True,
-    ),
-}
-_ATTRIBUTE = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
-_AUTOCOMPLETE = {"username": "username", "email": "email"}
-
-
-def with_query(url: str, **params: str) -> str:
-    """``url`` with ``params`` appended to its query string."""
-    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
-
-
-def _html(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    response = HttpResponse(render_to_string(template, context, request=request), status=status)
-    # The page embeds this browser's CSRF token: no shared caches.
-    response["Cache-Control"] = "private, no-cache, no-store"
-    return response
-
-
-def _input_attrs(provider: Provider, name: str, spec: Mapping[str, Any]) -> SafeString:
-    """The ``<input>`` attributes for one credential field, escaped."""
-    attrs: dict[str, Any] = {}
-    for key, value in spec.items():
-        # Attributes from settings are trusted, but no event handlers or odd names.
-        if key == "label" or not _ATTRIBUTE.fullmatch(key) or key.lower().startswith("on"):
-            continue
-        if isinstance(value, (str, int, float, bool)):
-            attrs[key] = value
-    kind = str(attrs.get("type") or "text")
-    attrs.update(type=kind, name=name, id=f"input-{name}-for-{provider.id}-provider")
-    if "autocomplete" not in attrs:
-        attrs["autocomplete"] = (
-            "current-password" if kind == "password" else _AUTOCOMPLETE.get(name, "on")
-        )
-    return flatatt(attrs)
+__all__ = ["ErrorView", "render_signin", "signout_page"]
 
 
 def render_signin(ctx: AuthRequest) -> HttpResponseBase:
@@ -123,76 +28,62 @@ def render_signin(ctx: AuthRequest) -> HttpResponseBase:
     request = ctx.request
     error = request.GET.get("error") or ""
     if request.GET.get("csrf") == "true" and not error:
-        error = "MissingCSRF"
+        error = ErrorCode.MISSING_CSRF.value
     if nextauth_settings.PAGES.get("SIGN_IN"):
         params = {"callbackUrl": ctx.callback_url, **({"error": error} if error else {})}
-        return finish(
-            ctx, HttpResponseRedirect(with_query(ctx.page("SIGN_IN", "signin"), **params))
-        )
-    providers = [
-        {
-            "id": p.id,
-            "name": p.name,
-            "action": f"{ctx.auth_url}/callback/{p.id}",
-            "fields": [
-                {
-                    "id": f"input-{key}-for-{p.id}-provider",
-                    "label": str(spec.get("label") or key),
-                    "attrs": _input_attrs(p, key, spec),
-                }
-                for key, spec in p.credentials.items()
-            ],
-        }
-        for p in get_providers()
-        if p.credentials
-    ]
+        return HttpResponseRedirect(with_query(ctx.page("SIGN_IN", "signin"), **params))
+    forms = [form for p in get_providers() if (form := p.signin_form(ctx)) is not None]
+    member = ErrorCode.lookup(error)
     context = {
         "title": "Sign In",
-        "providers": providers,
+        "providers": forms,
         "csrf_token": ctx.csrf.token,
         "callback_url": ctx.callback_url,
         "error_code": error,
-        "error_message": (SIGNIN_ERRORS.get(error) or SIGNIN_ERRORS["default"]) if error else "",
+        "error_message": ""
+        if not error
+        else member.signin_message
+        if member
+        else DEFAULT_SIGNIN_MESSAGE,
     }
-    return finish(ctx, _html(request, "nextauth/signin.html", context))
+    return html_response(request, "nextauth/signin.html", context)
 
 
 def signout_page(ctx: AuthRequest) -> HttpResponseBase:
     """``GET /signout``: redirect to ``PAGES["SIGN_OUT"]`` or render the confirmation form."""
     if nextauth_settings.PAGES.get("SIGN_OUT"):
-        return finish(ctx, HttpResponseRedirect(ctx.page("SIGN_OUT", "signout")))
+        return HttpResponseRedirect(ctx.page("SIGN_OUT", "signout"))
     context = {
         "title": "Sign Out",
-        "action": f"{ctx.auth_url}/signout",
+        "action": ctx.url("signout"),
         "csrf_token": ctx.csrf.token,
         "callback_url": ctx.callback_url,
     }
-    return finish(ctx, _html(ctx.request, "nextauth/signout.html", context))
+    return html_response(ctx.request, "nextauth/signout.html", context)
 
 
-@auth_view(("GET",), html=True)
-def error(request: HttpRequest) -> HttpResponseBase:
+class ErrorView(AuthView):
     """``GET /error?error=<code>``: NextAuth's error page and its statuses."""
-    ctx = init(request)
-    code = request.GET.get("error") or ""
-    if ctx.version == "v4" and code in SIGNIN_PAGE_CODES:
-        return finish(ctx, HttpResponseRedirect(with_query(f"{ctx.auth_url}/signin", error=code)))
-    if nextauth_settings.PAGES.get("ERROR"):
-        return finish(ctx, HttpResponseRedirect(with_query(ctx.page("ERROR", "error"), error=code)))
-    # v4 matches the code case-insensitively, v5 exactly.
-    key = (
-        next((k for k in ERROR_PAGES if k.lower() == code.lower()), "")
-        if ctx.version == "v4"
-        else code
-    )
-    status, heading, paragraphs, signin_link = ERROR_PAGES.get(key, (200, "Error", (), False))
-    context = {
-        "title": "Error",
-        "heading": heading,
-        "paragraphs": paragraphs,
-        "signin_url": f"{ctx.auth_url}/signin" if signin_link else "",
-        "site_url": ctx.origin,
-        "site_host": ctx.origin.split("://", 1)[-1],
-        "is_default": key not in ERROR_PAGES,
-    }
-    return finish(ctx, _html(request, "nextauth/error.html", context, status=status))
+
+    html: ClassVar[bool] = True
+
+    def handle(self, ctx: AuthRequest, **kwargs: Any) -> HttpResponseBase:
+        code = ctx.request.GET.get("error") or ""
+        exact = ErrorCode.lookup(code)
+        if ctx.dialect.errors_via_error_route and exact is not None and exact.shown_on_signin:
+            # v4 shows sign-in failures in the sign-in page's banner.
+            return HttpResponseRedirect(with_query(ctx.url("signin"), error=code))
+        if nextauth_settings.PAGES.get("ERROR"):
+            return HttpResponseRedirect(with_query(ctx.page("ERROR", "error"), error=code))
+        member = ErrorCode.lookup(code, ignore_case=ctx.dialect.error_codes_ignore_case)
+        page = member.page if member is not None else DEFAULT_ERROR_PAGE
+        context = {
+            "title": "Error",
+            "heading": page.heading,
+            "paragraphs": page.paragraphs,
+            "signin_url": ctx.url("signin") if page.signin_link else "",
+            "site_url": ctx.origin,
+            "site_host": ctx.origin.split("://", 1)[-1],
+            "is_default": member is None or not member.has_own_page,
+        }
+        return html_response(ctx.request, "nextauth/error.html", context, status=page.status)

@@ -9,17 +9,23 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from django_nextauth.conf import nextauth_settings
+from django_nextauth.dialect import VERSIONS, Dialect, dialect
 
-__all__ = ["JSON_CONTENT_TYPE", "NO_CACHE", "bad_request", "config_error", "json_response"]
+__all__ = [
+    "JSON_CONTENT_TYPE",
+    "NO_CACHE",
+    "bad_request",
+    "config_error",
+    "html_response",
+    "json_response",
+    "service_unavailable",
+    "unsupported_media_type",
+]
 
 JSON_CONTENT_TYPE = "application/json"
 NO_CACHE = {"Cache-Control": "private, no-cache, no-store", "Pragma": "no-cache", "Expires": "0"}
-_CONFIG_MESSAGE = {
-    "v4": "There is a problem with the server configuration. "
-    "Check the server logs for more information.",
-    "v5": "There was a problem with the server configuration. "
-    "Check the server logs for more information.",
-}
+#: Seconds a client is asked to wait when the rate limiter's cache is down.
+RETRY_AFTER_OUTAGE = 30
 
 
 def json_response(
@@ -30,15 +36,37 @@ def json_response(
     return HttpResponse(body, status=status, content_type=JSON_CONTENT_TYPE, headers=headers)
 
 
+def html_response(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """A rendered page; it may embed this browser's CSRF token, so no shared caches."""
+    response = HttpResponse(render_to_string(template, context, request=request), status=status)
+    response["Cache-Control"] = "private, no-cache, no-store"
+    return response
+
+
+def _version_rules() -> Dialect:
+    # These answers may be needed while the settings are invalid: fall back to v4's.
+    version = str(nextauth_settings.VERSION)
+    return dialect(version if version in VERSIONS else "v4")
+
+
 def bad_request(request: HttpRequest) -> HttpResponse:
     """NextAuth's answer to an unknown action or method (400)."""
-    if nextauth_settings.VERSION == "v5":
+    if not _version_rules().has_log_route:  # v5: @auth/core's JSON string
         return json_response("Bad request.", status=400)
     method = "".join(ch for ch in str(request.method) if ch.isalnum() or ch in "-_")[:20]
     return HttpResponse(
         f"Error: This action with HTTP {method} is not supported by NextAuth.js",
         status=400,
         content_type="text/plain; charset=utf-8",
+    )
+
+
+def unsupported_media_type() -> HttpResponse:
+    """415: no NextAuth client sends ``multipart/form-data``, so it is never parsed."""
+    return HttpResponse(
+        "Unsupported Media Type.", status=415, content_type="text/plain; charset=utf-8"
     )
 
 
@@ -56,5 +84,16 @@ def config_error(request: HttpRequest, *, html: bool = False) -> HttpResponse:
         }
         body = render_to_string("nextauth/error.html", context, request=request)
         return HttpResponse(body, status=500)
-    message = _CONFIG_MESSAGE.get(str(nextauth_settings.VERSION), _CONFIG_MESSAGE["v4"])
-    return json_response({"message": message}, status=500)
+    return json_response({"message": _version_rules().config_message}, status=500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After`` when a service sign-in depends on (the cache) is down."""
+    context = {
+        "title": "Error",
+        "heading": "Service unavailable",
+        "paragraphs": ("Signing in is not possible right now.", "Please try again in a moment."),
+    }
+    response = html_response(request, "nextauth/error.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
+    return response

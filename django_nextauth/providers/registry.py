@@ -1,0 +1,116 @@
+"""``NEXTAUTH["PROVIDERS"]`` -> provider objects.
+
+Each entry is one of:
+
+- a dict with a ``type`` (default ``"credentials"``): the class registered for that
+  type builds it (``{"type": "credentials", "id": ..., "authorize": ...}``);
+- a dotted path to a :class:`~django_nextauth.providers.base.Provider` subclass
+  (built with its defaults);
+- a dict with ``"class": "dotted.Path"`` and that class's options.
+
+A type nobody registered yet is looked up as the module
+``django_nextauth.providers.<type>``, which registers itself on import: a new
+provider type is one new module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+from django_nextauth.conf import nextauth_settings
+from django_nextauth.exceptions import ConfigurationError
+
+from .base import Provider
+
+__all__ = [
+    "get_provider",
+    "get_providers",
+    "load_providers",
+    "provider_types",
+    "register_provider_type",
+]
+
+_TYPES: dict[str, type[Provider]] = {}
+_TYPE_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+def register_provider_type(type_name: str, cls: type[Provider]) -> None:
+    """Make ``{"type": type_name, ...}`` entries build ``cls``."""
+    if not (isinstance(cls, type) and issubclass(cls, Provider)):
+        raise TypeError(f"{cls!r} is not a Provider subclass.")
+    _TYPES[type_name] = cls
+
+
+def provider_types() -> dict[str, type[Provider]]:
+    """The registered provider types (a copy)."""
+    return dict(_TYPES)
+
+
+def get_providers() -> tuple[Provider, ...]:
+    """The configured providers; raises :class:`ConfigurationError` when the setting is invalid."""
+    return nextauth_settings.cached(
+        "providers", lambda: load_providers(nextauth_settings.PROVIDERS)
+    )
+
+
+def get_provider(provider_id: str) -> Provider | None:
+    """The provider with this id, or ``None``."""
+    return next((p for p in get_providers() if p.id == provider_id), None)
+
+
+def load_providers(raw: object) -> tuple[Provider, ...]:
+    """Validate ``NEXTAUTH["PROVIDERS"]``; errors name the offending entry."""
+    if not isinstance(raw, (list, tuple)):
+        raise ConfigurationError("NEXTAUTH['PROVIDERS'] must be a list of dicts.")
+    providers: list[Provider] = []
+    for index, entry in enumerate(raw):
+        where = f"NEXTAUTH['PROVIDERS'][{index}]"
+        provider = _load_one(entry, where)
+        if any(p.id == provider.id for p in providers):
+            raise ConfigurationError(f"{where}: duplicate provider id {provider.id!r}.")
+        providers.append(provider)
+    return tuple(providers)
+
+
+def _load_one(entry: object, where: str) -> Provider:
+    if isinstance(entry, str):
+        return _import_class(entry, where).from_settings({}, where)
+    if not isinstance(entry, Mapping):
+        raise ConfigurationError(f"{where} must be a dict or a dotted path to a Provider class.")
+    if "class" in entry:
+        path = entry["class"]
+        if not isinstance(path, str):
+            raise ConfigurationError(f"{where}['class'] must be a dotted path.")
+        options = {key: value for key, value in entry.items() if key != "class"}
+        return _import_class(path, f"{where}['class']").from_settings(options, where)
+    kind = entry.get("type", "credentials")
+    return _type_class(kind, f"{where}['type']").from_settings(entry, where)
+
+
+def _type_class(kind: Any, where: str) -> type[Provider]:
+    if isinstance(kind, str) and kind not in _TYPES and _TYPE_NAME.fullmatch(kind):
+        module = f"{__package__}.{kind}"
+        try:
+            import_module(module)  # registers itself
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # the module exists but needs something missing
+                raise ConfigurationError(f"{where}: {module} cannot be imported ({exc}).") from exc
+    if kind not in _TYPES:
+        known = ", ".join(repr(name) for name in sorted(_TYPES))
+        raise ConfigurationError(f"{where} is {kind!r}; the known types are {known}.")
+    return _TYPES[kind]
+
+
+def _import_class(path: str, where: str) -> type[Provider]:
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        raise ConfigurationError(f"{where}: cannot import {path!r} ({exc}).") from exc
+    if not (isinstance(cls, type) and issubclass(cls, Provider)):
+        raise ConfigurationError(f"{where}: {path!r} is not a Provider subclass.")
+    return cls
