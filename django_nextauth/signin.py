@@ -22,7 +22,7 @@ from .callbacks import run_jwt, run_sign_in, user_to_token
 from .errors import ErrorCode
 from .signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
 from .views.context import safe_redirect
-from .views.session_shim import login, logout
+from .session import login, logout
 
 if TYPE_CHECKING:
     from .providers.base import Provider

@@ -16,7 +16,7 @@ from django_nextauth.signals import send_robust, session_updated
 from .base import AuthView
 from .context import AuthRequest
 from .responses import NO_CACHE, bad_request, json_response
-from .session_shim import login, logout, session_state
+from django_nextauth.session import login, logout, session_state
 
 __all__ = ["CsrfView", "LogView", "ProvidersView", "SessionView", "not_found"]
 

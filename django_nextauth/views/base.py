@@ -40,7 +40,7 @@ from .responses import (
     service_unavailable,
     unsupported_media_type,
 )
-from .session_shim import flush
+from django_nextauth.session import flush
 
 __all__ = ["AuthView", "finish"]
 

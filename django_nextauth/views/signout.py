@@ -11,7 +11,7 @@ from django_nextauth.signals import send_robust, user_signed_out
 from .base import AuthView
 from .context import AuthRequest
 from .pages import signout_page
-from .session_shim import logout, session_state
+from django_nextauth.session import logout, session_state
 
 __all__ = ["SignoutView"]
 
