@@ -9,6 +9,8 @@ Environment variables:
 - ``DEMO_DB_PATH``: the SQLite file (default ``example_project/db.sqlite3``).
 - ``DEMO_CUSTOM_SIGNIN``: ``1`` serves the custom sign-in template
   (``custom_templates/nextauth/signin.html``, in the site's own look) instead of the built-in one.
+- ``DEMO_DEFAULT_CALLBACKS``: ``1`` leaves out the demo's ``jwt`` and ``session`` callbacks, so
+  sessions carry only NextAuth's default ``name``, ``email`` and ``image``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ MIDDLEWARE = [
 ]
 
 CUSTOM_SIGNIN = os.environ.get("DEMO_CUSTOM_SIGNIN") == "1"
+DEFAULT_CALLBACKS = os.environ.get("DEMO_DEFAULT_CALLBACKS") == "1"
 
 ROOT_URLCONF = "example_site.urls"
 WSGI_APPLICATION = "example_site.wsgi.application"
@@ -97,10 +100,12 @@ NEXTAUTH = {  # django-nextauth
                 "username": {"label": "Username or e-mail", "type": "text", "placeholder": "alice"},
                 "password": {"label": "Password", "type": "password"},
             },
-            "authorize": "demo.callbacks.authorize",
+            "authorize": "demo.auth.authorize",
         }
     ],
-    "CALLBACKS": {
+    "CALLBACKS": {}
+    if DEFAULT_CALLBACKS
+    else {
         "jwt": "demo.callbacks.jwt",
         "session": "demo.callbacks.session",
     },
