@@ -5,6 +5,7 @@ Each step asserts what a user would see; the test fails as soon as one breaks.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -236,3 +237,32 @@ def test_default_callbacks_session_renders_every_page(
     me = page.request.get("/api/me").json()
     assert "username" not in me["user"] and me["user"]["email"] == "alice@example.com"
     context.close()
+
+
+# --- the docs show the example's code as it is -----------------------------------------------
+
+
+def _functions(path: Path, names: set[str]) -> list[str]:
+    """The source of the named top-level functions, docstrings left out (as the docs show them)."""
+    lines = path.read_text().splitlines()
+    shown = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name in names:
+            body = lines[node.lineno - 1 : node.end_lineno]
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                start, end = first.lineno - node.lineno, (first.end_lineno or 0) - node.lineno + 1
+                body = body[:start] + body[end:]
+            shown.append("\n".join(body) + "\n")
+    assert len(shown) == len(names)
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [("auth.py", {"account_username", "authorize"}), ("callbacks.py", {"jwt", "session"})],
+)
+def test_docs_callbacks_show_the_example_code_as_it_is(module: str, names: set[str]) -> None:
+    docs = (DOCS / "callbacks.md").read_text()
+    for function in _functions(DOCS.parent / "example_project" / "demo" / module, names):
+        assert function in docs
