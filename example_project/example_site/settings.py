@@ -47,7 +47,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django_nextauth.middleware.NextAuthMiddleware",  # django-nextauth
+    # django-nextauth. On a site with Django's sessions and auth (the admin), put it after
+    # "django.contrib.auth.middleware.AuthenticationMiddleware"; the demo has neither.
+    "django_nextauth.middleware.NextAuthMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
