@@ -103,6 +103,8 @@ NEXTAUTH = {  # django-nextauth
                 "password": {"label": "Password", "type": "password"},
             },
             "authorize": "demo.auth.authorize",
+            # One limiter key per account, whether a username or an e-mail address was typed.
+            "rate_limit_key": "demo.auth.rate_limit_key",
         }
     ],
     "CALLBACKS": {}
