@@ -12,6 +12,10 @@ request gets Django's 403 (``PermissionDenied``) and a JSON request gets
 The session user comes from ``request.session_user`` (set by
 ``NextAuthMiddleware``); without the middleware it is read from the cookie for
 this request, so the decorator also works on sites that do not install it.
+
+On a method of a class-based view, use ``LoginRequiredSessionMixin`` or Django's
+``method_decorator``: the decorator itself expects a request as the first
+argument and raises ``TypeError`` saying so when it gets ``self``.
 """
 
 from __future__ import annotations
@@ -61,6 +65,20 @@ async def arequest_session_user(request: HttpRequest) -> Any:
         return await getter()
     user = getattr(request, "session_user", None)
     return await aget_session_user(request) if user is None else user
+
+
+def _require_request(request: Any) -> None:
+    """Refuse a first argument that is not a request, as Django's own view decorators do.
+
+    Duck-typed on ``META`` so that a Django REST framework ``Request`` passes.
+    """
+    if not hasattr(request, "META"):
+        raise TypeError(
+            f"login_required_session didn't receive an HttpRequest (it got "
+            f"{type(request).__name__!r}). To protect a class-based view, use "
+            "LoginRequiredSessionMixin, or decorate its method with "
+            "@method_decorator(login_required_session) (django.utils.decorators)."
+        )
 
 
 class _Gate:
@@ -151,6 +169,10 @@ def login_required_session(
     ``async def``. ``login_url`` (a path, URL or URL name) overrides the sign-in
     page; ``redirect_field_name`` names the query parameter carrying the current
     path. Works on sync and async function views and keeps their kind.
+
+    For class-based views use :class:`LoginRequiredSessionMixin` or
+    ``@method_decorator(login_required_session, name="dispatch")``; applied
+    directly to a method it raises ``TypeError`` on the first request.
     """
     gate = _Gate(authorized, login_url, redirect_field_name)
 
@@ -158,6 +180,7 @@ def login_required_session(
         if iscoroutinefunction(view_func):
 
             async def _async_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                _require_request(request)
                 refusal = await gate.acheck(request)
                 if refusal is not None:
                     return refusal
@@ -166,6 +189,7 @@ def login_required_session(
             return wraps(view_func)(_async_view)  # type: ignore[return-value]
 
         def _view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            _require_request(request)
             refusal = gate.check(request)
             if refusal is not None:
                 return refusal

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.test import AsyncClient, Client, RequestFactory, override_settings
+from django.utils.decorators import method_decorator
 from django.views import View
 
 from django_nextauth import LoginRequiredSessionMixin, jwt, login_required_session
@@ -370,3 +371,47 @@ async def test_async_session_callback_without_the_middleware() -> None:
     client = client_as(ALICE, cls=AsyncClient)
     response = await client.get("/decorators/aprotected/", headers={"Accept": JSON})
     assert response.json() == {"email": "7@callback"}
+
+
+# --- misuse on a class-based-view method -----------------------------------------------------
+
+
+class _DecoratedMethod(View):
+    @login_required_session  # wrong: the first argument is self, not the request
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+
+class _AsyncDecoratedMethod(View):
+    @login_required_session
+    async def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+
+MISUSE = "didn't receive an HttpRequest.*LoginRequiredSessionMixin.*method_decorator"
+
+
+def test_decorating_a_method_directly_is_a_clear_type_error() -> None:
+    with pytest.raises(TypeError, match=MISUSE) as excinfo:
+        _DecoratedMethod.as_view()(_request(SessionUser({})))
+    assert "'_DecoratedMethod'" in str(excinfo.value)
+
+
+async def test_decorating_an_async_method_directly_is_a_clear_type_error() -> None:
+    with pytest.raises(TypeError, match=MISUSE):
+        await _AsyncDecoratedMethod.as_view()(_request(SessionUser({})))
+
+
+def test_method_decorator_works_on_a_class_based_view() -> None:
+    @method_decorator(login_required_session, name="dispatch")
+    class Decorated(_Base):
+        pass
+
+    @method_decorator(login_required_session(authorized=lambda r, u: False), name="get")
+    class Refused(_Base):
+        pass
+
+    assert Decorated.as_view()(_request(SessionUser({}))).content == b"ok"
+    assert Decorated.as_view()(_request(ANONYMOUS)).status_code == 302
+    with pytest.raises(PermissionDenied):
+        Refused.as_view()(_request(SessionUser({})))

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.template import Context, TemplateSyntaxError, engines
+from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 
 from django_nextauth import jwt
@@ -138,3 +139,55 @@ def test_ifsignedin_nested_if() -> None:
 def test_ifsignedin_syntax_errors(template: str) -> None:
     with pytest.raises(TemplateSyntaxError):
         render(template, request())
+
+
+# --- the built-in page templates (context as django_nextauth/views/pages.py passes it) -------
+
+PAGE_CONTEXTS: dict[str, dict[str, Any]] = {
+    "signin": {"title": "Sign In", "providers": [], "csrf_token": "t", "callback_url": "/"},
+    "signout": {"title": "Sign Out", "action": "/api/auth/signout", "csrf_token": "t"},
+    "error": {
+        "title": "Error",
+        "heading": "Access Denied",
+        "paragraphs": ["No."],
+        "signin_url": "/api/auth/signin",
+        "site_url": "https://example.com",
+        "site_host": "example.com",
+        "is_default": False,
+    },
+}
+
+
+@pytest.mark.parametrize(("page", "heading"), [("signin", "Sign in"), ("signout", "Sign out")])
+def test_built_in_pages_have_sentence_case_headings(page: str, heading: str) -> None:
+    html = render_to_string(f"nextauth/{page}.html", PAGE_CONTEXTS[page])
+    assert f"<h1>{heading}</h1>" in html
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_CONTEXTS))
+def test_built_in_pages_load_nothing_else(page: str) -> None:
+    html = render_to_string(f"nextauth/{page}.html", PAGE_CONTEXTS[page])
+    # An inline icon: without one, browsers request /favicon.ico (a 404 on most Django sites).
+    assert '<link rel="icon" href="data:' in html
+    assert not any(asset in html for asset in ("<script", 'rel="stylesheet"', "url(", " src="))
+    assert "prefers-color-scheme: dark" in html
+
+
+def test_error_page_is_not_styled_as_the_error_banner() -> None:
+    html = render_to_string("nextauth/error.html", PAGE_CONTEXTS["error"])
+    # The page wrapper keeps NextAuth's class "error"; the banner style is .alert only.
+    assert '<div class="error">' in html
+    assert ".error {" not in html and ".error{" not in html
+    assert '<a href="https://example.com">&larr; Back to example.com</a>' in html
+
+
+def test_default_error_page_links_to_the_site_once() -> None:
+    context = {**PAGE_CONTEXTS["error"], "heading": "Error", "paragraphs": [], "is_default": True}
+    html = render_to_string("nextauth/error.html", {**context, "signin_url": ""})
+    assert html.count('href="https://example.com"') == 1
+
+
+def test_sign_in_and_sign_out_pages_link_back_to_the_site_root() -> None:
+    for page in ("signin", "signout"):
+        html = render_to_string(f"nextauth/{page}.html", PAGE_CONTEXTS[page])
+        assert '<a href="/">&larr; Back to the site</a>' in html

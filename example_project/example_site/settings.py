@@ -9,6 +9,8 @@ Environment variables:
 - ``DEMO_DB_PATH``: the SQLite file (default ``example_project/db.sqlite3``).
 - ``DEMO_CUSTOM_SIGNIN``: ``1`` serves the custom sign-in template
   (``custom_templates/nextauth/signin.html``, in the site's own look) instead of the built-in one.
+- ``DEMO_DEFAULT_CALLBACKS``: ``1`` leaves out the demo's ``jwt`` and ``session`` callbacks, so
+  sessions carry only NextAuth's default ``name``, ``email`` and ``image``.
 """
 
 from __future__ import annotations
@@ -45,11 +47,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django_nextauth.middleware.NextAuthMiddleware",  # django-nextauth
+    # django-nextauth. On a site with Django's sessions and auth (the admin), put it after
+    # "django.contrib.auth.middleware.AuthenticationMiddleware"; the demo has neither.
+    "django_nextauth.middleware.NextAuthMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 CUSTOM_SIGNIN = os.environ.get("DEMO_CUSTOM_SIGNIN") == "1"
+DEFAULT_CALLBACKS = os.environ.get("DEMO_DEFAULT_CALLBACKS") == "1"
 
 ROOT_URLCONF = "example_site.urls"
 WSGI_APPLICATION = "example_site.wsgi.application"
@@ -97,10 +102,14 @@ NEXTAUTH = {  # django-nextauth
                 "username": {"label": "Username or e-mail", "type": "text", "placeholder": "alice"},
                 "password": {"label": "Password", "type": "password"},
             },
-            "authorize": "demo.callbacks.authorize",
+            "authorize": "demo.auth.authorize",
+            # One limiter key per account, whether a username or an e-mail address was typed.
+            "rate_limit_key": "demo.auth.rate_limit_key",
         }
     ],
-    "CALLBACKS": {
+    "CALLBACKS": {}
+    if DEFAULT_CALLBACKS
+    else {
         "jwt": "demo.callbacks.jwt",
         "session": "demo.callbacks.session",
     },

@@ -112,6 +112,14 @@ def custom_signin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="package")
+def default_callbacks_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example project without its callbacks (``DEMO_DEFAULT_CALLBACKS=1``)."""
+    workdir = tmp_path_factory.mktemp("example_project_default_callbacks")
+    with serve_example_project(workdir, DEMO_DEFAULT_CALLBACKS="1") as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Debian's headless Chromium (Playwright's own download is not used).
 
