@@ -20,9 +20,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from .callbacks import run_jwt, run_sign_in, user_to_token
 from .errors import ErrorCode
+from .session import login, logout
 from .signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
 from .views.context import safe_redirect
-from .session import login, logout
 
 if TYPE_CHECKING:
     from .providers.base import Provider

@@ -17,9 +17,9 @@ from django.test import Client, RequestFactory, override_settings
 
 from django_nextauth import signin
 from django_nextauth.providers import CredentialsProvider
+from django_nextauth.session import flush
 from django_nextauth.signals import hold_login_failed
 from django_nextauth.views.context import build_context
-from django_nextauth.session import flush
 
 FORM = "application/x-www-form-urlencoded"
 WITH_BACKEND = [

@@ -31,6 +31,7 @@ from django_nextauth.csrf import apply_csrf_cookie
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.ratelimit import LimiterUnavailable
+from django_nextauth.session import flush
 
 from .context import AuthRequest, build_context
 from .responses import (
@@ -40,7 +41,6 @@ from .responses import (
     service_unavailable,
     unsupported_media_type,
 )
-from django_nextauth.session import flush
 
 __all__ = ["AuthView", "finish"]
 

@@ -6,12 +6,12 @@ from typing import Any, ClassVar
 
 from django.http import HttpResponseBase
 
+from django_nextauth.session import logout, session_state
 from django_nextauth.signals import send_robust, user_signed_out
 
 from .base import AuthView
 from .context import AuthRequest
 from .pages import signout_page
-from django_nextauth.session import logout, session_state
 
 __all__ = ["SignoutView"]
 
