@@ -109,7 +109,9 @@ def complete(
     )
     claims = None
     id_token = tokens.get("id_token")
-    if config.id_token or expected.nonce is not None or id_token is not None:
+    # Without id_token use (and no nonce) an id_token that arrives anyway is not trusted
+    # for anything, so it is not validated either.
+    if config.id_token or expected.nonce is not None:
         if not isinstance(id_token, str):
             raise OAuthError("callback", "The token response has no id_token.")
         claims = validate_id_token(
