@@ -93,8 +93,13 @@ def test_oidc_default_checks(idp: IdP, version: str) -> None:
 def test_authorization_url_shapes(idp: IdP, version: str) -> None:
     config = oidc(idp, checks=["pkce", "state", "nonce"])
     redirect = "http%3A%2F%2Flocalhost%3A3000%2Fapi%2Fauth%2Fcallback%2Foidc-test"
-    start = begin(config, version=version, redirect_uri=CALLBACK.format("oidc-test"),
-                  secret=SECRET, secure=False)  # fmt: skip
+    start = begin(
+        config,
+        version=version,
+        redirect_uri=CALLBACK.format("oidc-test"),
+        secret=SECRET,
+        secure=False,
+    )
     query = urlsplit(start.url).query
     if version == "v4":
         pattern = (
@@ -114,8 +119,13 @@ def test_authorization_url_shapes(idp: IdP, version: str) -> None:
 
 def test_all_checks_and_cookie_wire(idp: IdP, version: str) -> None:
     config = oidc(idp, checks=["pkce", "state", "nonce"])
-    start = begin(config, version=version, redirect_uri=CALLBACK.format("oidc-test"),
-                  secret=SECRET, secure=True)  # fmt: skip
+    start = begin(
+        config,
+        version=version,
+        redirect_uri=CALLBACK.format("oidc-test"),
+        secret=SECRET,
+        secure=True,
+    )
     rules = dialect(version)
     names = [c.name for c in start.cookies]
     assert names == [rules.cookie(k, secure=True) for k in ("state", "pkce_code_verifier", "nonce")]
@@ -183,8 +193,14 @@ def acme_profile(profile: dict[str, Any], tokens: dict[str, Any]) -> dict[str, A
 
 def test_extra_params_override(idp: IdP, version: str) -> None:
     config = oidc(idp)
-    start = begin(config, version=version, redirect_uri=CALLBACK.format("oidc-test"),
-                  secret=SECRET, secure=False, extra_params={"scope": "openid", "prompt": "login"})  # fmt: skip
+    start = begin(
+        config,
+        version=version,
+        redirect_uri=CALLBACK.format("oidc-test"),
+        secret=SECRET,
+        secure=False,
+        extra_params={"scope": "openid", "prompt": "login"},
+    )
     params = dict(parse_qsl(urlsplit(start.url).query))
     assert params["scope"] == "openid"
     assert params["prompt"] == "login"
