@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from django.utils.module_loading import import_string
 
@@ -111,6 +111,7 @@ def _with_preset(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
         base = preset["authorization"]
         params = {**base.get("params", {}), **auth.get("params", {})}
         merged["authorization"] = {**base, **auth, "params": params}
+        merged["_user_params"] = auth.get("params", {})
     return merged
 
 
@@ -137,7 +138,7 @@ def _endpoint(entry: Mapping[str, Any], where: str) -> Endpoint:
     if raw is None or isinstance(raw, str):
         url, params = raw, {}
     elif isinstance(raw, Mapping):
-        url, params = raw.get("url"), raw.get("params") or {}
+        url, params = raw.get("url"), raw.get("params", {})
         if url is not None and not isinstance(url, str):
             raise ConfigurationError(f"{where}['authorization']['url'] must be a string.")
         if not isinstance(params, Mapping):
@@ -145,7 +146,10 @@ def _endpoint(entry: Mapping[str, Any], where: str) -> Endpoint:
     else:
         raise ConfigurationError(f"{where}['authorization'] must be a URL or {{url, params}}.")
     _url(url, f"{where}['authorization']")
-    return Endpoint(url or None, {str(k): str(v) for k, v in params.items()})
+    # A query in the URL counts as parameters (next-auth 4 normalises it so; Auth.js
+    # keeps it in the URL, which ends up in the same place).
+    own = dict(parse_qsl(urlsplit(url).query)) if url else {}
+    return Endpoint(url or None, {**own, **{str(k): str(v) for k, v in params.items()}})
 
 
 def _checks(entry: Mapping[str, Any], kind: str, where: str) -> dict[str, tuple[str, ...]]:
@@ -223,8 +227,7 @@ def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
     if not id_token and userinfo is None and well_known is None:
         raise ConfigurationError(f"{where}['userinfo'] is required without an id_token.")
     version_params: Mapping[str, Mapping[str, str]] = entry.get("_params_by_version", {})
-    user_params = entry.get("authorization")
-    user_params = user_params.get("params", {}) if isinstance(user_params, Mapping) else {}
+    user_params: Mapping[str, str] = entry.get("_user_params", {})
     return OAuthConfig(
         id=provider_id,
         name=_text(entry, "name", where) or provider_id,
