@@ -1,0 +1,255 @@
+"""``OAuthConfig``: one OAuth / OIDC provider entry of ``NEXTAUTH["PROVIDERS"]``, normalised.
+
+The entry uses NextAuth's option names in snake_case (``client_id``, ``well_known``,
+``allow_dangerous_email_account_linking``, ...). ``"provider": "<name>"`` starts from a
+built-in preset (``django_nextauth/oauth/presets.py``) and the entry's keys override it.
+Type ``"oidc"`` follows Auth.js whatever ``VERSION`` says (discovery from ``issuer``,
+scope ``openid profile email``, the profile from the id_token claims); what differs per
+version (default checks, the authorization parameters of a preset) is resolved here once
+per version. Every mistake raises :class:`~django_nextauth.exceptions.ConfigurationError`
+naming the setting path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlsplit
+
+from django.utils.module_loading import import_string
+
+from django_nextauth.exceptions import ConfigurationError
+
+from .profiles import ProfileFn, UserinfoFn, default_profile
+from .wire import oauth_dialect
+
+__all__ = ["CHECKS", "CLIENT_AUTH", "VERSIONS", "Endpoint", "OAuthConfig"]
+
+VERSIONS = ("v4", "v5")
+CHECKS = ("pkce", "state", "nonce")
+CLIENT_AUTH = ("client_secret_basic", "client_secret_post", "none")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_KNOWN = frozenset(
+    {
+        "id", "name", "type", "provider", "issuer", "well_known", "authorization", "token",
+        "userinfo", "client_id", "client_secret", "client_auth", "checks", "id_token",
+        "profile", "allow_dangerous_email_account_linking", "style", "class", "enterprise",
+        "tenant_id",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An endpoint URL (``None``: discovered) and the query parameters it carries."""
+
+    url: str | None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    """A normalised OAuth 2.0 / OpenID Connect provider. Build it with :meth:`from_settings`."""
+
+    id: str
+    name: str
+    type: Literal["oauth", "oidc"]
+    client_id: str
+    client_secret: str
+    issuer: str | None
+    well_known: str | None
+    authorization: Endpoint
+    token: str | None
+    userinfo: str | None
+    client_auth: str
+    id_token: bool
+    profile: ProfileFn
+    allow_dangerous_email_account_linking: bool
+    style: Mapping[str, str]
+    #: Per version: the provider's authorization parameters and its checks.
+    params_by_version: Mapping[str, Mapping[str, str]]
+    checks_by_version: Mapping[str, tuple[str, ...]]
+    #: A preset's own userinfo request (GitHub's /user + /user/emails), else None.
+    userinfo_request: UserinfoFn | None = None
+
+    def params(self, version: str) -> Mapping[str, str]:
+        """The provider's authorization parameters as ``version`` sends them."""
+        return self.params_by_version[version]
+
+    def checks(self, version: str) -> tuple[str, ...]:
+        """The checks (``pkce``, ``state``, ``nonce``) ``version`` runs for this provider."""
+        return self.checks_by_version[version]
+
+    @property
+    def discovery_url(self) -> str | None:
+        """Where the metadata document is, or ``None`` when the endpoints are configured."""
+        return self.well_known
+
+    @classmethod
+    def from_settings(cls, entry: Mapping[str, Any], where: str) -> OAuthConfig:
+        """Validate and normalise one provider entry; ``where`` names it in errors."""
+        if not isinstance(entry, Mapping):
+            raise ConfigurationError(f"{where} must be a dict.")
+        return _normalise(_with_preset(entry, where), where)
+
+
+def _with_preset(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    from .presets import PRESETS
+
+    name = entry.get("provider")
+    if name is None:
+        return dict(entry)
+    if name not in PRESETS:
+        known = ", ".join(sorted(PRESETS))
+        raise ConfigurationError(f"{where}['provider']: unknown preset {name!r} (one of {known}).")
+    preset = PRESETS[name](entry)
+    merged = {**preset, **entry}
+    auth = entry.get("authorization")
+    if isinstance(auth, Mapping) and isinstance(preset.get("authorization"), Mapping):
+        base = preset["authorization"]
+        params = {**base.get("params", {}), **auth.get("params", {})}
+        merged["authorization"] = {**base, **auth, "params": params}
+        merged["_user_params"] = auth.get("params", {})
+    return merged
+
+
+def _text(entry: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    value = entry.get(key)
+    if value is None or value == "":
+        if required:
+            raise ConfigurationError(f"{where}['{key}'] is required.")
+        return None
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{where}['{key}'] must be a string.")
+    return value
+
+
+def _url(value: str | None, where: str) -> str | None:
+    if value is not None and urlsplit(value).scheme not in ("http", "https"):
+        raise ConfigurationError(f"{where} must be an http(s) URL.")
+    return value
+
+
+def _endpoint(entry: Mapping[str, Any], where: str) -> Endpoint:
+    raw = entry.get("authorization")
+    params: Mapping[str, Any]
+    if raw is None or isinstance(raw, str):
+        url, params = raw, {}
+    elif isinstance(raw, Mapping):
+        url, params = raw.get("url"), raw.get("params", {})
+        if url is not None and not isinstance(url, str):
+            raise ConfigurationError(f"{where}['authorization']['url'] must be a string.")
+        if not isinstance(params, Mapping):
+            raise ConfigurationError(f"{where}['authorization']['params'] must be a dict.")
+    else:
+        raise ConfigurationError(f"{where}['authorization'] must be a URL or {{url, params}}.")
+    _url(url, f"{where}['authorization']")
+    # A query in the URL counts as parameters (next-auth 4 normalises it so; Auth.js
+    # keeps it in the URL, which ends up in the same place).
+    own = dict(parse_qsl(urlsplit(url).query)) if url else {}
+    return Endpoint(url or None, {**own, **{str(k): str(v) for k, v in params.items()}})
+
+
+def _checks(entry: Mapping[str, Any], kind: str, where: str) -> dict[str, tuple[str, ...]]:
+    raw = entry.get("checks")
+    if raw is None:
+        preset: Mapping[str, tuple[str, ...]] = entry.get("_checks_by_version", {})
+        # Auth.js's default for OIDC; per version for plain OAuth (PROTOCOL-PROVIDERS §1.3).
+        return {
+            v: tuple(
+                preset.get(v)
+                or (("pkce",) if kind == "oidc" else oauth_dialect(v).default_oauth_checks)
+            )
+            for v in VERSIONS
+        }
+    if isinstance(raw, str) or not all(isinstance(c, str) for c in raw):
+        raise ConfigurationError(f"{where}['checks'] must be a list of strings.")
+    wrong = [c for c in raw if c not in (*CHECKS, "none")]
+    if wrong:
+        raise ConfigurationError(f"{where}['checks']: unknown check {wrong[0]!r}.")
+    chosen = tuple(c for c in CHECKS if c in raw)
+    return dict.fromkeys(VERSIONS, chosen)
+
+
+def _callable(value: Any, where: str, default: ProfileFn) -> ProfileFn:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            value = import_string(value)
+        except ImportError as exc:
+            raise ConfigurationError(f"{where}: cannot import {value!r}.") from exc
+    if not callable(value):
+        raise ConfigurationError(f"{where} must be a callable or a dotted path to one.")
+    fn: ProfileFn = value
+    return fn
+
+
+def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
+    unknown = sorted(k for k in entry if k not in _KNOWN and not k.startswith("_"))
+    if unknown:
+        raise ConfigurationError(f"{where}: unknown option {unknown[0]!r}.")
+    provider_id = _text(entry, "id", where, required=True)
+    assert provider_id is not None
+    if not _ID.fullmatch(provider_id):
+        raise ConfigurationError(f"{where}['id'] must be URL-safe ([A-Za-z0-9_.-]).")
+    kind = entry.get("type", "oauth")
+    if kind not in ("oauth", "oidc"):
+        raise ConfigurationError(f"{where}['type'] must be 'oauth' or 'oidc'.")
+    issuer = _url(_text(entry, "issuer", where), f"{where}['issuer']")
+    well_known = _url(_text(entry, "well_known", where), f"{where}['well_known']")
+    if kind == "oidc" and issuer is None and well_known is None:
+        raise ConfigurationError(f"{where}['issuer'] is required for type 'oidc'.")
+    if well_known is None and issuer is not None and kind == "oidc":
+        well_known = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    authorization = _endpoint(entry, where)
+    token = _url(_text(entry, "token", where), f"{where}['token']")
+    userinfo = _url(_text(entry, "userinfo", where), f"{where}['userinfo']")
+    if well_known is None and (authorization.url is None or token is None):
+        raise ConfigurationError(
+            f"{where}: set 'authorization' and 'token' URLs, or 'issuer' / 'well_known'."
+        )
+    client_auth = entry.get("client_auth", "client_secret_basic")
+    if client_auth not in CLIENT_AUTH:
+        raise ConfigurationError(f"{where}['client_auth'] must be one of {', '.join(CLIENT_AUTH)}.")
+    client_id = _text(entry, "client_id", where, required=True)
+    client_secret = _text(entry, "client_secret", where, required=client_auth != "none")
+    scope = authorization.params.get("scope", "")
+    id_token = entry.get("id_token")
+    if id_token is None:
+        # next-auth 4's rule: an openid-configuration document or an "openid" scope.
+        id_token = kind == "oidc" or "openid-configuration" in (well_known or "")
+        id_token = id_token or "openid" in scope.split()
+    if not isinstance(id_token, bool):
+        raise ConfigurationError(f"{where}['id_token'] must be a boolean.")
+    if not id_token and userinfo is None and well_known is None:
+        raise ConfigurationError(f"{where}['userinfo'] is required without an id_token.")
+    version_params: Mapping[str, Mapping[str, str]] = entry.get("_params_by_version", {})
+    user_params: Mapping[str, str] = entry.get("_user_params", {})
+    return OAuthConfig(
+        id=provider_id,
+        name=_text(entry, "name", where) or provider_id,
+        type=kind,
+        client_id=str(client_id),
+        client_secret=client_secret or "",
+        issuer=issuer,
+        well_known=well_known,
+        authorization=authorization,
+        token=token,
+        userinfo=userinfo,
+        client_auth=client_auth,
+        id_token=id_token,
+        profile=_callable(entry.get("profile"), f"{where}['profile']", default_profile),
+        allow_dangerous_email_account_linking=bool(
+            entry.get("allow_dangerous_email_account_linking", False)
+        ),
+        style=dict(entry.get("style") or {}),
+        params_by_version={
+            v: {**authorization.params, **version_params.get(v, {}), **user_params}
+            for v in VERSIONS
+        },
+        checks_by_version=_checks(entry, kind, where),
+        userinfo_request=entry.get("_userinfo_request"),
+    )
