@@ -9,6 +9,9 @@ Environment variables:
 - ``DEMO_DB_PATH``: the SQLite file (default ``example_project/db.sqlite3``).
 - ``DEMO_CUSTOM_SIGNIN``: ``1`` serves the custom sign-in template
   (``custom_templates/nextauth/signin.html``, in the site's own look) instead of the built-in one.
+- ``NEXTAUTH_URL``: the public origin when browsers reach Django through another server, e.g.
+  ``http://localhost:3000`` behind the Next.js example app (``example_nextjs/``). Unset: the
+  request's own host.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ USE_TZ = True
 NEXTAUTH = {  # django-nextauth
     "SECRET": AUTH_SECRET,
     "VERSION": "v4",
+    "URL": os.environ.get("NEXTAUTH_URL") or None,
     "PROVIDERS": [
         {
             "id": "credentials",
