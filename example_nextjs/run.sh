@@ -40,10 +40,16 @@ if [[ "${1:-}" == "build" ]]; then
   exit 0
 fi
 
-python="$repo_dir/.venv/bin/python"
+venv="$repo_dir/.venv"
+if [[ -f "$venv" ]]; then
+  # A PEP 832 redirect file (tox 4.67+ writes one) names the environment to use instead.
+  venv="$(head -n 1 "$venv")"
+  [[ "$venv" == /* ]] || venv="$repo_dir/$venv"
+fi
+python="$venv/bin/python"
 if ! "$python" -c "import django_nextauth, rest_framework" 2>/dev/null; then
-  python3 -m venv "$repo_dir/.venv"
-  "$repo_dir/.venv/bin/pip" install -q -e "${repo_dir}[drf]"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -e "${repo_dir}[drf]"
 fi
 
 secret="${AUTH_SECRET:-${NEXTAUTH_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}}"
