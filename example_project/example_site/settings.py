@@ -11,6 +11,9 @@ Environment variables:
   (``custom_templates/nextauth/signin.html``, in the site's own look) instead of the built-in one.
 - ``DEMO_DEFAULT_CALLBACKS``: ``1`` leaves out the demo's ``jwt`` and ``session`` callbacks, so
   sessions carry only NextAuth's default ``name``, ``email`` and ``image``.
+- ``NEXTAUTH_URL``: the public origin when browsers reach Django through another server, e.g.
+  ``http://localhost:3000`` behind the Next.js example app (``example_nextjs/``). Unset: the
+  request's own host.
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ USE_TZ = True
 NEXTAUTH = {  # django-nextauth
     "SECRET": AUTH_SECRET,
     "VERSION": "v4",
+    "URL": os.environ.get("NEXTAUTH_URL") or None,
     "PROVIDERS": [
         {
             "id": "credentials",

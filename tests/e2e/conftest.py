@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -60,13 +61,30 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"The example project did not answer {url}:\n{log.read_text()}")
 
 
+#: Logs of the servers a test module started, by name: a failed test's report shows them.
+SERVER_LOGS: dict[str, Path] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, Any, None]:
+    report = (yield).get_result()
+    if report.failed:
+        for name, log in SERVER_LOGS.items():
+            if log.exists():
+                report.sections.append((f"server log: {name}", log.read_text(errors="replace")))
+
+
 @contextmanager
 def serve_example_project(workdir: Path, **extra_env: str) -> Iterator[str]:
     """Run ``example_project/manage.py runserver`` on a free port; yield its base URL."""
     log = workdir / "server.log"
     port = _free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DEMO_", "DJANGO_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DEMO_", "DJANGO_", "NEXTAUTH_"))
+        },
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
         "DEMO_DB_PATH": str(workdir / "db.sqlite3"),
         "AUTH_SECRET": secrets.token_urlsafe(32),

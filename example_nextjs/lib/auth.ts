@@ -1,0 +1,65 @@
+import type { NextAuthOptions, User } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+
+import { djangoUrl } from "./django";
+
+// The Next.js side's own NextAuth configuration (next-auth 4). It serves the API at
+// /api/next-auth (app/api/next-auth/[...nextauth]/route.ts), because /api/auth is Django's.
+// Secret: next-auth 4 reads NEXTAUTH_SECRET, then AUTH_SECRET; Django reads AUTH_SECRET, then
+// NEXTAUTH_SECRET. Give both servers the same value.
+// NEXTAUTH_URL must be this app's public origin + "/api/next-auth".
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt" },
+  providers: [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Next.js (users checked by Django)",
+      credentials: {
+        username: { label: "Username or e-mail", type: "text", placeholder: "alice" },
+        password: { label: "Password", type: "password" },
+      },
+      // The users live in Django's database: ask Django (example_project/demo/nextjs.py),
+      // which answers with the same claims its own sign-in puts in the token.
+      async authorize(credentials): Promise<User | null> {
+        const response = await fetch(`${djangoUrl()}/api/check-credentials`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            username: credentials?.username ?? "",
+            password: credentials?.password ?? "",
+          }),
+          cache: "no-store",
+        });
+        if (!response.ok) return null; // 401: wrong credentials; 429: too many attempts
+        return (await response.json()) as User;
+      },
+    }),
+  ],
+  callbacks: {
+    // Keep the token's custom claims exactly as Django's jwt callback writes them
+    // (example_project/demo/callbacks.py), so both sides read any session the same way.
+    async jwt({ token, user, trigger, session }) {
+      if (user) {
+        token.id = user.id;
+        token.username = user.username;
+        token.is_verified = user.is_verified;
+        token.roles = user.roles;
+      }
+      const name = typeof session?.name === "string" ? session.name.trim() : "";
+      if (trigger === "update" && name) {
+        token.name = name.slice(0, 60); // update() data comes from the browser: validate it
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      session.user = {
+        ...session.user,
+        id: token.id ?? token.sub ?? "",
+        username: token.username ?? "",
+        is_verified: Boolean(token.is_verified),
+        roles: token.roles ?? [],
+      };
+      return session;
+    },
+  },
+};

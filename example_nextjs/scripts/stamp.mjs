@@ -1,0 +1,33 @@
+// Prints a hash of what `npm ci` ("install") or `next build` ("build") depends on, so run.sh
+// can skip them while nothing changed. run.sh keeps the hashes in node_modules/.install-stamp
+// and .next/.build-stamp.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const app = fileURLToPath(new URL("..", import.meta.url));
+// Not read by `next build`: the installed packages (the lock file stands for them), the build
+// output, and these helpers and docs.
+const IGNORED = new Set(["node_modules", ".next", "scripts", "run.sh", "README.md"]);
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !IGNORED.has(entry.name))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? sources(path) : [path];
+    });
+}
+
+const kind = process.argv[2];
+if (kind !== "install" && kind !== "build") {
+  console.error("usage: node scripts/stamp.mjs install|build");
+  process.exit(2);
+}
+const files = kind === "install" ? ["package.json", "package-lock.json"].map((f) => join(app, f)) : sources(app);
+const hash = createHash("sha256").update(`${kind} ${process.platform} ${process.arch}\n`);
+for (const file of files.sort()) {
+  hash.update(`${relative(app, file)}\n`).update(readFileSync(file)).update("\n");
+}
+console.log(hash.digest("hex"));
