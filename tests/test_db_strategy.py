@@ -115,7 +115,7 @@ def test_an_expired_session_is_deleted_and_its_cookie_cleared(
     Session.objects.update(expires=dj_timezone.now() - timedelta(seconds=1))
     response = client.get("/api/auth/session")
     assert response.json() == empty_session(database)
-    assert 'Max-Age=0' in (set_cookie(response, session_name(database)) or "")
+    assert "Max-Age=0" in (set_cookie(response, session_name(database)) or "")
     assert not Session.objects.exists()
 
 
@@ -242,7 +242,9 @@ def test_a_dict_user_must_be_stored(nextauth: Any, alice: Any, rf: RequestFactor
 
 
 def test_the_strategy_needs_an_adapter(nextauth: Any, settings: Any) -> None:
-    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "django_nextauth.db"]
+    settings.INSTALLED_APPS = [
+        app for app in settings.INSTALLED_APPS if app != "django_nextauth.db"
+    ]
     nextauth(SESSION={"STRATEGY": "database"})
     with pytest.raises(ConfigurationError, match="needs an adapter"):
         strategy()
