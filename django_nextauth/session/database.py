@@ -181,8 +181,7 @@ class DatabaseStrategy(JwtStrategy):
 
     def end(self, decoded: Decoded) -> None:
         """Sign-out: delete the row."""
-        if decoded.raw:
-            self.adapter.delete_session(decoded.raw)
+        self.adapter.delete_session(decoded.raw or "")
 
     def write(self, response: HttpResponseBase, request: HttpRequest, decoded: Decoded) -> None:
         """The session token as the session cookie, ``Expires`` at ``decoded.expires``."""
