@@ -47,6 +47,8 @@ __all__ = [
     "decrypt",
     "encode",
     "encrypt",
+    "check_claims",
+    "load_claims",
     "parse_claims",
 ]
 
@@ -221,12 +223,24 @@ def parse_claims(plaintext: bytes) -> dict[str, Any]:
     Whole seconds, as jose compares, with :data:`CLOCK_TOLERANCE`; absent claims pass.
     Returns a new dict on every call.
     """
+    claims = load_claims(plaintext)
+    check_claims(claims)
+    return claims
+
+
+def load_claims(plaintext: bytes) -> dict[str, Any]:
+    """The JSON object of a decrypted token (a new dict on every call), unchecked."""
     try:
         claims = _loads(plaintext.decode())
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise MalformedToken("Token payload is not JSON.") from exc
     if type(claims) is not dict:
         raise MalformedToken("Token payload is not a JSON object.")
+    return claims
+
+
+def check_claims(claims: dict[str, Any]) -> None:
+    """Raise unless ``exp`` / ``nbf`` / ``iat`` are numbers and the clock is within them now."""
     now = int(time.time())
     exp = claims.get("exp", now)
     nbf = claims.get("nbf", now)
@@ -240,4 +254,3 @@ def parse_claims(plaintext: bytes) -> dict[str, Any]:
         raise TokenExpired("Token has expired.")
     if nbf > now + CLOCK_TOLERANCE:
         raise ClaimInvalid("Token is not valid yet.")
-    return claims

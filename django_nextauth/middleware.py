@@ -35,6 +35,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .conf import nextauth_settings
+from .lazy import LazyRequestAttribute
 from .session import (
     aget_session_user,
     get_server_session,
@@ -100,9 +101,10 @@ class NextAuthMiddleware:
         return response
 
     def process_request(self, request: HttpRequest) -> None:
-        request.session_user = SimpleLazyObject(partial(get_session_user, request))  # type: ignore[attr-defined]
-        request.session_token = SimpleLazyObject(partial(_session_token, request))  # type: ignore[attr-defined]
-        request.nextauth_session = SimpleLazyObject(partial(get_server_session, request))  # type: ignore[attr-defined]
+        # LazyRequestAttribute, not SimpleLazyObject: see django_nextauth/lazy.py.
+        request.session_user = LazyRequestAttribute(get_session_user, request)  # type: ignore[attr-defined]
+        request.session_token = LazyRequestAttribute(_session_token, request)  # type: ignore[attr-defined]
+        request.nextauth_session = LazyRequestAttribute(get_server_session, request)  # type: ignore[attr-defined]
         request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]
         if nextauth_settings.SET_REQUEST_USER:
             request.user = SimpleLazyObject(partial(_django_user, request))  # type: ignore[assignment]

@@ -126,7 +126,8 @@ nextauth_settings = NextAuthSettings()
 
 
 def _reload(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"NEXTAUTH", "DEBUG", "SECRET_KEY", "CACHES"}:
+    # INSTALLED_APPS: whether django_nextauth.db is there decides the default adapter.
+    if setting in {"NEXTAUTH", "DEBUG", "SECRET_KEY", "CACHES", "INSTALLED_APPS"}:
         nextauth_settings.reload()
 
 

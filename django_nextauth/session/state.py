@@ -22,7 +22,7 @@ from django_nextauth.dialect import Dialect
 from django_nextauth.revocation import RevocationUnavailable
 from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser, session_user
 
-from .shape import Resolved, default_user
+from .shape import Resolved
 from .strategies import SID, Candidate, Decoded, Incoming, JwtStrategy, strategy
 
 __all__ = [
@@ -198,10 +198,8 @@ class SessionState:
     def _default_user(self) -> User:
         # With NextAuth's default callbacks the user is a function of the claims alone:
         # no session dict (and no expiry string) is built for it.
-        claims = self.claims
-        if claims is None:
-            return ANONYMOUS
-        return SessionUser(default_user(claims), sub=claims.get("sub"))
+        decoded = self._decoded
+        return ANONYMOUS if decoded is None else decoded.default_user()
 
     @staticmethod
     def _user_of(resolved: Resolved) -> User:

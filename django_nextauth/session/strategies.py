@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
@@ -33,9 +34,10 @@ from django_nextauth.cookies import (
 from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.exceptions import ConfigurationError, InvalidToken, TokenExpired
 from django_nextauth.revocation import revocations
+from django_nextauth.users import SessionUser
 
-from .shape import Resolved, aresolve, resolve
-from .token_cache import DecryptedTokens
+from .shape import Resolved, aresolve, default_user, resolve
+from .token_cache import CachedToken, DecryptedTokens
 
 __all__ = ["AUTH_TIME", "SID", "Candidate", "Decoded", "Incoming", "JwtStrategy", "strategy"]
 
@@ -60,18 +62,42 @@ class Incoming:
     candidates: tuple[Candidate, ...]
 
 
-@dataclass(frozen=True)
 class Decoded:
-    """A usable token: its claims (a new dict) and the family that decoded it."""
+    """A usable session: its claims and the family that decoded it; for a database session
+    also the cookie's session token (``raw``), the row, its user and the cookie's expiry."""
 
-    claims: Claims
-    dialect: Dialect
-    name: str
-    #: Database sessions: the cookie's session token, the row, its user, the cookie's expiry.
-    raw: str | None = None
-    record: Any = None
-    user: Any = None
-    expires: datetime | None = None
+    def __init__(
+        self,
+        token: CachedToken | Claims,
+        dialect: Dialect,
+        name: str,
+        *,
+        raw: str | None = None,
+        record: Any = None,
+        user: Any = None,
+        expires: datetime | None = None,
+    ) -> None:
+        self._token = token
+        self.dialect = dialect
+        self.name = name
+        self.raw, self.record, self.user, self.expires = raw, record, user, expires
+
+    @cached_property
+    def claims(self) -> Claims:
+        """The claims, a new dict owned by this request."""
+        token = self._token
+        return token.claims if isinstance(token, CachedToken) else token
+
+    def default_user(self) -> SessionUser:
+        """The session user under NextAuth's default callbacks."""
+        token = self._token
+        if isinstance(token, CachedToken):
+            return token.default_user(_default_session_user)
+        return _default_session_user(self.claims)
+
+
+def _default_session_user(claims: Claims) -> SessionUser:
+    return SessionUser(default_user(claims), sub=claims.get("sub"))
 
 
 class JwtStrategy:
@@ -141,7 +167,7 @@ class JwtStrategy:
             except InvalidToken:
                 continue
             # Every read, decrypted-token cache hit or not (raises RevocationUnavailable).
-            if self.revocations is not None and self.revocations.is_revoked(claims):
+            if self.revocations is not None and self.revocations.is_revoked(claims.checked):
                 return None
             return Decoded(claims, family, name)
         return None
@@ -154,17 +180,19 @@ class JwtStrategy:
         """Async :meth:`resolve`."""
         return await aresolve(decoded.claims, decoded.dialect, request)
 
-    def _claims(self, raw: str, secrets: tuple[str, ...], salt: str, family: Dialect) -> Claims:
+    def _claims(
+        self, raw: str, secrets: tuple[str, ...], salt: str, family: Dialect
+    ) -> CachedToken:
         version = family.version
-        plaintext = self.tokens.get_or_decrypt(
+        token = self.tokens.get_or_decrypt(
             (raw, secrets, salt, version),
             lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version),
         )
-        # From here on, every read, cached or not: fresh objects, the clock checked now.
-        claims = jwt.parse_claims(plaintext)
-        if self.absolute_max_age is not None and not self._within_lifetime(claims):
+        # From here on, every read, cached or not: the clock checked now.
+        jwt.check_claims(token.checked)
+        if self.absolute_max_age is not None and not self._within_lifetime(token.checked):
             raise TokenExpired("The session is older than SESSION['ABSOLUTE_MAX_AGE'].")
-        return claims
+        return token
 
     def _within_lifetime(self, claims: Mapping[str, Any]) -> bool:
         # A token without a sign-in time cannot prove its age: refused when the limit is on.

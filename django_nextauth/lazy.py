@@ -1,0 +1,81 @@
+"""``LazyRequestAttribute``: the lazy proxy behind ``request.session_user`` and friends.
+
+The one speed trick of the request path. Django's ``SimpleLazyObject`` routes
+every attribute access, its own internals included, through a Python-level
+``__getattribute__``; the middleware sets three lazy attributes on every request
+and a view reads at least one, which costs about 20 such calls per request.
+``bench/middleware.py`` prints what this proxy saves on the realistic path (its
+"nextauth, SimpleLazyObject" row); it keeps to ``__slots__`` and forwards only
+what it lacks. ``tests/test_lazy.py`` pins that it behaves like
+``SimpleLazyObject`` for everything a view does with these attributes.
+
+``isinstance`` sees the wrapped object's class. A lazy ``None`` is falsy but is
+not ``None``: test ``request.session_token`` by truthiness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.http import HttpRequest
+
+__all__ = ["LazyRequestAttribute"]
+
+_EMPTY: Any = object()
+
+
+class LazyRequestAttribute:
+    """A value computed from the request on first use, then kept."""
+
+    __slots__ = ("_factory", "_request", "_value")
+
+    def __init__(self, factory: Callable[[HttpRequest], Any], request: HttpRequest) -> None:
+        self._factory = factory
+        self._request = request
+        self._value = _EMPTY
+
+    def _wrapped(self) -> Any:
+        value = self._value
+        if value is _EMPTY:
+            value = self._value = self._factory(self._request)
+        return value
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(self._wrapped())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._wrapped()[key]
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._wrapped()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._wrapped())
+
+    def __len__(self) -> int:
+        return len(self._wrapped())
+
+    def __bool__(self) -> bool:
+        return bool(self._wrapped())
+
+    def __eq__(self, other: object) -> bool:
+        return self._wrapped() == other  # type: ignore[no-any-return]
+
+    def __hash__(self) -> int:
+        return hash(self._wrapped())
+
+    def __str__(self) -> str:
+        return str(self._wrapped())
+
+    def __repr__(self) -> str:
+        if self._value is _EMPTY:
+            return f"<{type(self).__name__}: not evaluated>"
+        return f"<{type(self).__name__}: {self._value!r}>"
+
+    def __dir__(self) -> list[str]:
+        return dir(self._wrapped())
