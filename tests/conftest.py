@@ -8,6 +8,8 @@
 - ``session_cookie``: the plain session-cookie name of the current version.
 - ``alice``: a Django user ``alice`` / ``pw``.
 - ``signed_in_client``: the test client carrying alice's session cookie.
+- ``no_adapter``: the test runs as a site without ``django_nextauth.db`` (NextAuth without
+  an adapter: nothing stored, ``sub`` is the provider's id). The suite installs it.
 """
 
 from __future__ import annotations
@@ -106,3 +108,9 @@ def signed_in_client(
     name = dialect(current).cookie("session_token", secure=False)
     client.cookies[name] = make_token(claims, version=current)
     return client
+
+
+@pytest.fixture
+def no_adapter(settings: Any) -> None:
+    """Leave ``django_nextauth.db`` out of INSTALLED_APPS, so ``get_adapter()`` is ``None``."""
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_nextauth.db"]

@@ -32,10 +32,9 @@ SEEN: list[dict[str, Any]] = []
 
 
 @pytest.fixture(autouse=True)
-def _no_adapter(settings: Any) -> None:
+def _no_adapter(no_adapter: None) -> None:
     """NextAuth without an adapter (nothing stored: ``sub`` is the provider's id). With one
     (``django_nextauth.db`` installed), tests/test_db_linking.py and tests/test_db_oauth.py."""
-    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_nextauth.db"]
 
 
 @pytest.fixture(scope="module")

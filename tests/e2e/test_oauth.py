@@ -24,7 +24,8 @@ from playwright.sync_api import Browser, expect
 
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 
-pytestmark = pytest.mark.e2e
+# NextAuth without an adapter (nothing stored: sub is the provider's id).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_adapter")]
 
 SECRET = "e2e-oauth-secret-0123456789abcdefghij"
 

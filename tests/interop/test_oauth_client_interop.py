@@ -21,7 +21,8 @@ from django.test import override_settings
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 from tests.interop.nodejs import run_node
 
-pytestmark = pytest.mark.interop
+# NextAuth without an adapter (nothing stored: sub is the provider's id).
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("no_adapter")]
 
 SECRET = "interop-oauth-secret-0123456789abcdef"
 IDS = ("corp", "acme")
