@@ -4,6 +4,7 @@ account, the next one finds it, and the session lives in a row."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,18 @@ from tests.test_providers_oauth import _fresh, corp, idp, sign_in  # noqa: F401 
 from tests.test_views import csrf_token, form
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _close_idp_connections() -> Iterator[None]:
+    """The OAuth HTTP client keeps connections alive: close them before this module's IdP
+    stops, or their sockets are reported (ResourceWarning) in whatever test runs next."""
+    yield
+    from django_nextauth.oauth import http
+
+    if http._client is not None:
+        http._client.close()
+        http._client = None
 
 
 def test_oidc_sign_in_with_database_sessions(
