@@ -90,7 +90,14 @@ def serialize(
     return _output(name, encode_value(value), secure, expires_text, max_age)
 
 
-def _output(name: str, coded: str, secure: bool, expires: str | None, max_age: int | None) -> str:
+def _output(
+    name: str,
+    coded: str,
+    secure: bool,
+    expires: str | None,
+    max_age: int | None,
+    same_site: str = "Lax",
+) -> str:
     # The npm cookie serializer's order: Max-Age, (Domain), Path, Expires, HttpOnly, Secure,
     # SameSite.
     parts = [f"{name}={coded}"]
@@ -102,7 +109,7 @@ def _output(name: str, coded: str, secure: bool, expires: str | None, max_age: i
     parts.append("HttpOnly")
     if secure:
         parts.append("Secure")
-    parts.append("SameSite=Lax")
+    parts.append(f"SameSite={same_site}")
     return "; ".join(parts)
 
 
@@ -122,6 +129,7 @@ class NextAuthMorsel(Morsel[str]):
             bool(self["secure"]),
             self["expires"] or None,
             None if max_age == "" else int(max_age),
+            self["samesite"] or "Lax",
         )
 
     def output(self, attrs: Any = None, header: str = "Set-Cookie:") -> str:
@@ -139,13 +147,18 @@ def set_cookie(
     secure: bool,
     expires: datetime | None = None,
     max_age: int | None = None,
+    same_site: str = "Lax",
 ) -> None:
-    """Add ``Set-Cookie`` for ``name`` to ``response``, replacing any earlier one for that name."""
+    """Add ``Set-Cookie`` for ``name`` to ``response``, replacing any earlier one for that name.
+
+    ``same_site="None"`` (with ``secure=True``) is for the check cookies of a
+    ``response_mode=form_post`` provider, which come back on a cross-site POST.
+    """
     morsel = NextAuthMorsel()
     morsel.set(name, value, encode_value(value))
     morsel["path"] = "/"
     morsel["httponly"] = True
-    morsel["samesite"] = "Lax"
+    morsel["samesite"] = same_site
     if secure:
         morsel["secure"] = True
     if expires is not None:

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from django_nextauth.conf import nextauth_settings
 from django_nextauth.exceptions import ConfigurationError
 
 from .config import OAuthConfig
@@ -29,11 +28,13 @@ logger = logging.getLogger("django_nextauth.oauth")
 
 
 def provider_config(provider_id: str) -> OAuthConfig:
-    """The :class:`OAuthConfig` of the OAuth / OIDC entry ``provider_id`` of the settings."""
-    for index, entry in enumerate(nextauth_settings.PROVIDERS):
-        if isinstance(entry, Mapping) and entry.get("id", entry.get("provider")) == provider_id:
-            return OAuthConfig.from_settings(entry, f'NEXTAUTH["PROVIDERS"][{index}]')
-    raise ConfigurationError(f"No OAuth provider {provider_id!r} in NEXTAUTH['PROVIDERS'].")
+    """The :class:`OAuthConfig` of the OAuth / OIDC provider ``provider_id`` (the registry's)."""
+    from django_nextauth.providers import get_provider
+
+    config = getattr(get_provider(provider_id), "config", None)
+    if not isinstance(config, OAuthConfig):
+        raise ConfigurationError(f"No OAuth provider {provider_id!r} in NEXTAUTH['PROVIDERS'].")
+    return config
 
 
 def refresh_access_token(provider: str | OAuthConfig, token: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 Each entry is one of:
 
-- a dict with a ``type`` (default ``"credentials"``): the class registered for that
-  type builds it (``{"type": "credentials", "id": ..., "authorize": ...}``);
+- a dict with a ``type`` (default ``"credentials"``, or ``"oauth"`` for a built-in
+  preset ``{"provider": "github", ...}``): the class registered for that type builds
+  it (``{"type": "credentials", "id": ..., "authorize": ...}``);
 - a dotted path to a :class:`~django_nextauth.providers.base.Provider` subclass
   (built with its defaults);
 - a dict with ``"class": "dotted.Path"`` and that class's options.
@@ -88,7 +89,8 @@ def _load_one(entry: object, where: str) -> Provider:
             raise ConfigurationError(f"{where}['class'] must be a dotted path.")
         options = {key: value for key, value in entry.items() if key != "class"}
         return _import_class(path, f"{where}['class']").from_settings(options, where)
-    kind = entry.get("type", "credentials")
+    # {"provider": "github", ...}: a built-in OAuth preset, its own type when none is given.
+    kind = entry.get("type", "oauth" if "provider" in entry else "credentials")
     return _type_class(kind, f"{where}['type']").from_settings(entry, where)
 
 

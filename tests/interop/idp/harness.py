@@ -4,17 +4,20 @@
 a free 127.0.0.1 port (``npm ci`` first when node_modules is missing, see
 ``tests/interop/nodejs.py``) and returns when it prints its issuer.
 ``authorize(url)`` follows the IdP's redirects and submits its login form as the
-given user, then returns the query of the redirect back to our callback URL.
+given user, then returns the query of the redirect back to our callback URL (or, for
+``response_mode=form_post``, the fields of the form the IdP posts back).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
@@ -42,6 +45,8 @@ class IdP:
             for _ in range(10):
                 if response.status_code == 200 and "<form" in response.text:
                     action = urljoin(str(response.url), _form_action(response.text))
+                    if not action.startswith(self.issuer):  # response_mode=form_post
+                        return _hidden_inputs(response.text)
                     response = browser.post(action, data={"login": login})
                     continue
                 location = response.headers.get("location")
@@ -57,6 +62,12 @@ class IdP:
 def _form_action(html: str) -> str:
     start = html.index('action="') + len('action="')
     return html[start : html.index('"', start)]
+
+
+def _hidden_inputs(html: str) -> dict[str, str]:
+    """The fields of oidc-provider's form_post page (``<input type="hidden" name= value=>``)."""
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    return {name: unescape(value) for name, value in fields}
 
 
 def free_port() -> int:
