@@ -11,6 +11,7 @@ Environment variables:
   (``custom_templates/nextauth/signin.html``, in the site's own look) instead of the built-in one.
 - ``DEMO_DEFAULT_CALLBACKS``: ``1`` leaves out the demo's ``jwt`` and ``session`` callbacks, so
   sessions carry only NextAuth's default ``name``, ``email`` and ``image``.
+- ``DEMO_NEXTAUTH_VERSION``: ``v5`` speaks Auth.js's wire instead of next-auth 4's (``v4``).
 - ``NEXTAUTH_URL``: the public origin when browsers reach Django through another server, e.g.
   ``http://localhost:3000`` behind the Next.js example app (``example_nextjs/``). Unset: the
   request's own host.
@@ -135,7 +136,7 @@ USE_TZ = True
 # The whole NextAuth configuration (every key and its default: docs/settings.md).
 NEXTAUTH = {  # django-nextauth
     "SECRET": AUTH_SECRET,
-    "VERSION": "v4",
+    "VERSION": os.environ.get("DEMO_NEXTAUTH_VERSION") or "v4",
     "URL": os.environ.get("NEXTAUTH_URL") or None,
     "PROVIDERS": [
         {
@@ -184,6 +185,7 @@ OAUTH2_PROVIDER = {
         "email": "Your e-mail address",
     },
     "DEFAULT_SCOPES": ["openid"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],  # the authorization-code flow only
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 `iss` on the redirect back
