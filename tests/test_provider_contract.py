@@ -13,6 +13,7 @@ import pytest
 from django.http import HttpResponseBase
 from django.test import Client
 
+import django_nextauth.providers.oidc  # noqa: F401 (registers "oauth" and "oidc")
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers import Provider, provider_types
 
@@ -27,7 +28,28 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "name": "Example",
         "credentials": {"username": {}, "password": {"type": "password"}},
     },
+    "oauth": {
+        "type": "oauth",
+        "id": "acme",
+        "name": "Acme",
+        "authorization": {"url": "https://acme.example/authorize", "params": {"scope": "a"}},
+        "token": "https://acme.example/token",
+        "userinfo": "https://acme.example/user",
+        "client_id": "id",
+        "client_secret": "secret",
+    },
+    "oidc": {
+        "type": "oidc",
+        "id": "corp",
+        "name": "Corp SSO",
+        # Nothing listens there: discovery fails at once and begin() reports it.
+        "issuer": "http://127.0.0.1:9",
+        "client_id": "id",
+        "client_secret": "secret",
+    },
 }
+#: What ``/providers`` shows instead of the type, per (type, version): v4 says "oauth".
+LISTED_TYPE = {("oidc", "v4"): "oauth"}
 
 TYPES = sorted(provider_types())
 
@@ -68,12 +90,12 @@ def test_from_settings_builds_and_validates(entry: dict[str, Any]) -> None:
         cls.from_settings({**entry, "id": "a b"}, "HERE")
 
 
-def test_providers_route_lists_it(client: Client, entry: dict[str, Any]) -> None:
+def test_providers_route_lists_it(client: Client, entry: dict[str, Any], version: str) -> None:
     listed = client.get("/api/auth/providers").json()[entry["id"]]
     assert listed == {
         "id": entry["id"],
         "name": entry["name"],
-        "type": entry["type"],
+        "type": LISTED_TYPE.get((entry["type"], version), entry["type"]),
         "signinUrl": f"{AUTH}/signin/{entry['id']}",
         "callbackUrl": f"{AUTH}/callback/{entry['id']}",
     }
@@ -104,4 +126,6 @@ def test_signin_page_form(client: Client, entry: dict[str, Any]) -> None:
     assert page.status_code == 200
     provider = _cls(entry).from_settings(entry, "x")
     if type(provider).signin_form is not Provider.signin_form:
-        assert f'action="{AUTH}/callback/{entry["id"]}"'.encode() in page.content
+        # Credentials post to their callback, OAuth buttons to /signin/<id> (as NextAuth).
+        action = "callback" if provider.csrf_on_callback else "signin"
+        assert f'action="{AUTH}/{action}/{entry["id"]}"'.encode() in page.content
