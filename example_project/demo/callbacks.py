@@ -23,7 +23,6 @@ def jwt(
     trigger: str | None = None,
     session: Any = None,
     account: dict[str, Any] | None = None,
-    profile: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> dict[str, Any] | None:
     """Copy the custom fields into the token at sign-in, and rename on ``update()``.
@@ -33,9 +32,9 @@ def jwt(
     arrives here as ``session``. It is untrusted input from the browser: validate it.
     """
     if user is not None and account is not None and account.get("type") in ("oauth", "oidc"):
-        # "Sign in with Demo IdP": ``user`` is NextAuth's {id, name, email, image}, ``profile``
-        # the id_token's claims (idp/validators.py says which).
-        token.update(oauth_claims(user, profile or {}))
+        # "Sign in with Demo IdP": ``user`` is NextAuth's {id, name, email, image}, the
+        # ``profile`` argument the id_token's claims (idp/validators.py says which).
+        token.update(oauth_claims(user, kwargs.get("profile") or {}))
     elif user is not None:  # sign-in: what authorize() returned
         # Users made outside the demo (createsuperuser, the admin) have no profile yet.
         profile, _ = Profile.objects.get_or_create(user=user)
