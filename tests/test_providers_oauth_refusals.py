@@ -22,6 +22,7 @@ from django.test import Client
 
 from django_nextauth import jwt
 from django_nextauth.dialect import dialect
+from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.oauth import flow, http
 from tests.conftest import SECRET
 from tests.interop.idp.harness import IdP
@@ -261,3 +262,19 @@ def test_failing_profile_goes_back_to_signin(
     configure(corp(idp, profile=f"{__name__}.failing_profile"))
     params = authorize(client, idp)
     refused(callback(client, params), f"{BASE}/signin")
+
+
+@pytest.mark.usefixtures("setup")
+def test_configuration_errors_stay_configuration_errors(
+    client: Client, idp: IdP, version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken server setting is NextAuth's configuration answer, not a failed sign-in.
+    params = authorize(client, idp)
+
+    def misconfigured(*args: Any, **kwargs: Any) -> Any:
+        raise ConfigurationError("NEXTAUTH['SECRET'] is unusable")
+
+    monkeypatch.setattr(flow, "exchange_code", misconfigured)
+    assert callback(client, params).status_code == 500
+    monkeypatch.setattr(flow, "metadata", misconfigured)
+    assert begin(client, "corp").status_code == 500

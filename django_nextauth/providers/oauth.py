@@ -34,6 +34,7 @@ from django_nextauth.dialect import CookieKind
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.oauth import OAuthConfig, OAuthError, oauth_dialect
+from django_nextauth.oauth.config import VERSIONS
 
 from .base import Provider
 from .registry import register_provider_type
@@ -91,7 +92,7 @@ class OAuthProvider(Provider):
         """Whether the IdP answers with ``response_mode=form_post`` (a POST callback)."""
         return any(
             self.config.params(version).get("response_mode") == "form_post"
-            for version in ("v4", "v5")
+            for version in VERSIONS
         )
 
     def to_json(self, auth_url: str) -> dict[str, str]:
