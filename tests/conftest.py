@@ -106,3 +106,12 @@ def signed_in_client(
     name = dialect(current).cookie("session_token", secure=False)
     client.cookies[name] = make_token(claims, version=current)
     return client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _close_oauth_connections() -> Iterator[None]:
+    """Close the OAuth HTTP client's pooled connections when the run ends (no warnings)."""
+    yield
+    from django_nextauth.oauth import http as oauth_http
+
+    oauth_http.set_client(None)

@@ -91,8 +91,7 @@ class OAuthProvider(Provider):
     def form_post(self) -> bool:
         """Whether the IdP answers with ``response_mode=form_post`` (a POST callback)."""
         return any(
-            self.config.params(version).get("response_mode") == "form_post"
-            for version in VERSIONS
+            self.config.params(version).get("response_mode") == "form_post" for version in VERSIONS
         )
 
     def to_json(self, auth_url: str) -> dict[str, str]:
