@@ -4,7 +4,7 @@ A provider that has identified a user calls :func:`complete_sign_in`, which runs
 ``sign_in`` callback -> account linking (a no-op until accounts are stored) ->
 ``jwt`` callback (``trigger="signUp"`` for a new user, else ``"signIn"``) ->
 :func:`login` -> ``user_signed_in`` -> a redirect to the callback URL
-(``../shared/PROTOCOL.md`` §4.4 steps 8-9). The auth view flushes the session
+(``docs/protocol.md`` §4.4 steps 8-9). The auth view flushes the session
 write onto the answer.
 """
 
