@@ -2,8 +2,8 @@
 
 Everything that differs between the two versions lives here as data, so the
 rest of the package asks ``dialect(version).something`` instead of comparing
-version strings. Facts and their sources: ``../shared/PROTOCOL.md`` (sessions,
-cookies, CSRF, routes) and ``../shared/PROTOCOL-PROVIDERS.md`` (OAuth check
+version strings. Facts and their sources: ``docs/protocol.md`` (sessions,
+cookies, CSRF, routes) and ``docs/protocol-providers.md`` (OAuth check
 cookies).
 """
 

@@ -4,7 +4,7 @@ The sign-in page shows :attr:`ErrorCode.signin_message` in its banner; the
 error page (``GET /error?error=<code>``) shows :attr:`ErrorCode.page` with its
 status. Texts are NextAuth's (v4 ``src/core/pages/signin.tsx`` and
 ``error.tsx``), plus our own two codes ``TooManyAttempts`` and ``MissingCSRF``'s
-banner. ``../shared/PROTOCOL.md`` §4.5 and §8 list the codes each version emits.
+banner. ``docs/protocol.md`` §4.5 and §8 list the codes each version emits.
 """
 
 from __future__ import annotations

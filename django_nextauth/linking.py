@@ -1,4 +1,4 @@
-"""NextAuth's account-linking rules, through the adapter (``../shared/PROTOCOL-PROVIDERS.md``
+"""NextAuth's account-linking rules, through the adapter (``docs/protocol-providers.md``
 §1.10; ``packages/next-auth/src/core/lib/callback-handler.ts`` in NextAuth).
 
 For an OAuth / OIDC sign-in with an adapter, :func:`link` decides who signs in:

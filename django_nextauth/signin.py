@@ -5,7 +5,7 @@ A provider that has identified a user calls :func:`complete_sign_in`, which runs
 OAuth / OIDC sign-in signs in as a stored Django user, see ``django_nextauth/linking.py``)
 -> ``jwt`` callback (``trigger="signUp"`` for a new user, else ``"signIn"``; not run
 for database sessions, as in NextAuth) -> :func:`login` -> ``user_signed_in`` -> a
-redirect to the callback URL (``../shared/PROTOCOL.md`` §4.4 steps 8-9). The auth
+redirect to the callback URL (``docs/protocol.md`` §4.4 steps 8-9). The auth
 view flushes the session write onto the answer.
 """
 
@@ -76,7 +76,7 @@ def _not_linked(ctx: AuthRequest) -> HttpResponseBase:
     code = ErrorCode.OAUTH_ACCOUNT_NOT_LINKED
     if ctx.dialect.errors_via_error_route:
         return ctx.error_redirect(code)
-    # @auth/core sends sign-in errors to the sign-in page (PROTOCOL-PROVIDERS.md §1.11).
+    # @auth/core sends sign-in errors to the sign-in page (docs/protocol-providers.md §1.11).
     return ctx.redirect(with_query(ctx.page("SIGN_IN", "signin"), error=code.value))
 
 

@@ -1,6 +1,6 @@
 """The NextAuth REST API: ``path("api/auth/", include("django_nextauth.urls"))``.
 
-Routes as in NextAuth (``../shared/PROTOCOL.md`` §4.1); any other path under the
+Routes as in NextAuth (``docs/protocol.md`` §4.1); any other path under the
 prefix answers 400 like NextAuth's unknown actions. Names are in the ``nextauth``
 namespace (``reverse("nextauth:signin")``).
 """

@@ -47,9 +47,9 @@ if [[ -f "$venv" ]]; then
   [[ "$venv" == /* ]] || venv="$repo_dir/$venv"
 fi
 python="$venv/bin/python"
-if ! "$python" -c "import django_nextauth, rest_framework" 2>/dev/null; then
+if ! "$python" -c "import django_nextauth, rest_framework, jwt, httpx, oauth2_provider" 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -e "${repo_dir}[drf]"
+  "$venv/bin/pip" install -q -e "${repo_dir}[drf,oauth,example]"
 fi
 
 secret="${AUTH_SECRET:-${NEXTAUTH_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}}"

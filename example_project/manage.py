@@ -3,7 +3,7 @@
 
 ``python example_project/manage.py runserver`` migrates the SQLite database and creates the
 demo users first (see ``demo/management/commands/runserver.py``), so a fresh clone needs no
-other setup than ``pip install -e '.[drf]'``.
+other setup than ``pip install -e '.[drf,oauth,example]'``.
 """
 
 from __future__ import annotations

@@ -114,3 +114,12 @@ def signed_in_client(
 def no_adapter(settings: Any) -> None:
     """Leave ``django_nextauth.db`` out of INSTALLED_APPS, so ``get_adapter()`` is ``None``."""
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_nextauth.db"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _close_oauth_connections() -> Iterator[None]:
+    """Close the OAuth HTTP client's pooled connections when the run ends (no warnings)."""
+    yield
+    from django_nextauth.oauth import http as oauth_http
+
+    oauth_http.set_client(None)

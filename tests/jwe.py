@@ -3,7 +3,7 @@
 It derives NextAuth's keys and seals any header and plaintext with them, so tests
 can build tokens our ``encode`` never writes (``zip`` headers, non-JSON payloads,
 bad padding, ...) and open our tokens without our code. Written straight from
-RFC 7516 / 7518 and ../shared/PROTOCOL.md section 1, with no shortcuts.
+RFC 7516 / 7518 and docs/protocol.md section 1, with no shortcuts.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from django_nextauth.conf import DEFAULTS, IMPORT_STRINGS, Problem, nextauth_set
 from django_nextauth.dialect import V4, V5
 from django_nextauth.exceptions import ConfigurationError, MissingSecret
 from tests.conftest import SECRET
+from tests.strategies import json_like
 
 NOT_CALLABLE = 42
 URL = {"URL": "https://example.com"}  # no W005 (DEBUG is off in the test settings)
@@ -454,11 +455,7 @@ KEYS = st.sampled_from(
 )
 NAMES = st.text("v45./a_", max_size=6)  # dotted-path-like, never a real module
 SCALARS = st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats() | NAMES
-VALUES = st.recursive(
-    SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS | st.text(max_size=4), inner),
-    max_leaves=8,
-)
+VALUES = json_like(SCALARS, keys=KEYS | st.text(max_size=4))
 
 
 @budget(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

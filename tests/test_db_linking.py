@@ -1,4 +1,4 @@
-"""Account linking through the adapter (PROTOCOL-PROVIDERS.md §1.10): every rule, and the
+"""Account linking through the adapter (docs/protocol-providers.md §1.10): every rule, and the
 refusals, driven through ``complete_sign_in`` with NextAuth-shaped user and account dicts."""
 
 from __future__ import annotations

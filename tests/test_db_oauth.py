@@ -27,9 +27,7 @@ def _close_idp_connections() -> Iterator[None]:
     yield
     from django_nextauth.oauth import http
 
-    if http._client is not None:
-        http._client.close()
-        http._client = None
+    http.set_client(None)
 
 
 def test_oidc_sign_in_with_database_sessions(

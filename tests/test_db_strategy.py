@@ -1,5 +1,5 @@
 """The database session strategy: the cookie holds an opaque token, the row the session
-(PROTOCOL-PROVIDERS.md §3.3, §3.4), credentials included."""
+(docs/protocol-providers.md §3.3, §3.4), credentials included."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from django_nextauth import jwt
 from django_nextauth.exceptions import InvalidToken, MalformedToken
+from tests.strategies import json_like
 
 from .jwe import V4_HEADER, b64url, derive_key, seal, v5_header
 
@@ -44,11 +45,7 @@ json_scalars = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(st.characters(exclude_categories=()))  # lone surrogates too
 )
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
+json_values = json_like(json_scalars, keys=st.text(), max_size=4, max_leaves=20)
 REGISTERED = {"iat", "exp", "nbf", "jti"}
 payloads = st.dictionaries(
     st.text(st.characters(exclude_categories=())).filter(lambda key: key not in REGISTERED),

@@ -14,13 +14,10 @@ from hypothesis import strategies as st
 
 from django_nextauth.lazy import LazyRequestAttribute
 from django_nextauth.users import SessionUser
+from tests.strategies import json_like
 
 REQUEST = RequestFactory().get("/")
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
-    max_leaves=8,
-)
+json_values = json_like(st.none() | st.booleans() | st.integers() | st.text(max_size=5))
 
 
 def both(value: Any) -> tuple[Any, Any]:

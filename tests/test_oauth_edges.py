@@ -43,14 +43,15 @@ Handler = Callable[[httpx.Request], httpx.Response]
 def transport() -> Iterator[list[Handler]]:
     """Set ``transport[0]`` to the handler answering every outgoing request."""
     handlers: list[Handler] = [lambda request: httpx.Response(500)]
-    oauth_http._client = httpx.Client(
-        transport=httpx.MockTransport(lambda request: handlers[0](request)),
-        follow_redirects=False,
+    oauth_http.set_client(
+        httpx.Client(
+            transport=httpx.MockTransport(lambda request: handlers[0](request)),
+            follow_redirects=False,
+        )
     )
     clear_caches()
     yield handlers
-    oauth_http._client.close()
-    oauth_http._client = None
+    oauth_http.set_client(None)
 
 
 def config(**extra: Any) -> OAuthConfig:

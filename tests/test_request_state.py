@@ -21,6 +21,7 @@ from django_nextauth.session.state import mark_read
 from django_nextauth.session.strategies import strategy
 from django_nextauth.session.token_cache import DecryptedTokens
 from tests.conftest import CLAIMS as README_CLAIMS
+from tests.strategies import json_like
 from tests.test_session import CLAIMS, V4, req, v4_token
 
 
@@ -102,6 +103,29 @@ def test_cached_claims_are_fresh_objects() -> None:
     assert again == {**first, "sub": "7", "roles": ["a"], "org": {"id": 1, "tags": ["x"]}}
 
 
+def test_default_session_user_is_built_once_per_cached_token() -> None:
+    token = v4_token(README_CLAIMS)
+    first, second = (get_session_user(req({V4: token})) for _ in range(2))
+    assert first is second and first["name"] == README_CLAIMS["name"]
+    with pytest.raises(TypeError):
+        first["name"] = "changed"  # type: ignore[index]  # read-only: safe to share
+    other = get_session_user(req({V4: v4_token({**README_CLAIMS, "sub": "8"})}))
+    assert other is not first and other.pk == "8"
+
+
+def test_custom_callbacks_build_a_user_per_request() -> None:
+    from tests.test_session import SECRET
+
+    with override_settings(NEXTAUTH={"SECRET": SECRET, "CALLBACKS": {"jwt": jwt_identity}}):
+        token = v4_token(README_CLAIMS)
+        first, second = (get_session_user(req({V4: token})) for _ in range(2))
+        assert first == second and first is not second
+
+
+def jwt_identity(*, token: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    return token
+
+
 def test_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     token = v4_token(max_age=60)
     assert get_token(req({V4: token})) is not None
@@ -110,6 +134,7 @@ def test_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     request = req({V4: token})
     assert get_token(request) is None
     assert session_state(request).is_bad
+    assert not get_session_user(req({V4: token})).is_authenticated  # no cached user either
 
 
 def test_cache_is_keyed_by_secret_and_emptied_on_settings_change() -> None:
@@ -137,12 +162,8 @@ def test_failed_decryption_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(calls) == 2 and len(strategy().tokens) == 0
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
-    ),
-    max_leaves=12,
+json_values = json_like(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8), max_leaves=12
 )
 
 

@@ -1,4 +1,4 @@
-"""Every route of the /api/auth API, for both wire versions (PROTOCOL §3-§8)."""
+"""Every route of the /api/auth API, for both wire versions (docs/protocol.md §3-§8)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 id_token claims when the provider uses an id_token (no userinfo call, as both
 versions), else ``GET userinfo``. ``user_and_account`` applies the ``profile``
 mapping and shapes ``user`` / ``account`` as the configured version does
-(``../shared/PROTOCOL-PROVIDERS.md`` §1.8).
+(``docs/protocol-providers.md`` §1.8).
 """
 
 from __future__ import annotations

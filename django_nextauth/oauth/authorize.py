@@ -3,7 +3,7 @@
 Both libraries build the query with WHATWG ``URLSearchParams.set`` onto the endpoint
 URL (a key already in the URL keeps its place); openid-client then turns ``+`` into
 ``%20``. The parameter order differs per version (``OAuthDialect.authorization_style``,
-``../shared/PROTOCOL-PROVIDERS.md`` §1.5).
+``docs/protocol-providers.md`` §1.5).
 """
 
 from __future__ import annotations

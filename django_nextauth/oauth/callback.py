@@ -1,6 +1,6 @@
 """The authorization response: RFC 9207 ``iss``, ``state``, ``error``, ``code``.
 
-The order of the checks is the version's (``../shared/PROTOCOL-PROVIDERS.md`` §1.7):
+The order of the checks is the version's (``docs/protocol-providers.md`` §1.7):
 v4 reports an IdP ``error`` before anything else and refuses a ``state`` it did not
 send; v5 checks ``iss``, then ``state``, and only then reports ``error``.
 """

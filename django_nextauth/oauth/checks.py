@@ -10,7 +10,7 @@ Cookie names and attributes: ``dialect(version).cookies[kind]``. Values: the ses
 JWE (``django_nextauth/jwt.py``) of ``{"value", "provider"}``, salted with the full
 cookie name, 900 s. In v5 the ``state`` parameter is itself a JWE (salt
 ``encodedState``) and the state cookie holds that JWE. Sources:
-``../shared/PROTOCOL-PROVIDERS.md`` §1.5-1.6.
+``docs/protocol-providers.md`` §1.5-1.6.
 """
 
 from __future__ import annotations

@@ -156,7 +156,7 @@ def _checks(entry: Mapping[str, Any], kind: str, where: str) -> dict[str, tuple[
     raw = entry.get("checks")
     if raw is None:
         preset: Mapping[str, tuple[str, ...]] = entry.get("_checks_by_version", {})
-        # Auth.js's default for OIDC; per version for plain OAuth (PROTOCOL-PROVIDERS §1.3).
+        # Auth.js's default for OIDC; per version for plain OAuth (docs/protocol-providers.md §1.3).
         return {
             v: tuple(
                 preset.get(v)

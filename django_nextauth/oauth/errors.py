@@ -2,7 +2,7 @@
 
 Every failure of the flow is an :class:`OAuthError`. Its ``kind`` says which step
 failed; :meth:`OAuthError.code` turns that into the ``?error=`` code the configured
-NextAuth version redirects with (``../shared/PROTOCOL-PROVIDERS.md`` §1.11). Messages
+NextAuth version redirects with (``docs/protocol-providers.md`` §1.11). Messages
 never contain tokens, codes, secrets or cookie values: they name the step and the
 reason only, so they are safe to log.
 """

@@ -18,7 +18,7 @@ import httpx
 
 from .errors import ErrorKind, OAuthError
 
-__all__ = ["MAX_RESPONSE_BYTES", "TIMEOUT", "USER_AGENT", "request_json"]
+__all__ = ["MAX_RESPONSE_BYTES", "TIMEOUT", "USER_AGENT", "client", "request_json", "set_client"]
 
 #: Connect / read timeout of every call, in seconds.
 TIMEOUT = 10.0
@@ -35,6 +35,15 @@ def client() -> httpx.Client:
     if _client is None:
         _client = httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     return _client
+
+
+def set_client(new: httpx.Client | None) -> None:
+    """Replace the shared client (a custom transport, proxy or CA bundle), closing the old
+    one and its connections; ``None``: a default client on next use."""
+    global _client
+    old, _client = _client, new
+    if old is not None and old is not new:
+        old.close()
 
 
 def request_json(

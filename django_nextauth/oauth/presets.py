@@ -4,7 +4,7 @@ Each preset is a function of the user's entry (for the URLs that depend on it: a
 GitHub Enterprise base URL, an Entra ID tenant) returning default options. Facts come
 from NextAuth's provider definitions (``packages/next-auth/src/providers/<name>.ts``
 for v4, ``packages/core/src/providers/<name>.ts`` for v5) and
-``../shared/PROTOCOL-PROVIDERS.md`` §1.3-1.4. Keys starting with ``_`` are internal:
+``docs/protocol-providers.md`` §1.3-1.4. Keys starting with ``_`` are internal:
 ``_checks_by_version`` (default checks), ``_params_by_version`` (authorization
 parameters only one version sends) and ``_userinfo_request``.
 """

@@ -3,7 +3,7 @@ differ on the OAuth wire, as data.
 
 The same idea as ``django_nextauth/dialect.py``, for the OAuth rules only; the
 integrator may fold these fields into :class:`~django_nextauth.dialect.Dialect`.
-Facts and sources: ``../shared/PROTOCOL-PROVIDERS.md`` §1.2-1.11.
+Facts and sources: ``docs/protocol-providers.md`` §1.2-1.11.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class OAuthDialect:
     #: Spaces in the authorization URL's query: ``%20`` (openid-client) or ``+``
     #: (``URLSearchParams``).
     space: str
-    #: How the authorization URL's query is assembled (PROTOCOL-PROVIDERS §1.5):
+    #: How the authorization URL's query is assembled (docs/protocol-providers.md §1.5):
     #: ``openid-client`` sets ``client_id``, ``scope`` (default ``openid``),
     #: ``response_type``, ``redirect_uri`` first; ``oauth4webapi`` (Auth.js) first merges
     #: the provider's parameters into an explicit URL, then sets ``response_type``,

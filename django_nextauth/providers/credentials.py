@@ -20,7 +20,7 @@ counted against the ``email``. ``rate_limit_key(credentials, request)`` returns
 the account key(s) instead: a string, a list of strings, or ``None``. See
 ``docs/security.md`` for an ``authorize`` that accepts a username or an e-mail.
 
-The callback follows NextAuth (``../shared/PROTOCOL.md`` §4.4): CSRF check, limiter,
+The callback follows NextAuth (``docs/protocol.md`` §4.4): CSRF check, limiter,
 ``authorize``, then :func:`~django_nextauth.signin.complete_sign_in`. Failures
 never answer 500 and never echo what ``authorize`` raised.
 """

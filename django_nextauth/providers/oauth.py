@@ -14,7 +14,7 @@ into it, as ``signIn(id, options, authorizationParams)`` sends it) and sets the 
 cookies; ``GET|POST /callback/<id>`` (no CSRF: the checks are the CSRF protection)
 validates, exchanges the code, maps the profile and hands over to
 :func:`~django_nextauth.signin.complete_sign_in`. Every failure ends on the error
-redirect the configured version sends (``../shared/PROTOCOL-PROVIDERS.md`` §1.11);
+redirect the configured version sends (``docs/protocol-providers.md`` §1.11);
 nothing an IdP or a browser sends can make these views answer 5xx.
 """
 

@@ -1,6 +1,6 @@
 """The database session strategy (``NEXTAUTH["SESSION"]["STRATEGY"] = "database"``).
 
-As NextAuth's (``../shared/PROTOCOL-PROVIDERS.md`` §3.3): the session cookie, with the
+As NextAuth's (``docs/protocol-providers.md`` §3.3): the session cookie, with the
 JWT strategy's name and attributes and never chunked, holds an opaque random session
 token (a UUID); the adapter keeps the session (the ORM adapter: its SHA-256) with the
 user. A read is one adapter call, ``get_session_and_user`` (one query, user joined);

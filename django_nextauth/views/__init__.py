@@ -1,4 +1,4 @@
-"""The ``/api/auth/*`` REST API that NextAuth's client speaks (``../shared/PROTOCOL.md`` §4).
+"""The ``/api/auth/*`` REST API that NextAuth's client speaks (``docs/protocol.md`` §4).
 
 Mount it with ``path("api/auth/", include("django_nextauth.urls"))``. Each route is
 an :class:`~django_nextauth.views.base.AuthView` subclass; the names below are

@@ -14,17 +14,34 @@ Environment variables:
 - ``DEMO_SESSION_STRATEGY``: ``database`` keeps sessions in the database (the optional
   ``django_nextauth.db`` app; ``manage.py runserver`` migrates it) instead of the JWT
   cookie. See docs/sessions.md.
+- ``DEMO_NEXTAUTH_VERSION``: ``v5`` speaks Auth.js's wire instead of next-auth 4's (``v4``).
 - ``NEXTAUTH_URL``: the public origin when browsers reach Django through another server, e.g.
   ``http://localhost:3000`` behind the Next.js example app (``example_nextjs/``). Unset: the
   request's own host.
+
+The Demo IdP (``idp/``: an OpenID provider inside this project, so "Sign in with Demo IdP" works
+with no outside service; DEVELOPMENT ONLY):
+
+- ``DEMO_SITE_URL``: this Django server's own origin, which the IdP's issuer (``<origin>/idp/o``)
+  is built from. Browsers sign in there, and the example's OIDC provider calls it back-channel
+  from inside this process. Unset: the address given to ``runserver`` (``0.0.0.0`` counts as
+  ``127.0.0.1``), default ``http://127.0.0.1:8000``. Set it when that is not how the server is
+  reached, e.g. behind a proxy.
+- ``DEMO_IDP_PRIVATE_KEY``: the IdP's RS256 signing key (PEM). Unset, a key is generated on the
+  first run into ``idp-private-key.pem`` next to the SQLite file (git-ignored) and reused.
+- ``DEMO_IDP_CLIENT_SECRET``: the seeded client's secret; unset, a development-only default.
+  Both are refused when DEBUG is off, like the default secrets above.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+from .dev_idp import load_or_create_private_key, site_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,21 +57,45 @@ if not DEBUG and (AUTH_SECRET == DEV_ONLY_AUTH_SECRET or SECRET_KEY == DEV_ONLY_
     raise ImproperlyConfigured("Set AUTH_SECRET and DJANGO_SECRET_KEY when DEBUG is off.")
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+DB_PATH = Path(os.environ.get("DEMO_DB_PATH") or BASE_DIR / "db.sqlite3")
+
+# The Demo IdP (idp/): DEVELOPMENT ONLY, see the docstring at the top.
+SITE_URL = site_origin(os.environ, sys.argv)
+DEMO_IDP_ISSUER = f"{SITE_URL}/idp/o"
+DEMO_IDP_CLIENT_ID = "django-nextauth-example"
+DEV_ONLY_IDP_CLIENT_SECRET = "demo-idp-client-secret-development-only"
+DEMO_IDP_CLIENT_SECRET = os.environ.get("DEMO_IDP_CLIENT_SECRET") or DEV_ONLY_IDP_CLIENT_SECRET
+if not DEBUG and (
+    not os.environ.get("DEMO_IDP_PRIVATE_KEY")
+    or DEMO_IDP_CLIENT_SECRET == DEV_ONLY_IDP_CLIENT_SECRET
+):
+    raise ImproperlyConfigured(
+        "The Demo IdP is for development: set DEMO_IDP_PRIVATE_KEY and DEMO_IDP_CLIENT_SECRET "
+        "when DEBUG is off."
+    )
+DEMO_IDP_PRIVATE_KEY = os.environ.get("DEMO_IDP_PRIVATE_KEY") or load_or_create_private_key(
+    DB_PATH.with_name("idp-private-key.pem")
+)
 
 INSTALLED_APPS = [
     "demo",  # first, so that its `runserver` (migrate + demo users, then serve) wins
+    "idp",  # the Demo IdP: django-oauth-toolkit's OpenID provider + its login page
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",  # the IdP's own login session (cookie path /idp/)
     "django_nextauth",  # django-nextauth
+    "oauth2_provider",
     "rest_framework",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",  # the Demo IdP's login session
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # django-nextauth. On a site with Django's sessions and auth (the admin), put it after
-    # "django.contrib.auth.middleware.AuthenticationMiddleware"; the demo has neither.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",  # the Demo IdP's request.user
+    # django-nextauth: after AuthenticationMiddleware. The demo's own pages use the NextAuth
+    # session (request.session_user), never Django's.
     "django_nextauth.middleware.NextAuthMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -88,7 +129,7 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DEMO_DB_PATH") or BASE_DIR / "db.sqlite3",
+        "NAME": DB_PATH,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -101,7 +142,7 @@ USE_TZ = True
 # The whole NextAuth configuration (every key and its default: docs/settings.md).
 NEXTAUTH = {  # django-nextauth
     "SECRET": AUTH_SECRET,
-    "VERSION": "v4",
+    "VERSION": os.environ.get("DEMO_NEXTAUTH_VERSION") or "v4",
     "URL": os.environ.get("NEXTAUTH_URL") or None,
     "SESSION": {"STRATEGY": SESSION_STRATEGY},  # "jwt" (the default) or "database"
     "PROVIDERS": [
@@ -116,7 +157,16 @@ NEXTAUTH = {  # django-nextauth
             "authorize": "demo.auth.authorize",
             # One limiter key per account, whether a username or an e-mail address was typed.
             "rate_limit_key": "demo.auth.rate_limit_key",
-        }
+        },
+        {  # the Demo IdP (idp/), an OpenID provider served by this same process
+            "id": "demo-idp",
+            "name": "Demo IdP",
+            "type": "oidc",
+            "issuer": DEMO_IDP_ISSUER,
+            "client_id": DEMO_IDP_CLIENT_ID,
+            "client_secret": DEMO_IDP_CLIENT_SECRET,
+            "checks": ["pkce", "state", "nonce"],
+        },
     ],
     "CALLBACKS": {}
     if DEFAULT_CALLBACKS
@@ -124,6 +174,31 @@ NEXTAUTH = {  # django-nextauth
         "jwt": "demo.callbacks.jwt",
         "session": "demo.callbacks.session",
     },
+}
+
+# The Demo IdP: django-oauth-toolkit with OpenID Connect (idp/; DEVELOPMENT ONLY).
+# Its login session is Django's, on its own cookie scoped to /idp/, apart from the NextAuth one.
+SESSION_COOKIE_NAME = "demo_idp_sessionid"
+SESSION_COOKIE_PATH = "/idp/"
+LOGIN_URL = "idp:login"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": DEMO_IDP_ISSUER,
+    "OIDC_RSA_PRIVATE_KEY": DEMO_IDP_PRIVATE_KEY,
+    "OAUTH2_VALIDATOR_CLASS": "idp.validators.DemoIdPValidator",
+    "SCOPES": {
+        "openid": "Sign you in",
+        "profile": "Your name, username and picture",
+        "email": "Your e-mail address",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],  # the authorization-code flow only
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 `iss` on the redirect back
+    # RFC 8252 loopback redirects on any port, for localhost too (runserver on any port, and
+    # the browser tests' ephemeral ports): the seeded client registers port-less loopback URIs.
+    "ALLOW_LOCALHOST_LOOPBACK": True,
 }
 
 REST_FRAMEWORK = {
