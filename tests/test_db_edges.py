@@ -164,3 +164,29 @@ async def test_async_database_session_with_a_session_callback(
     rebuilt = await abuild_session(token, request=reader)  # type: ignore[arg-type]
     assert rebuilt["tagged"] is True
     assert await Session.objects.acount() == 1
+
+
+class NamelessUser(EmailUser):
+    _meta = SimpleNamespace(get_fields=lambda: [FakeField("email")])
+
+
+def test_a_user_model_without_name_fields() -> None:
+    assert _user_fields(NamelessUser, {"name": "Ada Lovelace", "image": "i.png"}) == {}
+
+
+class ThreadedAdapter(DjangoAdapter):
+    """An adapter with only sync methods: the base class's async twins run them in a thread."""
+
+    aget_session_and_user = adapters.Adapter.aget_session_and_user
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_default_async_twins(django_user_model: Any) -> None:
+    from asgiref.sync import sync_to_async
+    from django.utils import timezone
+
+    user = await sync_to_async(django_user_model.objects.create_user)("fay")
+    adapter = ThreadedAdapter()
+    await adapter.acreate_session(user, "t", timezone.now())
+    found = await adapter.aget_session_and_user("t")
+    assert found is not None and found[1].pk == user.pk

@@ -287,3 +287,22 @@ def test_database_sessions_for_oauth_sign_ins(
     assert jwt_calls == []  # NextAuth runs no jwt callback for database sessions
     (call,) = signed_in.calls
     assert call["is_new_user"] is True and call["token"]["sub"] == str(user.pk)
+
+
+def test_signed_in_with_a_database_session_links_to_its_user(
+    nextauth: Any, rf: RequestFactory, alice: Any
+) -> None:
+    nextauth(SESSION={"STRATEGY": "database"})
+    request = rf.get("/")
+    session_state(request).login({"sub": str(alice.pk)}, user=alice)
+    response = HttpResponseBase()
+    flush(request, response)
+    cookie = response.cookies["next-auth.session-token"].value
+    request = rf.get("/api/auth/callback/github", HTTP_COOKIE=f"next-auth.session-token={cookie}")
+    complete_sign_in(
+        build_context(request),
+        provider=OAuthProvider(),  # type: ignore[arg-type]
+        user=dict(PROFILE_USER),
+        account=dict(GITHUB),
+    )
+    assert Account.objects.get().user == alice
