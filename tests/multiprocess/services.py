@@ -60,11 +60,13 @@ def _start_postgres() -> None:
     subprocess.run(["service", "postgresql", "start"], check=False)
     _wait(POSTGRES_URL, 5432, "PostgreSQL")
     # Debian's cluster asks for passwords on TCP; the tests connect as postgres without one.
-    hba = glob.glob("/etc/postgresql/*/main/pg_hba.conf")
-    if hba and "trust" not in Path(hba[0]).read_text().split("host")[-1]:
-        with open(hba[0], "a") as conf:
-            conf.write("\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n")
-        subprocess.run(["service", "postgresql", "reload"], check=False)
+    # pg_hba.conf is first-match: the trust lines go on top.
+    trust = "host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n"
+    for conf in map(Path, glob.glob("/etc/postgresql/*/main/pg_hba.conf")):
+        text = conf.read_text()
+        if not text.startswith(trust):
+            conf.write_text(trust + text)
+            subprocess.run(["service", "postgresql", "reload"], check=False)
 
 
 def _start_redis() -> None:
@@ -79,8 +81,21 @@ def ensure_services() -> None:
     """Make PostgreSQL and Redis answer at their addresses (start or install them)."""
     if not _answers(POSTGRES_URL, 5432):
         _start_postgres()
+    _ensure_database()
     if not _answers(REDIS_URL, 6379):
         _start_redis()
+
+
+def _ensure_database() -> None:
+    """Create the URL's database (``test``) when a fresh cluster has only ``postgres``."""
+    import psycopg
+
+    params = postgres_params()
+    try:
+        psycopg.connect(**params).close()  # type: ignore[arg-type]
+    except psycopg.OperationalError:
+        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as connection:  # type: ignore[arg-type]
+            connection.execute(f'CREATE DATABASE "{params["dbname"]}"')
 
 
 def postgres_params(database: str | None = None) -> dict[str, object]:
