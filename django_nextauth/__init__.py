@@ -18,6 +18,9 @@ _EXPORTS = {
     "aget_server_session": "session",
     "login_required_session": "decorators",
     "LoginRequiredSessionMixin": "decorators",
+    "sign_out_everywhere": "revocation",
+    "asign_out_everywhere": "revocation",
+    "get_adapter": "adapters",
     "NextAuthError": "exceptions",
     "InvalidToken": "exceptions",
 }

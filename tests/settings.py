@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django_nextauth",
+    "django_nextauth.db",
     "tests.testapp",
     *(["rest_framework"] if HAS_DRF else []),
 ]

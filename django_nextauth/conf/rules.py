@@ -121,6 +121,12 @@ _FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
             lambda v: v is None or _is_count(v, 1),
             "None or a positive number of seconds",
         ),
+        "STRATEGY": (lambda v: v in ("jwt", "database"), "'jwt' or 'database'"),
+        "REVOCATION_CACHE": (
+            lambda v: v is None or (isinstance(v, str) and v in django_settings.CACHES),
+            "None or the alias of a cache in settings.CACHES",
+        ),
+        "REVOCATION_CHECK_INTERVAL": (_is_count, "a number of seconds (0 or more)"),
     },
     "RATE_LIMIT": {
         **dict.fromkeys(
@@ -143,7 +149,8 @@ _FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
 }
 _NESTED_HINTS = {
     "SESSION": "E.g. 'SESSION': {'MAX_AGE': 30 * 24 * 3600, 'UPDATE_AGE': 24 * 3600, "
-    "'SLIDING': False, 'ABSOLUTE_MAX_AGE': None} (seconds).",
+    "'SLIDING': False, 'ABSOLUTE_MAX_AGE': None, 'STRATEGY': 'jwt', "
+    "'REVOCATION_CACHE': None, 'REVOCATION_CHECK_INTERVAL': 0} (seconds).",
     "RATE_LIMIT": "E.g. 'RATE_LIMIT': {'USERNAME': 5, 'IP': 20, 'WINDOW': 900, "
     "'CACHE': 'default'}; 0 or None switches a counter off.",
     "PAGES": "Keys are SIGN_IN, SIGN_OUT and ERROR; values are None, a path, an absolute URL "
@@ -185,6 +192,33 @@ def _callback(key: str, value: Any) -> Iterator[Problem]:
         yield setting_problem(("CALLBACKS", key), f"{where} is not callable.", hint)
 
 
+def _importable(name: str, hint: str, *, adapter: bool = False) -> Rule:
+    """None, a callable / class, or an import string naming one (an Adapter subclass)."""
+
+    def rule(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
+        if value is None:
+            return
+        where = f"NEXTAUTH[{name!r}]"
+        if isinstance(value, str):
+            try:
+                value = import_string(value)
+            except (ImportError, ValueError, TypeError) as exc:
+                yield setting_problem(
+                    (name,), f"{where} = {value!r} cannot be imported: {exc}.", hint
+                )
+                return
+        if adapter:
+            from django_nextauth.adapters import Adapter
+
+            if not (isinstance(value, type) and issubclass(value, Adapter)):
+                message = f"{where} is not a subclass of django_nextauth.adapters.Adapter."
+                yield setting_problem((name,), message, hint)
+        elif not callable(value):
+            yield setting_problem((name,), f"{where} is not callable.", hint)
+
+    return rule
+
+
 RULES: dict[str, Rule] = {
     "SECRET": _secret,
     "VERSION": _version,
@@ -223,5 +257,15 @@ RULES: dict[str, Rule] = {
         _is_count,
         "a whole number (0 or more)",
         "The number of reverse proxies in front of Django that append to X-Forwarded-For.",
+    ),
+    "ADAPTER": _importable(
+        "ADAPTER",
+        "None (the ORM adapter when 'django_nextauth.db' is installed) or a dotted path to an "
+        "Adapter subclass, e.g. 'myapp.adapters.MyAdapter'.",
+        adapter=True,
+    ),
+    "USERNAME_FROM_PROFILE": _importable(
+        "USERNAME_FROM_PROFILE",
+        "None (the e-mail's local part) or a dotted path to a function (profile) -> str.",
     ),
 }

@@ -42,6 +42,12 @@ DEFAULTS: dict[str, Any] = {
         "SLIDING": False,
         # Seconds after sign-in when a session can no longer be renewed (None: never).
         "ABSOLUTE_MAX_AGE": None,
+        # "jwt": the session lives in the cookie; "database": a row, the cookie holds its key.
+        "STRATEGY": "jwt",
+        # A cache alias (settings.CACHES) turns on revocation of JWT sessions (sign-out).
+        "REVOCATION_CACHE": None,
+        # Re-check a given token against the revocation cache at most every N seconds.
+        "REVOCATION_CHECK_INTERVAL": 0,
     },
     # Dotted paths or callables; None keeps NextAuth's default behaviour.
     "CALLBACKS": {"jwt": None, "session": None, "sign_in": None, "redirect": None},
@@ -66,6 +72,13 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT": {"USERNAME": 5, "IP": 20, "WINDOW": 15 * 60, "CACHE": "default"},
     # Reverse proxies in front of Django that append to X-Forwarded-For (0: use REMOTE_ADDR).
     "NUM_PROXIES": 0,
+    # Where users, accounts and sessions are stored: an import string naming an
+    # django_nextauth.adapters.Adapter subclass. None: the Django ORM adapter when
+    # "django_nextauth.db" is installed, else no adapter.
+    "ADAPTER": None,
+    # The Django username of a user created at an OAuth sign-in: an import string or callable
+    # (profile dict) -> str. None: the e-mail's local part, else the name.
+    "USERNAME_FROM_PROFILE": None,
 }
 
 #: The keys whose value is a dict merged key by key over the default, and their keys.
@@ -93,8 +106,9 @@ NEXTAUTH_SPELLINGS: dict[str, dict[str, str]] = {
         "callbacks": "CALLBACKS",
         "providers": "PROVIDERS",
         "pages": "PAGES",
+        "adapter": "ADAPTER",
     },
-    "SESSION": {"maxAge": "MAX_AGE", "updateAge": "UPDATE_AGE"},
+    "SESSION": {"maxAge": "MAX_AGE", "updateAge": "UPDATE_AGE", "strategy": "STRATEGY"},
     "CALLBACKS": {"signIn": "sign_in"},
     "PAGES": {"signIn": "SIGN_IN", "signOut": "SIGN_OUT", "error": "ERROR"},
 }
@@ -114,6 +128,8 @@ CHECK_IDS: dict[str, str] = {
     "SESSION": "django_nextauth.E010",
     "BASE_PATH": "django_nextauth.E011",
     "SET_REQUEST_USER": "django_nextauth.E012",
+    "ADAPTER": "django_nextauth.E018",
+    "USERNAME_FROM_PROFILE": "django_nextauth.E019",
     "": "django_nextauth.E013",
 }
 

@@ -1,0 +1,199 @@
+"""NextAuth's adapter interface, in snake_case, sync with async twins (prefix ``a``).
+
+An adapter stores users, OAuth accounts, database sessions and e-mail verification
+tokens (``packages/next-auth/src/adapters.ts`` in NextAuth). :func:`get_adapter` gives
+the configured one: ``NEXTAUTH["ADAPTER"]`` (an import string naming an
+:class:`Adapter` subclass), else the Django ORM adapter when ``django_nextauth.db`` is
+installed, else ``None`` (a JWT-only site stores nothing).
+
+Users are the project's Django users. Session tokens are given as the cookie holds
+them and the adapter decides how to store them (the ORM adapter keeps their SHA-256);
+verification tokens arrive already hashed by their provider. ``tests/test_adapter_contract.py``
+is the test module any adapter can run against itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.apps import apps
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from .conf import nextauth_settings
+from .exceptions import ConfigurationError
+
+__all__ = ["Adapter", "get_adapter", "hash_token"]
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 hex digest of ``token`` (how session tokens are stored)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Adapter(ABC):
+    """What django-nextauth needs from a store of users, accounts and sessions.
+
+    The async twins default to running the sync method in a thread
+    (``sync_to_async``); an adapter with native async I/O overrides them.
+    """
+
+    # --- users --------------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_user(self, data: Mapping[str, Any]) -> Any:
+        """Create a user from NextAuth's user shape (``name``, ``email``, ``image``,
+        ``emailVerified``; an ``id`` is ignored) and return it."""
+
+    @abstractmethod
+    def get_user(self, user_id: str) -> Any | None:
+        """The user with this id (a string, as NextAuth passes ``sub``), or ``None``."""
+
+    @abstractmethod
+    def get_user_by_email(self, email: str) -> Any | None:
+        """The user with this e-mail address (case-insensitive), or ``None``."""
+
+    @abstractmethod
+    def get_user_by_account(self, provider: str, provider_account_id: str) -> Any | None:
+        """The user an account at ``provider`` is linked to, or ``None``."""
+
+    @abstractmethod
+    def update_user(self, user: Any, data: Mapping[str, Any]) -> Any:
+        """Apply NextAuth's user fields in ``data`` to ``user``; return it."""
+
+    # --- accounts -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def link_account(self, user: Any, account: Mapping[str, Any]) -> None:
+        """Store NextAuth's ``account`` dict (``provider``, ``type``, ``providerAccountId``,
+        token fields) against ``user``."""
+
+    @abstractmethod
+    def mark_email_verified(self, user: Any, email: str, provider_id: str) -> None:
+        """Record that ``user`` proved ``email`` through the e-mail provider ``provider_id``
+        (an account of type ``email``; idempotent)."""
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_session(
+        self,
+        user: Any,
+        session_token: str,
+        expires: datetime,
+        *,
+        request: HttpRequest | None = None,
+    ) -> Any:
+        """Store a new session for ``user``; ``request`` gives the device summary."""
+
+    @abstractmethod
+    def get_session_and_user(self, session_token: str) -> tuple[Any, Any] | None:
+        """``(session, user)`` for the token, in one query, expired or not; else ``None``.
+
+        The session has ``expires`` (an aware datetime) and ``created``.
+        """
+
+    @abstractmethod
+    def update_session(self, session_token: str, expires: datetime) -> None:
+        """Move the session's expiry to ``expires`` (and note it was seen now)."""
+
+    @abstractmethod
+    def delete_session(self, session_token: str) -> bool:
+        """Delete the session; whether there was one."""
+
+    @abstractmethod
+    def delete_user_sessions(self, user: Any) -> int:
+        """Delete every session of ``user``; how many there were."""
+
+    # --- verification tokens ------------------------------------------------------------------
+
+    @abstractmethod
+    def create_verification_token(self, identifier: str, token_hash: str, expires: datetime) -> Any:
+        """Store an e-mail sign-in token (already hashed)."""
+
+    @abstractmethod
+    def use_verification_token(self, identifier: str, token_hash: str) -> Any | None:
+        """Delete the token and return it (expired or not: the caller checks), or ``None``.
+
+        Single use: of concurrent calls for one token, at most one gets the row.
+        """
+
+    # --- async twins --------------------------------------------------------------------------
+
+    async def acreate_user(self, data: Mapping[str, Any]) -> Any:
+        return await sync_to_async(self.create_user)(data)
+
+    async def aget_user(self, user_id: str) -> Any | None:
+        return await sync_to_async(self.get_user)(user_id)
+
+    async def aget_user_by_email(self, email: str) -> Any | None:
+        return await sync_to_async(self.get_user_by_email)(email)
+
+    async def aget_user_by_account(self, provider: str, provider_account_id: str) -> Any | None:
+        return await sync_to_async(self.get_user_by_account)(provider, provider_account_id)
+
+    async def aupdate_user(self, user: Any, data: Mapping[str, Any]) -> Any:
+        return await sync_to_async(self.update_user)(user, data)
+
+    async def alink_account(self, user: Any, account: Mapping[str, Any]) -> None:
+        await sync_to_async(self.link_account)(user, account)
+
+    async def amark_email_verified(self, user: Any, email: str, provider_id: str) -> None:
+        await sync_to_async(self.mark_email_verified)(user, email, provider_id)
+
+    async def acreate_session(
+        self,
+        user: Any,
+        session_token: str,
+        expires: datetime,
+        *,
+        request: HttpRequest | None = None,
+    ) -> Any:
+        return await sync_to_async(self.create_session)(
+            user, session_token, expires, request=request
+        )
+
+    async def aget_session_and_user(self, session_token: str) -> tuple[Any, Any] | None:
+        return await sync_to_async(self.get_session_and_user)(session_token)
+
+    async def aupdate_session(self, session_token: str, expires: datetime) -> None:
+        await sync_to_async(self.update_session)(session_token, expires)
+
+    async def adelete_session(self, session_token: str) -> bool:
+        return await sync_to_async(self.delete_session)(session_token)
+
+    async def adelete_user_sessions(self, user: Any) -> int:
+        return await sync_to_async(self.delete_user_sessions)(user)
+
+    async def acreate_verification_token(
+        self, identifier: str, token_hash: str, expires: datetime
+    ) -> Any:
+        return await sync_to_async(self.create_verification_token)(identifier, token_hash, expires)
+
+    async def ause_verification_token(self, identifier: str, token_hash: str) -> Any | None:
+        return await sync_to_async(self.use_verification_token)(identifier, token_hash)
+
+
+def get_adapter() -> Adapter | None:
+    """The configured adapter (one instance per settings), or ``None`` (nothing is stored)."""
+    return nextauth_settings.cached("adapter", _load_adapter)
+
+
+def _load_adapter() -> Adapter | None:
+    configured = nextauth_settings.ADAPTER
+    if configured is None:
+        if not apps.is_installed("django_nextauth.db"):
+            return None
+        configured = "django_nextauth.db.adapter.DjangoAdapter"
+    cls = import_string(configured) if isinstance(configured, str) else configured
+    if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+        raise ConfigurationError(
+            f"NEXTAUTH['ADAPTER'] = {configured!r} is not an Adapter subclass "
+            "(django_nextauth.adapters.Adapter)."
+        )
+    return cls()

@@ -1,0 +1,79 @@
+"""Admin pages: every session (whose, which device, since when, until when) with an action that
+ends the selected ones, and the linked accounts. A user's own sessions and accounts are one
+filter away (``?user__id__exact=<pk>``); :class:`SessionInline` and :class:`AccountInline`
+add them to a project's own ``UserAdmin``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import Account, Session, VerificationToken
+
+__all__ = ["AccountAdmin", "AccountInline", "SessionAdmin", "SessionInline"]
+
+
+@admin.action(description="End the selected sessions (sign them out)")
+def end_sessions(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+    ended, _ = queryset.delete()
+    modeladmin.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin[Session]):
+    list_display = ("user", "device", "created", "last_seen", "expires")
+    list_filter = ("expires", "created")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "device")
+    readonly_fields = ("user", "device", "created", "last_seen", "expires")
+    actions = (end_sessions,)
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # sessions are made by signing in, never by hand
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin[Account]):
+    list_display = ("user", "provider", "provider_account_id", "type", "created")
+    list_filter = ("provider", "type")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "provider_account_id")
+    # Tokens are credentials at the provider: shown to nobody, not even superusers.
+    exclude = ("access_token", "refresh_token", "id_token", "session_state")
+    readonly_fields = ("user", "provider", "provider_account_id", "type", "created")
+
+
+@admin.register(VerificationToken)
+class VerificationTokenAdmin(admin.ModelAdmin[VerificationToken]):
+    list_display = ("identifier", "expires")
+    search_fields = ("identifier",)
+    readonly_fields = ("identifier", "token", "expires")
+
+
+class SessionInline(admin.TabularInline[Session, Any]):
+    """A user's sessions on their change page; deleting a row ends that session."""
+
+    model = Session
+    fields = ("device", "created", "last_seen", "expires")
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AccountInline(admin.TabularInline[Account, Any]):
+    """A user's linked provider accounts on their change page (unlink by deleting)."""
+
+    model = Account
+    fields = ("provider", "provider_account_id", "type", "created")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,81 @@
+"""NextAuth's tables (``packages/adapter-prisma/prisma/schema.prisma``) as Django models.
+
+Users are Django's own (``AUTH_USER_MODEL``). Secrets are never stored as given: a
+session row keeps the SHA-256 of its session token, a verification token row the hash
+its provider computed. A stolen database dump therefore holds no usable session.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+__all__ = ["Account", "Session", "VerificationToken"]
+
+
+class Account(models.Model):
+    """An identity at a provider (OAuth, OIDC, e-mail) linked to a Django user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nextauth_accounts"
+    )
+    #: NextAuth's account type: ``oauth``, ``oidc``, ``email``, ``credentials``.
+    type = models.CharField(max_length=32)
+    provider = models.CharField(max_length=64)
+    provider_account_id = models.CharField(max_length=255)
+    access_token = models.TextField(blank=True, null=True)
+    refresh_token = models.TextField(blank=True, null=True)
+    id_token = models.TextField(blank=True, null=True)
+    #: Seconds since the epoch, as NextAuth stores it.
+    expires_at = models.BigIntegerField(blank=True, null=True)
+    scope = models.TextField(blank=True, null=True)
+    token_type = models.CharField(max_length=64, blank=True, null=True)
+    session_state = models.TextField(blank=True, null=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_account_id"], name="nextauth_db_account_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.provider_account_id}"
+
+
+class Session(models.Model):
+    """A database session: the cookie holds a random token, the row its SHA-256 hex digest."""
+
+    session_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nextauth_sessions"
+    )
+    expires = models.DateTimeField(db_index=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    #: When the session was last extended (``SESSION["UPDATE_AGE"]`` granularity).
+    last_seen = models.DateTimeField(default=timezone.now)
+    #: A short summary of the User-Agent at sign-in, e.g. "Firefox on Linux".
+    device = models.CharField(max_length=100, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.device or 'unknown device'}, until {self.expires:%Y-%m-%d})"
+
+
+class VerificationToken(models.Model):
+    """A single-use e-mail sign-in token (its hash), NextAuth's ``VerificationToken``."""
+
+    identifier = models.CharField(max_length=255)
+    token = models.CharField(max_length=128)
+    expires = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier", "token"], name="nextauth_db_verification_token_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} (until {self.expires:%Y-%m-%d %H:%M})"
