@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,9 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     try:
         identifier = _normalize(provider, ctx.body.get("email"), rules)
     except Exception as exc:
-        logger.warning("django_nextauth: e-mail sign-in refused an address (%s)", type(exc).__name__)
+        logger.warning(
+            "django_nextauth: e-mail sign-in refused an address (%s)", type(exc).__name__
+        )
         return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
     if not allow_send(ctx.request, identifier, provider.rate_limit):
         response = _failed(ctx, provider, ErrorCode.TOO_MANY_ATTEMPTS)
@@ -96,6 +99,7 @@ def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
                 break
     if invite is None or invite.expires < timezone.now() or invite.identifier != identifier:
         return _failed(ctx, provider, ErrorCode.VERIFICATION)
+    assert identifier is not None  # the invite matched it
     user, is_new_user = adapter.get_user_by_email(identifier), False
     if user is None and not provider.allow_sign_up:
         return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
@@ -155,8 +159,8 @@ def _store_and_send(
     params = {"callbackUrl": ctx.callback_url, "token": token, "email": identifier}
     url = f"{ctx.url('callback', provider_id=provider.id)}?{search_params(params)}"
     adapter.create_verification_token(identifier, token_hash, expires)
-    send = provider.send or send_verification_request
-    kwargs = {
+    send: Callable[..., Any] = provider.send or send_verification_request
+    kwargs: dict[str, Any] = {
         "identifier": identifier,
         "url": url,
         "token": token,

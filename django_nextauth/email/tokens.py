@@ -41,9 +41,7 @@ def token_secrets(rules: Dialect) -> tuple[str, ...]:
 
 def search_params(params: Mapping[str, str]) -> str:
     """``new URLSearchParams(params).toString()``: form encoding, ``*`` kept, ``~`` escaped."""
-    return "&".join(
-        f"{_form(key)}={_form(value)}" for key, value in params.items()
-    )
+    return "&".join(f"{_form(key)}={_form(value)}" for key, value in params.items())
 
 
 def _form(text: str) -> str:

@@ -98,8 +98,11 @@ class VerifyRequestView(AuthView):
     def handle(self, ctx: AuthRequest, **kwargs: Any) -> HttpResponseBase:
         if nextauth_settings.PAGES.get("VERIFY_REQUEST"):
             # As @auth/core: the custom page gets the query (provider, type) too.
-            page, query = ctx.page("VERIFY_REQUEST", "verify-request"), ctx.request.GET.urlencode()
-            return HttpResponseRedirect(f"{page}{'&' if '?' in page else '?'}{query}" if query else page)
+            page = ctx.page("VERIFY_REQUEST", "verify-request")
+            query = ctx.request.GET.urlencode()
+            return HttpResponseRedirect(
+                f"{page}{'&' if '?' in page else '?'}{query}" if query else page
+            )
         context = {
             "title": "Verify Request",
             "site_url": ctx.origin,
