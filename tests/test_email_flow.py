@@ -199,9 +199,7 @@ def test_tampered_token(client: Client, setup: Any, version: str, mailoutbox: An
     assert session_cookies(client.get(link), version)
 
 
-def test_another_addresses_token(
-    client: Client, setup: Any, version: str, mailoutbox: Any
-) -> None:
+def test_another_addresses_token(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
     ask(client, "eve@example.com")
     ask(client, "mallory@example.com")
     eve_link, mallory_link = link_of(mailoutbox[0]), link_of(mailoutbox[1])
@@ -240,9 +238,7 @@ def test_domain_without_a_dot(client: Client, setup: Any, version: str, mailoutb
 
 def test_csrf_is_required(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
     client.get("/api/auth/csrf")
-    response = client.post(
-        "/api/auth/signin/email", "email=eve%40example.com", content_type=FORM
-    )
+    response = client.post("/api/auth/signin/email", "email=eve%40example.com", content_type=FORM)
     assert response.status_code == 302
     assert "csrf=true" in response["Location"] or "error=MissingCSRF" in response["Location"]
     forged = client.post(
@@ -263,9 +259,7 @@ def test_same_answer_for_known_and_unknown_addresses(
     assert len(mailoutbox) == 2
 
 
-def test_no_sign_up(
-    client: Client, setup: Any, version: str, alice: Any, mailoutbox: Any
-) -> None:
+def test_no_sign_up(client: Client, setup: Any, version: str, alice: Any, mailoutbox: Any) -> None:
     setup({"allow_sign_up": False})
     known, unknown = ask(client, "alice@example.com"), ask(client, "nobody@example.com")
     assert known["Location"] == unknown["Location"] and known.content == unknown.content

@@ -130,9 +130,7 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["v4", "v5"])
-def test_through_a_real_smtp_server(
-    smtp: tuple[Mailbox, int], nextauth: Any, version: str
-) -> None:
+def test_through_a_real_smtp_server(smtp: tuple[Mailbox, int], nextauth: Any, version: str) -> None:
     mailbox, port = smtp
     cache.clear()
     nextauth(

@@ -13,6 +13,7 @@ import pytest
 from django.http import HttpResponseBase
 from django.test import Client
 
+import django_nextauth.providers.email  # noqa: F401  (registers its type)
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers import Provider, provider_types
 
@@ -27,6 +28,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "name": "Example",
         "credentials": {"username": {}, "password": {"type": "password"}},
     },
+    "email": {"type": "email", "id": "magic", "name": "Magic link"},
 }
 
 TYPES = sorted(provider_types())
@@ -104,4 +106,6 @@ def test_signin_page_form(client: Client, entry: dict[str, Any]) -> None:
     assert page.status_code == 200
     provider = _cls(entry).from_settings(entry, "x")
     if type(provider).signin_form is not Provider.signin_form:
-        assert f'action="{AUTH}/callback/{entry["id"]}"'.encode() in page.content
+        # Credentials forms post to /callback/<id>; e-mail and OAuth to /signin/<id>.
+        actions = [f'action="{AUTH}/{route}/{entry["id"]}"' for route in ("callback", "signin")]
+        assert any(action.encode() in page.content for action in actions)
