@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django_nextauth",  # django-nextauth
+    "django_nextauth.db",  # django-nextauth: users, accounts, e-mail sign-in tokens
     "rest_framework",
 ]
 
@@ -109,7 +110,9 @@ NEXTAUTH = {  # django-nextauth
             "authorize": "demo.auth.authorize",
             # One limiter key per account, whether a username or an e-mail address was typed.
             "rate_limit_key": "demo.auth.rate_limit_key",
-        }
+        },
+        # Magic links (docs/email.md): the console e-mail backend below prints the link.
+        {"type": "email", "from": "Demo <no-reply@localhost>"},
     ],
     "CALLBACKS": {}
     if DEFAULT_CALLBACKS
@@ -118,6 +121,9 @@ NEXTAUTH = {  # django-nextauth
         "session": "demo.callbacks.session",
     },
 }
+
+# Mail goes to the runserver console (docs/email.md shows SMTP and provider backends).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
