@@ -12,17 +12,33 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    # Reading the session (NextAuth's getToken / getServerSession / useSession).
     "get_token": "session",
     "aget_token": "session",
     "get_server_session": "session",
     "aget_server_session": "session",
+    "get_session_user": "session",
+    "aget_session_user": "session",
+    # Writing it (like django.contrib.auth.login / logout; the middleware writes the cookie).
+    "login": "session",
+    "alogin": "session",
+    "logout": "session",
+    "alogout": "session",
+    # Protecting views.
     "login_required_session": "decorators",
     "LoginRequiredSessionMixin": "decorators",
     "sign_out_everywhere": "revocation",
     "asign_out_everywhere": "revocation",
     "get_adapter": "adapters",
+    # The exception tree.
     "NextAuthError": "exceptions",
+    "ConfigurationError": "exceptions",
+    "MissingSecret": "exceptions",
     "InvalidToken": "exceptions",
+    "MalformedToken": "exceptions",
+    "DecryptionFailed": "exceptions",
+    "TokenExpired": "exceptions",
+    "ClaimInvalid": "exceptions",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -2,7 +2,7 @@
 
 Its own NextAuth credentials provider signs people in on the Next.js side, with Django's users:
 its ``authorize`` posts the username and password here and gets back the claims that Django's
-own sign-in would put in the token (:func:`demo.callbacks.user_claims`). So a session issued by
+own sign-in would put in the token (:func:`demo.callbacks.jwt` at sign-in). So a session issued by
 either server carries the same ``id``, ``username``, ``is_verified`` and ``roles``.
 """
 
@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from .callbacks import authorize, user_claims
+from .auth import authorize
+from .callbacks import jwt
 
 
 class PerUsernameThrottle(SimpleRateThrottle):
@@ -38,7 +39,7 @@ class PerUsernameThrottle(SimpleRateThrottle):
 class CheckCredentialsView(APIView):
     """``POST /api/check-credentials`` ``{"username", "password"}``: the user's claims, or 401.
 
-    The same rules as Django's sign-in page (:func:`demo.callbacks.authorize`: username or
+    The same rules as Django's sign-in page (:func:`demo.auth.authorize`: username or
     e-mail address, active users only). Browsers have no use for it: the Next.js app does not
     proxy this path.
     """
@@ -52,4 +53,5 @@ class CheckCredentialsView(APIView):
         user = authorize(credentials, request._request)
         if user is None:
             return Response({"error": "CredentialsSignin"}, status=401)
-        return Response({**user_claims(user), "email": getattr(user, "email", None)})
+        claims = jwt(token={}, user=user, trigger="signIn") or {}
+        return Response({**claims, "email": getattr(user, "email", None)})
