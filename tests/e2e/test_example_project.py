@@ -184,7 +184,7 @@ def test_pages_fit_a_phone_in_dark_and_light_mode(
     assert_fits_a_phone(page, dark)
     if dark:
         page.screenshot(path=str(screenshot_path("signin-phone-dark.png", tmp_path)))
-    builtin_button = page.locator("button[type=submit]").evaluate(
+    builtin_button = page.locator("button[type=submit]").first.evaluate(
         "(e) => getComputedStyle(e).backgroundColor"
     )
     sign_in(page, "bob", "builder")  # not alice: the first test renamed her
