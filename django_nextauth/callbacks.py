@@ -206,18 +206,28 @@ async def arun_jwt(
     return await _acall("jwt", kwargs)  # type: ignore[no-any-return]
 
 
-def run_session(
-    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None
+def _session_kwargs(
+    session: dict[str, Any], token: Token, request: HttpRequest | None, user: Any
 ) -> dict[str, Any]:
-    """Run the ``session`` callback: the session dict the client sees."""
-    return _call("session", {"session": session, "token": token, "request": request})  # type: ignore[no-any-return]
+    kwargs = {"session": session, "token": token, "request": request}
+    if user is not None:  # database sessions: NextAuth passes the adapter's user
+        kwargs["user"] = user
+    return kwargs
+
+
+def run_session(
+    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None, user: Any = None
+) -> dict[str, Any]:
+    """Run the ``session`` callback: the session dict the client sees (``user=``: the stored
+    user of a database session)."""
+    return _call("session", _session_kwargs(session, token, request, user))  # type: ignore[no-any-return]
 
 
 async def arun_session(
-    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None
+    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None, user: Any = None
 ) -> dict[str, Any]:
     """Async :func:`run_session`."""
-    kwargs = {"session": session, "token": token, "request": request}
+    kwargs = _session_kwargs(session, token, request, user)
     return await _acall("session", kwargs)  # type: ignore[no-any-return]
 
 

@@ -7,10 +7,15 @@ user_signed_in      ``events.signIn``           ``request, user, account, token`
 user_signed_out     ``events.signOut``          ``request, token`` (``None`` if unreadable)
 session_updated     ``session`` on update       ``request, token, session, data``
 sign_in_failed      (none)                      ``request, provider, error, credentials``
+user_created        ``events.createUser``       ``request, user, profile``
+account_linked      ``events.linkAccount``      ``request, user, account``
 ==================  ==========================  ==========================================
 
-The sender is the provider id (a ``str``) for ``user_signed_in`` and
-``sign_in_failed``, and ``None`` for the other two. ``credentials`` has
+The sender is the provider id (a ``str``) for ``user_signed_in``, ``sign_in_failed``,
+``user_created`` and ``account_linked``, and ``None`` for the other two.
+``user_signed_in`` also has ``is_new_user``. ``user_created`` and ``account_linked``
+are sent when an OAuth sign-in creates a Django user or links an account to one
+(``django_nextauth/linking.py``); ``user`` is the Django user. ``credentials`` has
 passwords, tokens and the like masked, as Django's ``user_login_failed`` does;
 ``error`` is the NextAuth error code (``"CredentialsSignin"``,
 ``"TooManyAttempts"``, ``"AccessDenied"``). As with NextAuth's events, an
@@ -36,12 +41,14 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import Signal
 
 __all__ = [
+    "account_linked",
     "cleanse_credentials",
     "hold_login_failed",
     "send_login_failed",
     "send_robust",
     "sign_in_failed",
     "session_updated",
+    "user_created",
     "user_signed_in",
     "user_signed_out",
 ]
@@ -52,6 +59,8 @@ user_signed_in = Signal()
 user_signed_out = Signal()
 session_updated = Signal()
 sign_in_failed = Signal()
+user_created = Signal()
+account_linked = Signal()
 
 # The same pattern django.contrib.auth uses to hide credentials in its signal.
 _SENSITIVE = re.compile("api|token|key|secret|password|signature|pass", re.IGNORECASE)

@@ -1,11 +1,12 @@
 """Completing a sign-in: NextAuth's callback handler, shared by every provider.
 
 A provider that has identified a user calls :func:`complete_sign_in`, which runs
-``sign_in`` callback -> account linking (a no-op until accounts are stored) ->
-``jwt`` callback (``trigger="signUp"`` for a new user, else ``"signIn"``) ->
-:func:`login` -> ``user_signed_in`` -> a redirect to the callback URL
-(``../shared/PROTOCOL.md`` §4.4 steps 8-9). The auth view flushes the session
-write onto the answer.
+``sign_in`` callback -> account linking (:func:`link_account`: with an adapter, an
+OAuth / OIDC sign-in signs in as a stored Django user, see ``django_nextauth/linking.py``)
+-> ``jwt`` callback (``trigger="signUp"`` for a new user, else ``"signIn"``; not run
+for database sessions, as in NextAuth) -> :func:`login` -> ``user_signed_in`` -> a
+redirect to the callback URL (``../shared/PROTOCOL.md`` §4.4 steps 8-9). The auth
+view flushes the session write onto the answer.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponseBase
 from django.views.decorators.debug import sensitive_variables
 
+from .adapters import Adapter, get_adapter
 from .callbacks import run_jwt, run_sign_in, user_to_token
 from .errors import ErrorCode
-from .session import login, logout
+from .linking import AccountNotLinked, Linked, link
+from .session import login, logout, session_state
+from .session.strategies import strategy
 from .signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
-from .views.context import safe_redirect
+from .views.context import safe_redirect, with_query
 
 if TYPE_CHECKING:
     from .providers.base import Provider
@@ -32,6 +36,18 @@ __all__ = ["complete_sign_in", "link_account"]
 
 logger = logging.getLogger("django_nextauth")
 
+#: The account types whose sign-ins are linked to stored users (NextAuth's OAuth path).
+_LINKED_TYPES = frozenset({"oauth", "oidc"})
+
+
+def _known_user(adapter: Adapter | None, account: Mapping[str, Any]) -> Any | None:
+    """``get_user_by_account`` for an OAuth account with an adapter, else ``None``."""
+    if adapter is None or account.get("type") not in _LINKED_TYPES:
+        return None
+    return adapter.get_user_by_account(
+        str(account.get("provider")), str(account.get("providerAccountId"))
+    )
+
 
 def link_account(
     ctx: AuthRequest,
@@ -40,12 +56,37 @@ def link_account(
     user: Any,
     account: Mapping[str, Any],
     profile: Mapping[str, Any] | None,
-) -> None:
-    """Store the account against the user (NextAuth's adapter ``linkAccount``).
+    known: Any | None = None,
+) -> Linked | None:
+    """NextAuth's account linking: who signs in (``None``: ``user`` as given).
 
-    A no-op for now: JWT sessions keep nothing server-side. The persistence work
-    replaces it.
+    With an adapter and an OAuth / OIDC account, applies NextAuth's rules
+    (``django_nextauth/linking.py``); raises
+    :class:`~django_nextauth.linking.AccountNotLinked` when they refuse. Other
+    sign-ins (credentials, e-mail: their provider already has the user) and sites
+    without an adapter store nothing.
     """
+    adapter = get_adapter()
+    if adapter is None or account.get("type") not in _LINKED_TYPES or not isinstance(user, Mapping):
+        return None
+    return link(ctx.request, adapter, provider=provider, user=user, account=account, known=known)
+
+
+def _not_linked(ctx: AuthRequest) -> HttpResponseBase:
+    code = ErrorCode.OAUTH_ACCOUNT_NOT_LINKED
+    if ctx.dialect.errors_via_error_route:
+        return ctx.error_redirect(code)
+    # @auth/core sends sign-in errors to the sign-in page (PROTOCOL-PROVIDERS.md §1.11).
+    return ctx.redirect(with_query(ctx.page("SIGN_IN", "signin"), error=code.value))
+
+
+def _token_for(user: Any, profile_user: Any) -> dict[str, Any]:
+    """The default token of the signed-in user; the provider's picture when the Django user
+    has none (Django's user model keeps no image)."""
+    token = user_to_token(user)
+    if "picture" not in token and isinstance(profile_user, Mapping) and profile_user.get("image"):
+        token["picture"] = profile_user["image"]
+    return token
 
 
 @sensitive_variables("credentials")
@@ -61,13 +102,21 @@ def complete_sign_in(
 ) -> HttpResponseBase:
     """Finish signing ``user`` in through ``provider``; the answer to send the browser."""
     request = ctx.request
+    adapter = get_adapter()
+    known = _known_user(adapter, account)
     try:
         allowed = run_sign_in(
-            user=user, account=account, profile=profile, credentials=credentials, request=request
+            user=user if known is None else known,
+            account=account,
+            profile=profile,
+            credentials=credentials,
+            request=request,
         )
     except Exception as exc:
         logger.error("django_nextauth: sign_in callback raised %s", type(exc).__name__)
         allowed = False
+    if allowed and known is not None and not getattr(known, "is_active", True):
+        allowed = False  # as Django's ModelBackend: a deactivated user does not sign in
     if not allowed:
         send_robust(
             sign_in_failed,
@@ -80,25 +129,45 @@ def complete_sign_in(
         return ctx.error_redirect(ErrorCode.ACCESS_DENIED)
     if isinstance(allowed, str):
         return ctx.redirect(safe_redirect(request, allowed, ctx.origin))
-    link_account(ctx, provider=provider, user=user, account=account, profile=profile)
-    token = run_jwt(
-        token=user_to_token(user),
+    profile_user = user
+    try:
+        linked = link_account(
+            ctx, provider=provider, user=user, account=account, profile=profile, known=known
+        )
+    except AccountNotLinked as exc:
+        logger.info("django_nextauth: %s", exc)
+        return _not_linked(ctx)
+    if linked is not None:
+        user, is_new_user = linked.user, linked.is_new_user
+    if strategy().stores_sessions:
+        # NextAuth's database strategy runs no jwt callback: the session is the stored user's.
+        login(request, _token_for(user, profile_user), user=user)
+        token: Any = session_state(request).claims
+    else:
+        token = run_jwt(
+            token=_token_for(user, profile_user),
+            user=user,
+            account=account,
+            profile=profile,
+            trigger="signUp" if is_new_user else "signIn",
+            is_new_user=is_new_user,
+            request=request,
+        )
+        if token is None:
+            logout(request)
+        elif not _storable(token):
+            logger.error("django_nextauth: the jwt callback returned a token that cannot be stored")
+            return ctx.error_redirect(ErrorCode.CONFIGURATION, status=200)
+        else:
+            login(request, token)
+    send_robust(
+        user_signed_in,
+        provider.id,
+        request=request,
         user=user,
         account=account,
-        profile=profile,
-        trigger="signUp" if is_new_user else "signIn",
+        token=token,
         is_new_user=is_new_user,
-        request=request,
-    )
-    if token is None:
-        logout(request)
-    elif not _storable(token):
-        logger.error("django_nextauth: the jwt callback returned a token that cannot be stored")
-        return ctx.error_redirect(ErrorCode.CONFIGURATION, status=200)
-    else:
-        login(request, token)
-    send_robust(
-        user_signed_in, provider.id, request=request, user=user, account=account, token=token
     )
     return ctx.redirect(ctx.callback_url)
 

@@ -177,13 +177,19 @@ def test_complete_sign_in_runs_the_callbacks_with_sign_up(
     (call,) = seen
     assert (call["trigger"], call["is_new_user"], call["profile"]) == ("signUp", True, {"p": 1})
     assert linked == [
-        {"provider": provider, "user": alice, "account": account, "profile": {"p": 1}}
+        {
+            "provider": provider,
+            "user": alice,
+            "account": account,
+            "profile": {"p": 1},
+            "known": None,
+        }
     ]
     flush(request, response)
     assert "next-auth.session-token" in response.cookies
 
 
-def test_link_account_is_a_no_op_for_now(rf: RequestFactory) -> None:
+def test_link_account_is_a_no_op_for_other_than_oauth_accounts(rf: RequestFactory) -> None:
     assert signin.link_account(None, provider=None, user=None, account={}, profile=None) is None  # type: ignore[arg-type]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth.users import AnonymousSessionUser, SessionUser
@@ -67,15 +68,18 @@ async def aget_token(
     secure_cookie: bool | None = None,
     salt: str | None = None,
 ) -> Claims | str | None:
-    """Async :func:`get_token` (decryption is CPU-only and quick, so it runs inline)."""
-    return get_token(
-        request,
-        raw=raw,
-        secret=secret,
-        cookie_name=cookie_name,
-        secure_cookie=secure_cookie,
-        salt=salt,
-    )
+    """Async :func:`get_token` (decryption is CPU-only and quick, so it runs inline; a
+    database session or a revocation check is read in a thread)."""
+    kwargs: dict[str, Any] = {
+        "raw": raw,
+        "secret": secret,
+        "cookie_name": cookie_name,
+        "secure_cookie": secure_cookie,
+        "salt": salt,
+    }
+    if strategy().does_io:
+        return await sync_to_async(get_token)(request, **kwargs)
+    return get_token(request, **kwargs)
 
 
 def get_server_session(request: HttpRequest) -> dict[str, Any] | None:
@@ -98,22 +102,39 @@ async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSess
     return await session_state(request).auser()
 
 
-def login(request: HttpRequest, token: Mapping[str, Any], *, max_age: int | None = None) -> None:
+def login(
+    request: HttpRequest,
+    token: Mapping[str, Any],
+    *,
+    max_age: int | None = None,
+    user: Any = None,
+) -> None:
     """Sign ``token`` in: the response gets it as the session cookie (see :func:`flush`).
 
     Fresh ``iat`` / ``exp`` / ``jti`` as NextAuth's ``encode`` sets them; the ``sid``
     and ``auth_time`` claims are kept from ``token`` (a re-issue) or set now (a new
     sign-in). ``max_age`` defaults to ``SESSION["MAX_AGE"]`` and sets both ``exp``
     and the cookie's ``Expires``. Later reads in this request see the new session.
+
+    With the database strategy a row is stored for ``user`` (default: the stored user
+    whose id is ``token["sub"]``), or the request's own session renewed when ``token``
+    carries its ``sid``.
     """
-    session_state(request).login(token, max_age=max_age)
+    session_state(request).login(token, max_age=max_age, user=user)
 
 
 async def alogin(
-    request: HttpRequest, token: Mapping[str, Any], *, max_age: int | None = None
+    request: HttpRequest,
+    token: Mapping[str, Any],
+    *,
+    max_age: int | None = None,
+    user: Any = None,
 ) -> None:
-    """Async :func:`login` (CPU only)."""
-    login(request, token, max_age=max_age)
+    """Async :func:`login` (the database strategy's queries run in a thread)."""
+    if strategy().stores_sessions:
+        await sync_to_async(login)(request, token, max_age=max_age, user=user)
+    else:
+        login(request, token, max_age=max_age)
 
 
 def logout(request: HttpRequest) -> None:
@@ -122,8 +143,8 @@ def logout(request: HttpRequest) -> None:
 
 
 async def alogout(request: HttpRequest) -> None:
-    """Async :func:`logout` (CPU only)."""
-    logout(request)
+    """Async :func:`logout` (the row deletion or revocation runs in a thread)."""
+    await sync_to_async(logout)(request)
 
 
 def flush(request: HttpRequest, response: HttpResponseBase) -> None:

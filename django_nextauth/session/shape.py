@@ -46,7 +46,11 @@ def default_user(token: Mapping[str, Any]) -> dict[str, Any]:
 
 def _expires(max_age: int) -> str:
     """now + ``max_age`` as JS ``Date.toISOString()`` writes it: UTC, milliseconds, "Z"."""
-    moment = time.time() + max_age
+    return js_iso(time.time() + max_age)
+
+
+def js_iso(moment: float) -> str:
+    """A POSIX time as JS ``Date.toISOString()`` writes it: UTC, milliseconds, "Z"."""
     second = int(moment)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
     return f"{stamp}.{int((moment - second) * 1000):03d}Z"
@@ -57,14 +61,37 @@ def default_session(token: Mapping[str, Any]) -> dict[str, Any]:
     return {"user": default_user(token), "expires": _expires(nextauth_settings.SESSION["MAX_AGE"])}
 
 
+def stored_session(token: Mapping[str, Any], expires: float) -> dict[str, Any]:
+    """A database session's default shape: ``{user, expires}``, ``expires`` the row's."""
+    return {"user": default_user(token), "expires": js_iso(expires)}
+
+
+def _row(request: HttpRequest | None) -> tuple[float, Any] | None:
+    """``(expires, user)`` of the database session ``request`` carries, if it carries one."""
+    from .state import peek_session_state
+
+    state = None if request is None else peek_session_state(request)
+    record = None if state is None else state.record
+    return None if record is None else (record.expires.timestamp(), state.stored_user)  # type: ignore[union-attr]
+
+
 def build_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
-    """The session dict for ``token``: NextAuth's default shape, then the ``session`` callback."""
-    return run_session(session=default_session(token), token=token, request=request)
+    """The session dict for ``token``: NextAuth's default shape, then the ``session`` callback
+    (a database session: its row's expiry, and ``user=`` the stored user)."""
+    row = _row(request)
+    if row is None:
+        return run_session(session=default_session(token), token=token, request=request)
+    session = stored_session(token, row[0])
+    return run_session(session=session, token=token, request=request, user=row[1])
 
 
 async def abuild_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
     """Async :func:`build_session`."""
-    return await arun_session(session=default_session(token), token=token, request=request)
+    row = _row(request)
+    if row is None:
+        return await arun_session(session=default_session(token), token=token, request=request)
+    session = stored_session(token, row[0])
+    return await arun_session(session=session, token=token, request=request, user=row[1])
 
 
 def resolve(claims: Claims, family: Dialect, request: HttpRequest | None) -> Resolved:

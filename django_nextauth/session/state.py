@@ -9,20 +9,21 @@ session user, and a pending write (``login``) or deletion (``logout``) that
 
 from __future__ import annotations
 
-import time
-import uuid
+import logging
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth.callbacks import defaults_only
 from django_nextauth.dialect import Dialect
+from django_nextauth.revocation import RevocationUnavailable
 from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser, session_user
 
-from .shape import Resolved, aresolve, default_user, resolve
-from .strategies import AUTH_TIME, Candidate, Decoded, Incoming, JwtStrategy, strategy
+from .shape import Resolved, default_user
+from .strategies import SID, Candidate, Decoded, Incoming, JwtStrategy, strategy
 
 __all__ = [
     "SID",
@@ -33,10 +34,10 @@ __all__ = [
     "session_was_read",
 ]
 
+logger = logging.getLogger("django_nextauth")
+
 Claims = dict[str, Any]
 User = SessionUser | AnonymousSessionUser
-#: The stable session id claim: set at sign-in, kept when the token is re-issued.
-SID = "sid"
 _STATE_ATTR = "_nextauth_session"
 _READ_ATTR = "_nextauth_session_read"
 
@@ -65,8 +66,10 @@ class SessionState:
         self._salt = salt
         self._resolved: Resolved | None = None
         self._user: User | None = None
-        # ("write", claims) or ("clear", cookie names or None for every family); None: nothing.
+        # ("write", Decoded) or ("clear", cookie names or None for every family); None: nothing.
         self._pending: tuple[str, Any] | None = None
+        #: The revocation cache failed: signed out for this request, the cookie kept.
+        self.unavailable = False
 
     # --- what the request carries -----------------------------------------------------------
 
@@ -76,7 +79,12 @@ class SessionState:
 
     @cached_property
     def _decoded(self) -> Decoded | None:
-        return self._strategy.decode(self._incoming, secret=self._secret, salt=self._salt)
+        try:
+            return self._strategy.decode(self._incoming, secret=self._secret, salt=self._salt)
+        except RevocationUnavailable as exc:
+            logger.error("django_nextauth: %s Treating the request as signed out.", exc)
+            self.unavailable = True
+            return None
 
     @property
     def was_read(self) -> bool:
@@ -123,21 +131,40 @@ class SessionState:
     def resolve(self) -> Resolved:
         """``(token, session)`` after the ``jwt`` and ``session`` callbacks, run once."""
         if self._resolved is None:
-            claims = self.claims
+            decoded = self._decoded
             self._resolved = (
-                (None, None) if claims is None else resolve(claims, self.family, self._request)
+                (None, None) if decoded is None else self._strategy.resolve(decoded, self._request)
             )
         return self._resolved
+
+    async def adecode(self) -> Decoded | None:
+        """Find and decode the session off the event loop when that does I/O (a database
+        session, a revocation check)."""
+        if "_decoded" not in self.__dict__ and self._strategy.does_io:
+            return await sync_to_async(lambda: self._decoded)()
+        return self._decoded
 
     async def aresolve(self) -> Resolved:
         """Async :meth:`resolve`."""
         if self._resolved is None:
-            claims = self.claims
-            if claims is None:
+            decoded = await self.adecode()
+            if decoded is None:
                 self._resolved = (None, None)
             else:
-                self._resolved = await aresolve(claims, self.family, self._request)
+                self._resolved = await self._strategy.aresolve(decoded, self._request)
         return self._resolved
+
+    @property
+    def record(self) -> Any:
+        """The database session row (database strategy), else ``None``."""
+        decoded = self._decoded
+        return None if decoded is None else decoded.record
+
+    @property
+    def stored_user(self) -> Any:
+        """The adapter's user of a database session (loaded with the row), else ``None``."""
+        decoded = self._decoded
+        return None if decoded is None else decoded.user
 
     @property
     def token(self) -> Claims | None:
@@ -162,6 +189,7 @@ class SessionState:
         """Async :attr:`user`: callbacks never block the event loop."""
         if self._user is None:
             if defaults_only():
+                await self.adecode()
                 self._user = self._default_user()
             else:
                 self._user = self._user_of(await self.aresolve())
@@ -183,7 +211,7 @@ class SessionState:
     @property
     def is_bad(self) -> bool:
         """A session cookie arrived, was decoded, and gives no session: delete it."""
-        if not self.from_cookie or "_decoded" not in self.__dict__:
+        if not self.from_cookie or "_decoded" not in self.__dict__ or self.unavailable:
             return False
         return self._decoded is None or (self._resolved is not None and self._resolved[0] is None)
 
@@ -196,25 +224,26 @@ class SessionState:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def login(self, token: Mapping[str, Any], *, max_age: int | None = None) -> None:
-        """Record a new session for ``token``; later reads in this request see it."""
-        now = int(time.time())
-        claims: Claims = dict(token)
-        if not (isinstance(claims.get(SID), str) and claims[SID]):
-            claims[SID] = str(uuid.uuid4())
-        if type(claims.get(AUTH_TIME)) not in (int, float):
-            claims[AUTH_TIME] = now
-        # What jwt.encode() sets: fresh iat, exp and jti, NextAuth's encode.
-        claims.update(
-            iat=now, exp=self._strategy.expiry(claims, now, max_age), jti=str(uuid.uuid4())
+    def login(
+        self, token: Mapping[str, Any], *, max_age: int | None = None, user: Any = None
+    ) -> None:
+        """Record a new session for ``token`` (for the database strategy: for ``user``, else
+        the stored user whose id is ``token["sub"]``); later reads in this request see it.
+        The session this request carries is renewed when ``token`` has its ``sid``."""
+        current: Decoded | None = self.__dict__.get("_decoded")
+        decoded = self._strategy.issue(
+            self._request, token, max_age=max_age, user=user, current=current
         )
-        self._pending = ("write", claims)
-        family = self._strategy.dialect
-        name = family.cookie("session_token", secure=self._strategy.is_secure(self._request))
-        self._replace(Decoded(claims, family, name))
+        self._pending = ("write", decoded)
+        self._replace(decoded)
 
     def logout(self) -> None:
-        """Record the deletion of every incoming session cookie chunk, of every family."""
+        """End the session the request carries in a cookie (a database row is deleted, a JWT's
+        ``sid`` revoked), and record the deletion of every session cookie chunk."""
+        if self.from_cookie:
+            decoded = self._decoded
+            if decoded is not None:
+                self._strategy.end(decoded)
         self._pending = ("clear", None)
         self._replace(None)
 

@@ -1,15 +1,20 @@
-"""Session strategies: where a session lives. Today the JWT strategy (NextAuth's default).
+"""Session strategies: where a session lives.
 
-:class:`JwtStrategy` keeps the whole session in an encrypted token in the
-session cookie (chunked when long), read as NextAuth's ``getToken`` reads it:
-the cookie of each accepted family in order, else an ``Authorization: Bearer``
-header. It owns the decrypted-token cache. A database strategy will sit beside
-it with the same ``find`` / ``decode`` / ``write`` / ``clear`` shape.
+:class:`JwtStrategy` (NextAuth's default) keeps the whole session in an encrypted
+token in the session cookie (chunked when long), read as NextAuth's ``getToken``
+reads it: the cookie of each accepted family in order, else an ``Authorization:
+Bearer`` header. It owns the decrypted-token cache, and asks the revocation cache
+(``django_nextauth/revocation.py``) about every token it accepts, cache hits included.
+:class:`~.database.DatabaseStrategy` (``SESSION["STRATEGY"] = "database"``) keeps it in
+a row. Both have the same shape: ``find`` / ``decode`` / ``resolve`` (read),
+``issue`` / ``write`` (sign in), ``end`` / ``clear`` (sign out).
 """
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -27,15 +32,21 @@ from django_nextauth.cookies import (
 )
 from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.exceptions import ConfigurationError, InvalidToken, TokenExpired
+from django_nextauth.revocation import revocations
 
+from .shape import Resolved, aresolve, resolve
 from .token_cache import DecryptedTokens
 
-__all__ = ["AUTH_TIME", "Candidate", "Decoded", "Incoming", "JwtStrategy", "strategy"]
+__all__ = ["AUTH_TIME", "SID", "Candidate", "Decoded", "Incoming", "JwtStrategy", "strategy"]
+
+logger = logging.getLogger("django_nextauth")
 
 Claims = dict[str, Any]
 Candidate = tuple[Dialect, str]  # a cookie family and its session cookie name
 #: The claim that keeps the sign-in time (seconds) across re-issues, as OpenID Connect names it.
 AUTH_TIME = "auth_time"
+#: The stable session id claim: set at sign-in, kept when the token is re-issued.
+SID = "sid"
 
 
 @dataclass(frozen=True)
@@ -56,10 +67,18 @@ class Decoded:
     claims: Claims
     dialect: Dialect
     name: str
+    #: Database sessions: the cookie's session token, the row, its user, the cookie's expiry.
+    raw: str | None = None
+    record: Any = None
+    user: Any = None
+    expires: datetime | None = None
 
 
 class JwtStrategy:
     """The JWT session strategy for one settings snapshot (see :func:`strategy`)."""
+
+    #: Whether sessions live in a store (no ``jwt`` callback at sign-in, as in NextAuth).
+    stores_sessions: bool = False
 
     def __init__(self) -> None:
         versions = nextauth_settings.DECODE_VERSIONS or [nextauth_settings.VERSION]
@@ -78,6 +97,9 @@ class JwtStrategy:
         self.max_age: int = session["MAX_AGE"]
         self.absolute_max_age: int | None = session.get("ABSOLUTE_MAX_AGE")
         self.tokens = DecryptedTokens()
+        self.revocations = revocations()
+        #: Whether reading a session does I/O (async callers then read it in a thread).
+        self.does_io = self.stores_sessions or self.revocations is not None
 
     def is_secure(self, request: HttpRequest) -> bool:
         """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""
@@ -118,8 +140,19 @@ class JwtStrategy:
                 )
             except InvalidToken:
                 continue
+            # Every read, decrypted-token cache hit or not (raises RevocationUnavailable).
+            if self.revocations is not None and self.revocations.is_revoked(claims):
+                return None
             return Decoded(claims, family, name)
         return None
+
+    def resolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
+        """``(token, session)``: the ``jwt`` then the ``session`` callback."""
+        return resolve(decoded.claims, decoded.dialect, request)
+
+    async def aresolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
+        """Async :meth:`resolve`."""
+        return await aresolve(decoded.claims, decoded.dialect, request)
 
     def _claims(self, raw: str, secrets: tuple[str, ...], salt: str, family: Dialect) -> Claims:
         version = family.version
@@ -142,6 +175,36 @@ class JwtStrategy:
 
     # --- writing ------------------------------------------------------------------------------
 
+    def issue(
+        self,
+        request: HttpRequest,
+        token: Mapping[str, Any],
+        *,
+        max_age: int | None = None,
+        user: Any = None,
+        current: Decoded | None = None,
+    ) -> Decoded:
+        """The session to write for ``token``: fresh ``iat`` / ``exp`` / ``jti`` as
+        NextAuth's ``encode`` sets them; ``sid`` and ``auth_time`` kept or set now."""
+        now = int(time.time())
+        claims: Claims = dict(token)
+        if not (isinstance(claims.get(SID), str) and claims[SID]):
+            claims[SID] = str(uuid.uuid4())
+        if type(claims.get(AUTH_TIME)) not in (int, float):
+            claims[AUTH_TIME] = now
+        claims.update(iat=now, exp=self.expiry(claims, now, max_age), jti=str(uuid.uuid4()))
+        name = self.dialect.cookie("session_token", secure=self.is_secure(request))
+        return Decoded(claims, self.dialect, name)
+
+    def end(self, decoded: Decoded) -> None:
+        """Sign-out of the session ``decoded``: revoke its ``sid`` (when revocation is on)."""
+        sid = decoded.claims.get(SID)
+        if self.revocations is not None and isinstance(sid, str) and sid:
+            try:
+                self.revocations.revoke_session(sid)
+            except Exception as exc:  # the cookie is still deleted; say so loudly
+                logger.error("django_nextauth: could not revoke a session: %s", exc)
+
     def expiry(self, claims: Mapping[str, Any], now: int, max_age: int | None) -> int:
         """``exp`` of a token issued at ``now``: ``now + max_age`` (default ``SESSION["MAX_AGE"]``),
         never past the end of the absolute lifetime."""
@@ -151,11 +214,10 @@ class JwtStrategy:
             expires = min(expires, int(signed_in + self.absolute_max_age))  # type: ignore[operator]
         return expires
 
-    def write(
-        self, response: HttpResponseBase, request: HttpRequest, claims: Mapping[str, Any]
-    ) -> None:
-        """Encrypt ``claims`` (complete: ``iat``, ``exp``, ``jti`` included) into the session
-        cookie of this site's family, chunked, deleting stale incoming chunks."""
+    def write(self, response: HttpResponseBase, request: HttpRequest, decoded: Decoded) -> None:
+        """Encrypt the claims of :meth:`issue` into the session cookie of this site's family,
+        chunked, deleting stale incoming chunks."""
+        claims = decoded.claims
         secure = self.is_secure(request)
         name = self.dialect.cookie("session_token", secure=secure)
         token = jwt.encrypt(
@@ -189,7 +251,15 @@ class JwtStrategy:
 def strategy() -> JwtStrategy:
     """The session strategy of the current settings (a new one, and an empty cache, when
     they change)."""
-    return nextauth_settings.cached("session_strategy", JwtStrategy)
+    return nextauth_settings.cached("session_strategy", _make_strategy)
+
+
+def _make_strategy() -> JwtStrategy:
+    if nextauth_settings.SESSION.get("STRATEGY", "jwt") == "database":
+        from .database import DatabaseStrategy
+
+        return DatabaseStrategy()
+    return JwtStrategy()
 
 
 def _as_tuple(secret: str | Sequence[str]) -> tuple[str, ...]:
