@@ -27,6 +27,7 @@ _EXPORTS = {
     # Protecting views.
     "login_required_session": "decorators",
     "LoginRequiredSessionMixin": "decorators",
+    # Ending sessions server-side, and the store behind database sessions.
     "sign_out_everywhere": "revocation",
     "asign_out_everywhere": "revocation",
     "get_adapter": "adapters",

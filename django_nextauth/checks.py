@@ -215,3 +215,52 @@ def _expected_base_path() -> tuple[str | None, str]:
     if isinstance(base_path, str) and base_path.startswith("/"):
         return base_path.rstrip("/"), "NEXTAUTH['BASE_PATH']"
     return None, ""
+
+
+_PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
+
+
+@register(Tags.caches)
+def check_shared_state(**kwargs: Any) -> list[CheckMessage]:
+    """W006: revocation or the limiter counts in a per-process cache (DEBUG off);
+    E020: database sessions without an adapter."""
+    user = user_settings()
+    if not isinstance(user, Mapping):
+        return []  # E014 says so
+    session, limits = merged("SESSION", user), merged("RATE_LIMIT", user)
+    messages: list[CheckMessage] = []
+    if isinstance(session, Mapping) and session.get("STRATEGY") == "database":
+        from .adapters import get_adapter
+
+        if user.get("ADAPTER") is None and get_adapter() is None:
+            messages.append(
+                Error(
+                    "NEXTAUTH['SESSION']['STRATEGY'] is 'database' but there is no adapter.",
+                    hint="Add 'django_nextauth.db' to INSTALLED_APPS (and migrate), or set "
+                    "NEXTAUTH['ADAPTER'].",
+                    id="django_nextauth.E020",
+                )
+            )
+    if django_settings.DEBUG:
+        return messages
+    uses = []
+    if isinstance(session, Mapping) and session.get("REVOCATION_CACHE"):
+        uses.append(("SESSION", "REVOCATION_CACHE", session["REVOCATION_CACHE"]))
+    if isinstance(limits, Mapping) and (limits.get("USERNAME") or limits.get("IP")):
+        uses.append(("RATE_LIMIT", "CACHE", limits.get("CACHE", "default")))
+    caches = getattr(django_settings, "CACHES", {})
+    for section, key, alias in uses:
+        backend = caches.get(alias, {}).get("BACKEND") if isinstance(alias, str) else None
+        if backend in _PER_PROCESS_CACHES:
+            what = "revoked sessions" if section == "SESSION" else "failed sign-ins"
+            messages.append(
+                Warning(
+                    f"NEXTAUTH[{section!r}][{key!r}] = {alias!r} is a LocMemCache: each "
+                    f"server process keeps its own {what}.",
+                    hint="With several workers or servers, a session signed out on one is "
+                    "still valid on the others, and the limit of 5 attempts becomes 5 per "
+                    "process. Use a shared cache (Redis, Memcached, database) in production.",
+                    id="django_nextauth.W006",
+                )
+            )
+    return messages

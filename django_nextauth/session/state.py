@@ -230,7 +230,8 @@ class SessionState:
         """Record a new session for ``token`` (for the database strategy: for ``user``, else
         the stored user whose id is ``token["sub"]``); later reads in this request see it.
         The session this request carries is renewed when ``token`` has its ``sid``."""
-        current: Decoded | None = self.__dict__.get("_decoded")
+        # A stored session this browser already has is renewed or replaced: look it up.
+        current = self._decoded if self._strategy.stores_sessions else None
         decoded = self._strategy.issue(
             self._request, token, max_age=max_age, user=user, current=current
         )

@@ -11,6 +11,9 @@ Environment variables:
   (``custom_templates/nextauth/signin.html``, in the site's own look) instead of the built-in one.
 - ``DEMO_DEFAULT_CALLBACKS``: ``1`` leaves out the demo's ``jwt`` and ``session`` callbacks, so
   sessions carry only NextAuth's default ``name``, ``email`` and ``image``.
+- ``DEMO_SESSION_STRATEGY``: ``database`` keeps sessions in the database (the optional
+  ``django_nextauth.db`` app; ``manage.py runserver`` migrates it) instead of the JWT
+  cookie. See docs/sessions.md.
 - ``NEXTAUTH_URL``: the public origin when browsers reach Django through another server, e.g.
   ``http://localhost:3000`` behind the Next.js example app (``example_nextjs/``). Unset: the
   request's own host.
@@ -59,6 +62,7 @@ MIDDLEWARE = [
 
 CUSTOM_SIGNIN = os.environ.get("DEMO_CUSTOM_SIGNIN") == "1"
 DEFAULT_CALLBACKS = os.environ.get("DEMO_DEFAULT_CALLBACKS") == "1"
+SESSION_STRATEGY = os.environ.get("DEMO_SESSION_STRATEGY") or "jwt"
 
 ROOT_URLCONF = "example_site.urls"
 WSGI_APPLICATION = "example_site.wsgi.application"
@@ -98,6 +102,7 @@ NEXTAUTH = {  # django-nextauth
     "SECRET": AUTH_SECRET,
     "VERSION": "v4",
     "URL": os.environ.get("NEXTAUTH_URL") or None,
+    "SESSION": {"STRATEGY": SESSION_STRATEGY},  # "jwt" (the default) or "database"
     "PROVIDERS": [
         {
             "id": "credentials",
