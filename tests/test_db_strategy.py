@@ -271,3 +271,11 @@ async def test_async_reads_and_writes(nextauth: Any, django_user_model: Any) -> 
     assert (await aget_session_user(reader)).pk == str(user.pk)
     await alogout(reader)
     assert not await Session.objects.aexists()
+
+
+def test_a_read_is_one_query(
+    client: Client, database: str, alice: Any, django_assert_num_queries: Any
+) -> None:
+    signed_in(client, database)
+    with django_assert_num_queries(1):
+        assert client.get("/whoami/").json()["authenticated"] is True

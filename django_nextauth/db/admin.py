@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import Account, Session, VerificationToken
 
-__all__ = ["AccountAdmin", "AccountInline", "SessionAdmin", "SessionInline"]
+__all__ = [
+    "AccountAdmin",
+    "AccountInline",
+    "SessionAdmin",
+    "SessionInline",
+    "VerificationTokenAdmin",
+    "register",
+]
 
 
 @admin.action(description="End the selected sessions (sign them out)")
@@ -22,8 +30,7 @@ def end_sessions(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Sessi
     modeladmin.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
 
 
-@admin.register(Session)
-class SessionAdmin(admin.ModelAdmin[Session]):
+class SessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("user", "device", "created", "last_seen", "expires")
     list_filter = ("expires", "created")
     list_select_related = ("user",)
@@ -36,8 +43,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
         return False  # sessions are made by signing in, never by hand
 
 
-@admin.register(Account)
-class AccountAdmin(admin.ModelAdmin[Account]):
+class AccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("user", "provider", "provider_account_id", "type", "created")
     list_filter = ("provider", "type")
     list_select_related = ("user",)
@@ -47,14 +53,13 @@ class AccountAdmin(admin.ModelAdmin[Account]):
     readonly_fields = ("user", "provider", "provider_account_id", "type", "created")
 
 
-@admin.register(VerificationToken)
-class VerificationTokenAdmin(admin.ModelAdmin[VerificationToken]):
+class VerificationTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("identifier", "expires")
     search_fields = ("identifier",)
     readonly_fields = ("identifier", "token", "expires")
 
 
-class SessionInline(admin.TabularInline[Session, Any]):
+class SessionInline(admin.TabularInline):  # type: ignore[type-arg]
     """A user's sessions on their change page; deleting a row ends that session."""
 
     model = Session
@@ -67,7 +72,7 @@ class SessionInline(admin.TabularInline[Session, Any]):
         return False
 
 
-class AccountInline(admin.TabularInline[Account, Any]):
+class AccountInline(admin.TabularInline):  # type: ignore[type-arg]
     """A user's linked provider accounts on their change page (unlink by deleting)."""
 
     model = Account
@@ -77,3 +82,15 @@ class AccountInline(admin.TabularInline[Account, Any]):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def register(site: admin.AdminSite) -> None:
+    """Register the three model admins on ``site`` (done for the default site on import)."""
+    site.register(Session, SessionAdmin)
+    site.register(Account, AccountAdmin)
+    site.register(VerificationToken, VerificationTokenAdmin)
+
+
+# Only the admin's autodiscovery imports this module, and then the admin is installed.
+if apps.is_installed("django.contrib.admin"):  # pragma: no branch
+    register(admin.site)
