@@ -114,6 +114,16 @@ class Dialect:
     stringify_user_id: bool
     #: The message of NextAuth's JSON 500 answer to a configuration error.
     config_message: str
+    #: E-mail sign-in (``../shared/PROTOCOL-PROVIDERS.md`` §2). v4's default address
+    #: check also wants a "." in the domain.
+    email_domain_needs_dot: bool
+    #: The ``id`` of the placeholder user of an address with no account: the address
+    #: itself (v4) or a random UUID (v5).
+    email_placeholder_id: Literal["email", "uuid"]
+    #: v4 reports a failed step of a sign-in with its own code (``EmailSignin``,
+    #: ``EmailCreateAccount``, ``OAuthCreateAccount``, ``Callback``); v5 reports them all as
+    #: ``Configuration``.
+    step_error_codes: bool
 
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:
         """The full cookie name of ``kind``: ``[__Secure-|__Host-]<family>.<suffix>``."""
@@ -139,6 +149,9 @@ V4 = Dialect(
     stringify_user_id=False,
     config_message="There is a problem with the server configuration. "
     "Check the server logs for more information.",
+    email_domain_needs_dot=True,
+    email_placeholder_id="email",
+    step_error_codes=True,
 )
 V5 = Dialect(
     version="v5",
@@ -155,6 +168,9 @@ V5 = Dialect(
     stringify_user_id=True,
     config_message="There was a problem with the server configuration. "
     "Check the server logs for more information.",
+    email_domain_needs_dot=False,
+    email_placeholder_id="uuid",
+    step_error_codes=False,
 )
 VERSIONS: dict[str, Dialect] = {"v4": V4, "v5": V5}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from .views.api import CsrfView, LogView, ProvidersView, SessionView, not_found
-from .views.pages import ErrorView
+from .views.pages import ErrorView, VerifyRequestView
 from .views.signin import CallbackView, SigninView
 from .views.signout import SignoutView
 
@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("callback/<str:provider_id>", CallbackView.as_view(), name="callback"),
     path("signout", SignoutView.as_view(), name="signout"),
     path("error", ErrorView.as_view(), name="error"),
+    path("verify-request", VerifyRequestView.as_view(), name="verify-request"),
     path("_log", LogView.as_view(), name="log"),
     path("<path:rest>", not_found),
 ]

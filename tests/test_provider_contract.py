@@ -13,6 +13,7 @@ import pytest
 from django.http import HttpResponseBase
 from django.test import Client
 
+import django_nextauth.providers.email  # noqa: F401  (registers its type)
 import django_nextauth.providers.oidc  # noqa: F401 (registers "oauth" and "oidc")
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers import Provider, provider_types
@@ -47,6 +48,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "client_id": "id",
         "client_secret": "secret",
     },
+    "email": {"type": "email", "id": "magic", "name": "Magic link"},
 }
 #: What ``/providers`` shows instead of the type, per (type, version): v4 says "oauth".
 LISTED_TYPE = {("oidc", "v4"): "oauth"}

@@ -206,3 +206,41 @@ def test_the_hold_is_installed_once(failures: Any) -> None:
     with hold_login_failed():
         user_login_failed.send(sender="x", credentials={})
     assert failures == []
+
+
+def jwt_boom(**kwargs: Any) -> dict[str, Any]:
+    raise RuntimeError("secret-in-message")
+
+
+def adapter_boom(ctx: Any, **kwargs: Any) -> None:
+    raise RuntimeError("database is down")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("broken", "v4_code"), [("jwt", "Callback"), ("adapter", "OAuthCreateAccount")]
+)
+def test_a_failing_step_is_an_error_redirect_not_a_500(
+    rf: RequestFactory,
+    version: str,
+    nextauth: Any,
+    alice: Any,
+    monkeypatch: Any,
+    caplog: Any,
+    broken: str,
+    v4_code: str,
+) -> None:
+    if broken == "jwt":
+        nextauth(VERSION=version, CALLBACKS={"jwt": f"{__name__}.jwt_boom"})
+    else:
+        monkeypatch.setattr(signin, "link_account", adapter_boom)
+    request = rf.get("/api/auth/callback/x")
+    account = {"provider": "x", "type": "oauth", "providerAccountId": "1"}
+    response = signin.complete_sign_in(
+        build_context(request), provider=CredentialsProvider(), user=alice, account=account
+    )
+    flush(request, response)
+    code = v4_code if version == "v4" else "Configuration"
+    assert response.status_code == 302 and f"error={code}" in response["Location"]
+    assert not any("session-token" in name for name in response.cookies)
+    assert "secret-in-message" not in caplog.text and "RuntimeError" in caplog.text

@@ -1,7 +1,8 @@
-"""The HTML pages: sign-in form, sign-out confirmation, error page.
+"""The HTML pages: sign-in form, sign-out confirmation, error page, "check your e-mail".
 
 They render the overridable templates ``nextauth/signin.html``,
-``nextauth/signout.html`` and ``nextauth/error.html`` (all extending
+``nextauth/signout.html``, ``nextauth/error.html`` and
+``nextauth/verify_request.html`` (all extending
 ``nextauth/base.html``), or redirect to ``NEXTAUTH["PAGES"]`` when set.
 Texts and statuses come from :mod:`django_nextauth.errors`.
 """
@@ -20,7 +21,7 @@ from .base import AuthView
 from .context import AuthRequest, with_query
 from .responses import html_response
 
-__all__ = ["ErrorView", "render_signin", "signout_page"]
+__all__ = ["ErrorView", "VerifyRequestView", "render_signin", "signout_page"]
 
 
 def render_signin(ctx: AuthRequest) -> HttpResponseBase:
@@ -87,3 +88,24 @@ class ErrorView(AuthView):
             "is_default": member is None or not member.has_own_page,
         }
         return html_response(ctx.request, "nextauth/error.html", context, status=page.status)
+
+
+class VerifyRequestView(AuthView):
+    """``GET /verify-request``: "Check your email", after an e-mail sign-in link was sent."""
+
+    html: ClassVar[bool] = True
+
+    def handle(self, ctx: AuthRequest, **kwargs: Any) -> HttpResponseBase:
+        if nextauth_settings.PAGES.get("VERIFY_REQUEST"):
+            # As @auth/core: the custom page gets the query (provider, type) too.
+            page = ctx.page("VERIFY_REQUEST", "verify-request")
+            query = ctx.request.GET.urlencode()
+            return HttpResponseRedirect(
+                f"{page}{'&' if '?' in page else '?'}{query}" if query else page
+            )
+        context = {
+            "title": "Verify Request",
+            "site_url": ctx.origin,
+            "site_host": ctx.origin.split("://", 1)[-1],
+        }
+        return html_response(ctx.request, "nextauth/verify_request.html", context)

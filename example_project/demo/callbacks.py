@@ -22,7 +22,6 @@ def jwt(
     user: Any = None,
     trigger: str | None = None,
     session: Any = None,
-    account: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> dict[str, Any] | None:
     """Copy the custom fields into the token at sign-in, and rename on ``update()``.
@@ -31,11 +30,7 @@ def jwt(
     from ``POST /api/auth/session`` with ``{"csrfToken": ..., "data": {"name": ...}}``; ``data``
     arrives here as ``session``. It is untrusted input from the browser: validate it.
     """
-    if user is not None and account is not None and account.get("type") in ("oauth", "oidc"):
-        # "Sign in with Demo IdP": ``user`` is NextAuth's {id, name, email, image}, the
-        # ``profile`` argument the id_token's claims (idp/validators.py says which).
-        token.update(oauth_claims(user, kwargs.get("profile") or {}))
-    elif user is not None:  # sign-in: what authorize() returned
+    if user is not None:  # sign-in: a Django user, whichever provider signed them in
         # Users made outside the demo (createsuperuser, the admin) have no profile yet.
         profile, _ = Profile.objects.get_or_create(user=user)
         token["id"] = str(user.pk)
@@ -52,27 +47,19 @@ def jwt(
     return token
 
 
-def oauth_claims(user: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
-    """The custom fields of an OAuth / OIDC sign-in, from the IdP's claims.
+def session(
+    *, session: dict[str, Any], token: dict[str, Any], user: Any = None, **kwargs: Any
+) -> dict[str, Any]:
+    """Expose the custom claims as ``session.user.*`` (and so ``request.session_user.*``).
 
-    The Demo IdP shares this project's users, so its ``sub`` is the local user's id too.
+    With database sessions (``DEMO_SESSION_STRATEGY=database``) no token is kept: ``user`` is
+    the stored session's Django user, and the claims are made from it as at sign-in.
     """
-    groups = claims.get("groups")
-    is_staff = isinstance(groups, list) and "staff" in groups
-    return {
-        "id": str(user["id"]),
-        "username": str(claims.get("preferred_username") or user.get("email") or user["id"]),
-        "is_verified": claims.get("email_verified") is True,
-        "roles": ["user", *(["staff"] if is_staff else [])],
-    }
-
-
-def session(*, session: dict[str, Any], token: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Expose the custom claims as ``session.user.*`` (and so ``request.session_user.*``)."""
+    claims = token if user is None else jwt(token={}, user=user) or {}
     session["user"].update(
-        id=token.get("id", token.get("sub")),
-        username=token.get("username"),
-        is_verified=bool(token.get("is_verified")),
-        roles=list(token.get("roles") or []),
+        id=claims.get("id", claims.get("sub")),
+        username=claims.get("username"),
+        is_verified=bool(claims.get("is_verified")),
+        roles=list(claims.get("roles") or []),
     )
     return session

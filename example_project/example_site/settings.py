@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",  # the IdP's own login session (cookie path /idp/)
     "django_nextauth",  # django-nextauth
     "oauth2_provider",
+    "django_nextauth.db",  # django-nextauth: users, accounts, e-mail sign-in tokens
     "rest_framework",
 ]
 
@@ -103,8 +104,6 @@ MIDDLEWARE = [
 CUSTOM_SIGNIN = os.environ.get("DEMO_CUSTOM_SIGNIN") == "1"
 DEFAULT_CALLBACKS = os.environ.get("DEMO_DEFAULT_CALLBACKS") == "1"
 SESSION_STRATEGY = os.environ.get("DEMO_SESSION_STRATEGY") or "jwt"
-if SESSION_STRATEGY == "database":
-    INSTALLED_APPS.append("django_nextauth.db")  # django-nextauth: accounts and sessions tables
 
 ROOT_URLCONF = "example_site.urls"
 WSGI_APPLICATION = "example_site.wsgi.application"
@@ -166,7 +165,13 @@ NEXTAUTH = {  # django-nextauth
             "client_id": DEMO_IDP_CLIENT_ID,
             "client_secret": DEMO_IDP_CLIENT_SECRET,
             "checks": ["pkce", "state", "nonce"],
+            # The Demo IdP is this site's own, with this site's users: an IdP account with the
+            # e-mail address of a Django user is that user. Keep this off for outside IdPs
+            # (docs/sessions.md, account linking).
+            "allow_dangerous_email_account_linking": True,
         },
+        # Magic links (docs/email.md): the console e-mail backend below prints the link.
+        {"type": "email", "from": "Demo <no-reply@localhost>"},
     ],
     "CALLBACKS": {}
     if DEFAULT_CALLBACKS
@@ -200,6 +205,8 @@ OAUTH2_PROVIDER = {
     # the browser tests' ephemeral ports): the seeded client registers port-less loopback URIs.
     "ALLOW_LOCALHOST_LOOPBACK": True,
 }
+# Mail goes to the runserver console (docs/email.md shows SMTP and provider backends).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

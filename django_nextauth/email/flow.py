@@ -1,0 +1,237 @@
+"""The magic-link flow: send a link (``POST /signin/<id>``), use it (``GET /callback/<id>``).
+
+NextAuth's steps and answers (``../shared/PROTOCOL-PROVIDERS.md`` §2.2 and §2.4), with
+three additions: sends are limited per address and per client IP
+(``email/limits.py``); an address with no account gets the same answer as one with
+an account (``allow_sign_up=False`` sends nothing to it, silently); and a
+``sign_in`` callback's URL goes through the ``redirect`` callback in both versions.
+Nothing a hook raises becomes a 500 or reaches the browser: it is logged by type
+and answered with the version's error code.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import async_to_sync, iscoroutinefunction
+from django.db import transaction
+from django.http import HttpResponseBase
+from django.utils import timezone
+
+from django_nextauth.adapters import Adapter, get_adapter
+from django_nextauth.callbacks import get_callback
+from django_nextauth.dialect import Dialect
+from django_nextauth.errors import ErrorCode
+from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
+from django_nextauth.signin import complete_sign_in
+from django_nextauth.views.context import safe_redirect
+
+from .identifiers import normalize_identifier
+from .limits import allow_send
+from .mail import send_verification_request
+from .tokens import generate_token, hash_token, search_params, token_secrets
+
+if TYPE_CHECKING:
+    from django_nextauth.providers.email import EmailProvider
+    from django_nextauth.views.context import AuthRequest
+
+__all__ = ["send_link", "use_link"]
+
+logger = logging.getLogger("django_nextauth")
+
+
+def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
+    """``POST /signin/<id>`` (CSRF verified): mail a sign-in link, answer "check your e-mail"."""
+    rules = ctx.dialect
+    try:
+        identifier = _normalize(provider, ctx.body.get("email"), rules)
+    except Exception as exc:
+        logger.warning(
+            "django_nextauth: e-mail sign-in refused an address (%s)", type(exc).__name__
+        )
+        return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
+    if not allow_send(ctx.request, identifier, provider.rate_limit):
+        response = _failed(ctx, provider, ErrorCode.TOO_MANY_ATTEMPTS)
+        response["Retry-After"] = str(provider.rate_limit.window)
+        return response
+    adapter = _adapter(provider)
+    user = adapter.get_user_by_email(identifier)
+    if user is None and not provider.allow_sign_up:
+        return _verify_request(ctx, provider)  # the same answer as a sent link: no enumeration
+    user = user if user is not None else _placeholder(identifier, rules)
+    account = {
+        "providerAccountId": identifier,
+        "userId": identifier if rules.email_placeholder_id == "email" else _user_id(user),
+        "type": "email",
+        "provider": provider.id,
+    }
+    allowed = _verification_sign_in(ctx, user, account)
+    if not allowed:
+        return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
+    if isinstance(allowed, str):
+        return ctx.redirect(safe_redirect(ctx.request, allowed, ctx.origin))
+    try:
+        _store_and_send(ctx, provider, adapter, identifier)
+    except Exception as exc:
+        logger.error("django_nextauth: the sign-in link was not sent (%s)", type(exc).__name__)
+        return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
+    return _verify_request(ctx, provider)
+
+
+def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
+    """``GET /callback/<id>?callbackUrl&token&email``: use the token once, sign its owner in."""
+    rules, query = ctx.dialect, ctx.request.GET
+    token, identifier = query.get("token"), query.get("email")
+    if not token:
+        return _failed(ctx, provider, ErrorCode.CONFIGURATION)
+    adapter = _adapter(provider)
+    invite = None
+    if identifier:  # the lookup is by address and token hash, as NextAuth's adapters do
+        for secret in token_secrets(rules):
+            invite = adapter.use_verification_token(identifier, hash_token(token, secret))
+            if invite is not None:
+                break
+    if invite is None or invite.expires < timezone.now() or invite.identifier != identifier:
+        return _failed(ctx, provider, ErrorCode.VERIFICATION)
+    assert identifier is not None  # the invite matched it
+    user, is_new_user = adapter.get_user_by_email(identifier), False
+    if user is None and not provider.allow_sign_up:
+        return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
+    try:
+        with transaction.atomic():
+            if user is None:
+                user, is_new_user = _create_user(adapter, identifier), True
+            adapter.mark_email_verified(user, identifier, provider.id)
+    except _CreateUserError:
+        return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_CREATE_ACCOUNT))
+    except Exception as exc:
+        logger.error("django_nextauth: e-mail sign-in failed (%s)", type(exc).__name__)
+        return _failed(ctx, provider, _email_error(rules, ErrorCode.CALLBACK))
+    account = {
+        "providerAccountId": identifier,
+        "userId": _user_id(user),
+        "type": "email",
+        "provider": provider.id,
+    }
+    return complete_sign_in(
+        ctx, provider=provider, user=user, account=account, is_new_user=is_new_user
+    )
+
+
+class _CreateUserError(Exception):
+    """The adapter could not create the user (v4's ``EmailCreateAccount``)."""
+
+
+def _create_user(adapter: Adapter, identifier: str) -> Any:
+    try:
+        return adapter.create_user({"email": identifier, "emailVerified": timezone.now()})
+    except Exception as exc:
+        logger.error("django_nextauth: creating the user failed (%s)", type(exc).__name__)
+        raise _CreateUserError from exc
+
+
+def _normalize(provider: EmailProvider, raw: object, rules: Dialect) -> str:
+    if provider.normalize_identifier is None:
+        return normalize_identifier(raw, rules)
+    if not isinstance(raw, str) or not raw:
+        raise ValueError("Missing email from request body.")
+    identifier = provider.normalize_identifier(raw)
+    if not isinstance(identifier, str) or not identifier:
+        raise ValueError("normalize_identifier returned no address")
+    return identifier
+
+
+def _store_and_send(
+    ctx: AuthRequest, provider: EmailProvider, adapter: Adapter, identifier: str
+) -> None:
+    """Store the token's hash, then mail the link (a link that cannot work is never sent)."""
+    token = provider.generate_token() if provider.generate_token else generate_token()
+    if not isinstance(token, str) or not token:
+        raise ValueError("generate_token returned no token")
+    expires = timezone.now() + timedelta(seconds=provider.max_age)
+    token_hash = hash_token(token, token_secrets(ctx.dialect)[0])
+    params = {"callbackUrl": ctx.callback_url, "token": token, "email": identifier}
+    url = f"{ctx.url('callback', provider_id=provider.id)}?{search_params(params)}"
+    adapter.create_verification_token(identifier, token_hash, expires)
+    send: Callable[..., Any] = provider.send or send_verification_request
+    kwargs: dict[str, Any] = {
+        "identifier": identifier,
+        "url": url,
+        "token": token,
+        "expires": expires,
+        "provider": provider,
+        "request": ctx.request,
+    }
+    try:
+        async_to_sync(send)(**kwargs) if iscoroutinefunction(send) else send(**kwargs)
+    except Exception:
+        with suppress(Exception):  # the link was not sent: do not leave it usable
+            adapter.use_verification_token(identifier, token_hash)
+        raise
+
+
+def _verification_sign_in(ctx: AuthRequest, user: Any, account: dict[str, Any]) -> bool | str:
+    """The ``sign_in`` callback with ``email={"verificationRequest": True}`` (NextAuth's)."""
+    callback = get_callback("sign_in")
+    kwargs = {
+        "user": user,
+        "account": account,
+        "profile": None,
+        "credentials": None,
+        "email": {"verificationRequest": True},
+        "request": ctx.request,
+    }
+    try:
+        if iscoroutinefunction(callback):
+            return async_to_sync(callback)(**kwargs)  # type: ignore[no-any-return]
+        return callback(**kwargs)  # type: ignore[no-any-return]
+    except Exception as exc:
+        logger.error("django_nextauth: sign_in callback raised %s", type(exc).__name__)
+        return False
+
+
+def _verify_request(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
+    query = search_params({"provider": provider.id, "type": provider.type})
+    return ctx.redirect(f"{ctx.url('verify-request')}?{query}")
+
+
+def _failed(ctx: AuthRequest, provider: EmailProvider, code: ErrorCode) -> HttpResponseBase:
+    send_robust(
+        sign_in_failed,
+        provider.id,
+        request=ctx.request,
+        provider=provider.id,
+        error=code.value,
+        credentials=cleanse_credentials(ctx.body),
+    )
+    return ctx.error_redirect(code)
+
+
+def _email_error(rules: Dialect, code: ErrorCode) -> ErrorCode:
+    return code if rules.step_error_codes else ErrorCode.CONFIGURATION
+
+
+def _adapter(provider: EmailProvider) -> Adapter:
+    adapter = get_adapter()
+    if adapter is None:
+        raise ConfigurationError(
+            f"The e-mail provider {provider.id!r} needs an adapter to keep its tokens: add "
+            "'django_nextauth.db' to INSTALLED_APPS or set NEXTAUTH['ADAPTER']."
+        )
+    return adapter
+
+
+def _placeholder(identifier: str, rules: Dialect) -> dict[str, Any]:
+    """NextAuth's user for an address with no account yet."""
+    user_id = identifier if rules.email_placeholder_id == "email" else str(uuid.uuid4())
+    return {"id": user_id, "email": identifier, "emailVerified": None}
+
+
+def _user_id(user: Any) -> str:
+    return str(user["id"] if isinstance(user, dict) else user.pk)

@@ -1,0 +1,48 @@
+"""NextAuth's default e-mail normalisation (``../shared/PROTOCOL-PROVIDERS.md`` §2.2 step 1).
+
+Both versions: Unicode NFKC (so a look-alike of ``@`` becomes a real one and is
+counted), JavaScript's ``trim()``, lower case; exactly one ``@``, no ``"``, a
+non-empty local part and domain; the domain is cut at its first ``,``. v4 also
+wants a ``.`` in the domain. Anything else raises :class:`InvalidIdentifier`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django_nextauth.dialect import Dialect
+from django_nextauth.exceptions import NextAuthError
+
+__all__ = ["InvalidIdentifier", "js_trim", "normalize_identifier"]
+
+# ECMAScript WhiteSpace and LineTerminator: what String.prototype.trim() strips
+# (Python's str.strip() differs: it strips U+001C-U+001F and keeps U+FEFF).
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_LEADING = re.compile(f"\\A[{_JS_SPACE}]+")
+_TRAILING = re.compile(f"[{_JS_SPACE}]+\\Z")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class InvalidIdentifier(NextAuthError, ValueError):
+    """The submitted e-mail address is not one NextAuth would send a link to."""
+
+
+def js_trim(text: str) -> str:
+    """``text.trim()`` as JavaScript does it."""
+    return _TRAILING.sub("", _LEADING.sub("", text))
+
+
+def normalize_identifier(raw: object, rules: Dialect) -> str:
+    """The address NextAuth ``rules``' default normaliser makes of ``raw``."""
+    if not isinstance(raw, str) or not raw:
+        raise InvalidIdentifier("Missing email from request body.")
+    address = js_trim(unicodedata.normalize("NFKC", raw)).lower()
+    # Lone surrogates (possible in a JSON body) can be neither mailed nor stored.
+    if address.count("@") != 1 or '"' in address or _SURROGATE.search(address):
+        raise InvalidIdentifier("Invalid email address format.")
+    local, domain = address.split("@")
+    domain = domain.split(",", 1)[0]
+    if not local or not domain or (rules.email_domain_needs_dot and "." not in domain):
+        raise InvalidIdentifier("Invalid email address format.")
+    return f"{local}@{domain}"

@@ -1,0 +1,72 @@
+"""How many sign-in links may be sent, per address and per client IP, in a window.
+
+NextAuth has no limit: anyone can make a site mail any address as often as they
+like. Each send is counted in Django's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``,
+the limiter's, with its atomic ``add`` + ``incr`` counters from
+``django_nextauth/ratelimit.py``) against the client IP first, then the address.
+Over a limit, the request is refused and gives its counts back, so a client that
+is refused cannot go on eating an address's allowance. A broken cache raises
+:class:`~django_nextauth.ratelimit.LimiterUnavailable` (the views answer 503).
+The counts do not depend on whether the address has an account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.ratelimit import _cache, _decr, _hit, _key, client_ip
+
+__all__ = ["SendLimits", "allow_send"]
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    """Links per address (``EMAIL``) and per client IP (``IP``) per ``WINDOW`` seconds.
+
+    A limit of ``0`` or ``None`` switches that counter off.
+    """
+
+    email: int | None = 5
+    ip: int | None = 20
+    window: int = 60 * 60
+
+    @classmethod
+    def from_setting(cls, raw: object, where: str) -> SendLimits:
+        """The provider's ``rate_limit`` option: ``{"EMAIL": 5, "IP": 20, "WINDOW": 3600}``."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, Mapping) or not set(raw) <= {"EMAIL", "IP", "WINDOW"}:
+            raise ConfigurationError(f"{where} must be a dict with keys EMAIL, IP and WINDOW.")
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            count = value is None or (isinstance(value, int) and not isinstance(value, bool))
+            if not count or (value is not None and value < (1 if key == "WINDOW" else 0)):
+                raise ConfigurationError(f"{where}[{key!r}] must be a whole number, not {value!r}.")
+            values[key.lower()] = value
+        if values.get("window", 1) is None:
+            raise ConfigurationError(f"{where}['WINDOW'] must be a number of seconds.")
+        return cls(**values)
+
+
+def allow_send(request: HttpRequest, identifier: str, limits: SendLimits) -> bool:
+    """Count one send to ``identifier`` from this client; ``False`` when over a limit."""
+    counters = [
+        (_key("email-ip", client_ip(request)), limits.ip),
+        (_key("email", identifier), limits.email),
+    ]
+    cache = _cache()
+    taken: list[str] = []
+    for key, limit in counters:
+        if not limit:
+            continue
+        taken.append(key)
+        if _hit(cache, key, limits.window) > limit:
+            for held in taken:
+                _decr(cache, held)
+            return False
+    return True

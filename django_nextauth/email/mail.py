@@ -1,0 +1,75 @@
+"""The default ``send_verification_request``: Django templates, sent with ``send_mail``.
+
+NextAuth's default mail, on Django's mail framework (``EMAIL_BACKEND``). Three
+overridable templates, each given ``url``, ``host``, ``identifier``, ``expires``,
+``provider`` and ``request``:
+
+- ``nextauth/email/verification_subject.txt`` (one line: "Sign in to <host>"),
+- ``nextauth/email/verification.txt`` (the plain-text part),
+- ``nextauth/email/verification.html`` (the HTML part).
+
+A project with its own mail (a provider's API, a queue) sets the provider's
+``send`` option to its own function with the same signature.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from django_nextauth.providers.email import EmailProvider
+
+__all__ = ["check_recipient", "send_verification_request"]
+
+
+def check_recipient(identifier: str) -> str:
+    """``identifier`` if it is one plain mailbox (``local@domain``), else ``ValueError``.
+
+    The normaliser already refused what NextAuth refuses; this also keeps out what
+    an address parser could read as more than one recipient or a new header.
+    """
+    try:
+        address = Address(addr_spec=identifier)
+    except (HeaderParseError, ValueError, IndexError) as exc:
+        raise ValueError("not a single mailbox") from exc
+    if address.addr_spec != identifier or any(ch in identifier for ch in "\r\n\0<>,;"):
+        raise ValueError("not a single mailbox")
+    return identifier
+
+
+def send_verification_request(
+    *,
+    identifier: str,
+    url: str,
+    token: str,
+    expires: datetime,
+    provider: EmailProvider,
+    request: HttpRequest | None,
+) -> None:
+    """Send the sign-in link ``url`` to ``identifier``; exceptions mean "not sent"."""
+    context: dict[str, Any] = {
+        "url": url,
+        "host": urlsplit(url).netloc,
+        "identifier": identifier,
+        "expires": expires,
+        "provider": provider,
+    }
+    subject = render_to_string("nextauth/email/verification_subject.txt", context, request)
+    text = render_to_string("nextauth/email/verification.txt", context, request)
+    html = render_to_string("nextauth/email/verification.html", context, request)
+    send_mail(
+        " ".join(subject.split()),  # one line whatever the template's whitespace
+        text,
+        provider.from_email or settings.DEFAULT_FROM_EMAIL,
+        [check_recipient(identifier)],
+        html_message=html,
+    )
