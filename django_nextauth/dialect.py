@@ -114,15 +114,14 @@ class Dialect:
     stringify_user_id: bool
     #: The message of NextAuth's JSON 500 answer to a configuration error.
     config_message: str
-    #: E-mail sign-in (``../shared/PROTOCOL-PROVIDERS.md`` §2). v4's default address
+    #: E-mail sign-in (``docs/protocol-providers.md`` §2). v4's default address
     #: check also wants a "." in the domain.
     email_domain_needs_dot: bool
     #: The ``id`` of the placeholder user of an address with no account: the address
     #: itself (v4) or a random UUID (v5).
     email_placeholder_id: Literal["email", "uuid"]
-    #: v4 reports a failed step of a sign-in with its own code (``EmailSignin``,
-    #: ``EmailCreateAccount``, ``OAuthCreateAccount``, ``Callback``); v5 reports them all as
-    #: ``Configuration``.
+    #: v4 reports a failed step of an e-mail sign-in with its own code (``EmailSignin``,
+    #: ``EmailCreateAccount``, ``Callback``); v5 reports them all as ``Configuration``.
     step_error_codes: bool
 
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:

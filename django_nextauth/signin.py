@@ -137,9 +137,6 @@ def complete_sign_in(
     except AccountNotLinked as exc:
         logger.info("django_nextauth: %s", exc)
         return _not_linked(ctx)
-    except Exception as exc:  # the adapter (a database error, a custom adapter's bug)
-        logger.error("django_nextauth: storing the account failed: %s", type(exc).__name__)
-        return _step_failed(ctx, ErrorCode.OAUTH_CREATE_ACCOUNT)
     if linked is not None:
         user, is_new_user = linked.user, linked.is_new_user
     if strategy().stores_sessions:
@@ -147,19 +144,15 @@ def complete_sign_in(
         login(request, _token_for(user, profile_user), user=user)
         token: Any = session_state(request).claims
     else:
-        try:
-            token = run_jwt(
-                token=_token_for(user, profile_user),
-                user=user,
-                account=account,
-                profile=profile,
-                trigger="signUp" if is_new_user else "signIn",
-                is_new_user=is_new_user,
-                request=request,
-            )
-        except Exception as exc:  # user code: log its type (its message may hold secrets)
-            logger.error("django_nextauth: the jwt callback raised %s", type(exc).__name__)
-            return _step_failed(ctx, ErrorCode.CALLBACK)
+        token = run_jwt(
+            token=_token_for(user, profile_user),
+            user=user,
+            account=account,
+            profile=profile,
+            trigger="signUp" if is_new_user else "signIn",
+            is_new_user=is_new_user,
+            request=request,
+        )
         if token is None:
             logout(request)
         elif not _storable(token):
@@ -177,11 +170,6 @@ def complete_sign_in(
         is_new_user=is_new_user,
     )
     return ctx.redirect(ctx.callback_url)
-
-
-def _step_failed(ctx: AuthRequest, code: ErrorCode) -> HttpResponseBase:
-    """A failed step of the sign-in: v4 names it, v5 says ``Configuration``."""
-    return ctx.error_redirect(code if ctx.dialect.step_error_codes else ErrorCode.CONFIGURATION)
 
 
 def _storable(token: object) -> bool:

@@ -1,6 +1,6 @@
 """The magic-link flow: send a link (``POST /signin/<id>``), use it (``GET /callback/<id>``).
 
-NextAuth's steps and answers (``../shared/PROTOCOL-PROVIDERS.md`` §2.2 and §2.4), with
+NextAuth's steps and answers (``docs/protocol-providers.md`` §2.2 and §2.4), with
 three additions: sends are limited per address and per client IP
 (``email/limits.py``); an address with no account gets the same answer as one with
 an account (``allow_sign_up=False`` sends nothing to it, silently); and a

@@ -1,4 +1,4 @@
-"""NextAuth's default e-mail normalisation (``../shared/PROTOCOL-PROVIDERS.md`` §2.2 step 1).
+"""NextAuth's default e-mail normalisation (``docs/protocol-providers.md`` §2.2 step 1).
 
 Both versions: Unicode NFKC (so a look-alike of ``@`` becomes a real one and is
 counted), JavaScript's ``trim()``, lower case; exactly one ``@``, no ``"``, a

@@ -15,7 +15,7 @@ The entry, like NextAuth's ``EmailProvider({...})`` / Auth.js's ``Nodemailer({..
     }
 
 ``POST /signin/<id>`` sends the link and ``GET /callback/<id>`` signs its owner in
-(``django_nextauth/email/flow.py``; ``../shared/PROTOCOL-PROVIDERS.md`` §2). It
+(``django_nextauth/email/flow.py``; ``docs/protocol-providers.md`` §2). It
 needs an adapter (``django_nextauth.adapters.get_adapter()``, e.g. the
 ``django_nextauth.db`` app) to keep the tokens and find or create the users.
 """
