@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from typing import Any
 
 from tests.multiprocess.services import postgres_params
 
@@ -13,7 +14,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 USE_TZ = True
 ROOT_URLCONF = "tests.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+}
 # PostgreSQL (NEXTAUTH_TEST_POSTGRES), only for the tests that ask for the alias
 # (tests/test_adapter_contract_postgres.py): pytest-django creates only the databases in use.
 # The test database is per process, so runs from several checkouts do not drop each other's.
