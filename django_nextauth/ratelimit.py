@@ -13,6 +13,10 @@ back and clears the account counters. A limit of ``0`` or ``None`` switches that
 counter off. A cache that fails raises :class:`LimiterUnavailable` (the views
 answer 503): the limiter never fails open. See ``docs/security.md``.
 
+The counters themselves are public for other limits (the e-mail provider's sends,
+``django_nextauth/email/limits.py``): :class:`Counter`, :func:`take`, :func:`release`,
+:func:`forget`.
+
 The client IP is ``REMOTE_ADDR``; behind ``NEXTAUTH["NUM_PROXIES"]`` reverse
 proxies that each append to ``X-Forwarded-For`` it is the address the
 outermost proxy saw. IPv6 clients are counted per /64, the block a single
@@ -26,6 +30,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from django.core.cache import BaseCache, caches
@@ -34,7 +39,17 @@ from django.http import HttpRequest
 from .conf import nextauth_settings
 from .exceptions import NextAuthError
 
-__all__ = ["Attempt", "LimiterUnavailable", "client_ip", "reserve", "retry_after"]
+__all__ = [
+    "Attempt",
+    "Counter",
+    "LimiterUnavailable",
+    "client_ip",
+    "forget",
+    "release",
+    "reserve",
+    "retry_after",
+    "take",
+]
 
 _PREFIX = "django_nextauth:ratelimit"
 _T = TypeVar("_T")
@@ -75,10 +90,58 @@ def retry_after() -> int:
     return int(nextauth_settings.RATE_LIMIT.get("WINDOW") or 15 * 60)
 
 
-def _key(kind: str, value: str) -> str:
-    # Hashed: cache backends restrict key characters and length, and identifiers are personal.
-    digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:40]
-    return f"{_PREFIX}:{kind}:{digest}"
+@dataclass(frozen=True)
+class Counter:
+    """A windowed count in the limiter's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``).
+
+    ``name`` is the counter's family and ``value`` what it counts (an IP, an address: stored
+    hashed). At most ``limit`` counts per ``window`` seconds, fixed from the first; a
+    ``limit`` of ``0`` or ``None`` switches the counter off.
+    """
+
+    name: str
+    value: str
+    limit: int | None
+    window: int
+
+    @property
+    def key(self) -> str:
+        # Hashed: cache backends restrict key characters and length, and values are personal.
+        digest = hashlib.sha256(self.value.encode("utf-8", "replace")).hexdigest()[:40]
+        return f"{_PREFIX}:{self.name}:{digest}"
+
+
+def take(counters: Iterable[Counter]) -> tuple[Counter, ...] | None:
+    """Count one event on each counter that is on, in order (``cache.add`` then
+    ``cache.incr``: atomic on Redis and Memcached, and within one process on the
+    local-memory cache). When a count goes over its limit, give back every count this call
+    took and return ``None``; else return the counters counted (for :func:`release` or
+    :func:`forget`). So however many calls run at once, at most ``limit`` succeed per window.
+    Raises :class:`LimiterUnavailable`."""
+    cache = _cache()
+    taken: list[Counter] = []
+    for counter in {c.key: c for c in counters if c.limit}.values():
+        taken.append(counter)
+        if _hit(cache, counter.key, counter.window) > int(counter.limit or 0):
+            release(taken)
+            return None
+    return tuple(taken)
+
+
+def release(counters: Iterable[Counter]) -> None:
+    """Give back one count of each counter (one that has expired meanwhile is left alone)."""
+    cache = _cache()
+    for counter in counters:
+        with suppress(ValueError):  # already expired: nothing to give back
+            _guard(partial(cache.decr, counter.key))
+
+
+def forget(counters: Iterable[Counter]) -> None:
+    """Drop the counters' counts altogether. Raises :class:`LimiterUnavailable`."""
+    keys = [counter.key for counter in counters]
+    if keys:
+        cache = _cache()
+        _guard(lambda: cache.delete_many(keys))
 
 
 @dataclass(frozen=True)
@@ -86,15 +149,14 @@ class Attempt:
     """One reserved sign-in attempt. ``allowed`` is False when a limit was reached."""
 
     allowed: bool
-    ip_key: str | None = None
-    account_keys: tuple[str, ...] = ()
+    ip: Counter | None = None
+    accounts: tuple[Counter, ...] = ()
 
     def succeeded(self) -> None:
         """Give the IP slot back and forget the accounts' failures."""
-        cache = _cache()
-        _guard(lambda: cache.delete_many(list(self.account_keys)) if self.account_keys else None)
-        if self.ip_key is not None:
-            _decr(cache, self.ip_key)
+        forget(self.accounts)
+        if self.ip is not None:
+            release([self.ip])
 
 
 def reserve(request: HttpRequest, identities: Iterable[str]) -> Attempt:
@@ -104,22 +166,15 @@ def reserve(request: HttpRequest, identities: Iterable[str]) -> Attempt:
     credentials (already normalised). Refused attempts leave no count behind, so
     a blocked address cannot keep locking accounts. Raises :class:`LimiterUnavailable`.
     """
-    limits = nextauth_settings.RATE_LIMIT
-    counters: list[tuple[str, int]] = []
-    if limits.get("IP"):
-        counters.append((_key("ip", client_ip(request)), int(limits["IP"])))
-    if limits.get("USERNAME"):
-        counters += [(_key("account", value), int(limits["USERNAME"])) for value in identities]
-    cache, window = _cache(), retry_after()
-    taken: list[str] = []
-    for key, limit in dict(counters).items():
-        taken.append(key)
-        if _hit(cache, key, window) > limit:
-            for held in taken:
-                _decr(cache, held)
-            return Attempt(False)
-    ip_key = counters[0][0] if limits.get("IP") else None
-    return Attempt(True, ip_key, tuple(key for key in taken if key != ip_key))
+    limits, window = nextauth_settings.RATE_LIMIT, retry_after()
+    ip = Counter("ip", client_ip(request), limits.get("IP"), window)
+    accounts = [Counter("account", value, limits.get("USERNAME"), window) for value in identities]
+    taken = take([ip, *accounts])
+    if taken is None:
+        return Attempt(False)
+    return Attempt(
+        True, ip if ip in taken else None, tuple(counter for counter in taken if counter != ip)
+    )
 
 
 def _cache() -> BaseCache:
@@ -136,11 +191,6 @@ def _hit(cache: BaseCache, key: str, window: int) -> int:
         except ValueError:  # expired between add() and incr(): start again
             continue
     raise LimiterUnavailable("the counter keeps vanishing")
-
-
-def _decr(cache: BaseCache, key: str) -> None:
-    with suppress(ValueError):  # already expired: nothing to give back
-        _guard(lambda: cache.decr(key))
 
 
 def _guard(operation: Callable[[], _T]) -> _T:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+from typing import Any
+
+from tests.multiprocess.services import postgres_params
 
 SECRET_KEY = "django-nextauth-tests-not-secret"
 DEBUG = False
@@ -10,7 +14,22 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 USE_TZ = True
 ROOT_URLCONF = "tests.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+}
+# PostgreSQL (NEXTAUTH_TEST_POSTGRES), only for the tests that ask for the alias
+# (tests/test_adapter_contract_postgres.py): pytest-django creates only the databases in use.
+# The test database is per process, so runs from several checkouts do not drop each other's.
+_PG = postgres_params()
+DATABASES["postgres"] = {
+    "ENGINE": "django.db.backends.postgresql",
+    "NAME": _PG["dbname"],
+    "USER": _PG["user"],
+    "PASSWORD": _PG["password"],
+    "HOST": _PG["host"],
+    "PORT": _PG["port"],
+    "TEST": {"NAME": f"test_nextauth_{os.getpid()}", "DEPENDENCIES": []},
+}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
 # pytest-django's live_server wraps the app in Django's static handler, which needs it.

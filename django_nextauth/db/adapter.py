@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -72,7 +72,8 @@ class DjangoAdapter(Adapter):
             user = model(**fields)
             user.set_unusable_password()
             try:
-                with transaction.atomic():
+                # The savepoint must be on the users' database (a router may move them).
+                with transaction.atomic(using=router.db_for_write(model)):
                     user.save()
             except IntegrityError:  # a concurrent sign-up took the name: try another
                 if attempt == 4:

@@ -1,9 +1,9 @@
 """How many sign-in links may be sent, per address and per client IP, in a window.
 
 NextAuth has no limit: anyone can make a site mail any address as often as they
-like. Each send is counted in Django's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``,
-the limiter's, with its atomic ``add`` + ``incr`` counters from
-``django_nextauth/ratelimit.py``) against the client IP first, then the address.
+like. Each send is counted in Django's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``) with
+the limiter's atomic counters (``Counter`` and ``take`` in ``django_nextauth/ratelimit.py``)
+against the client IP first, then the address.
 Over a limit, the request is refused and gives its counts back, so a client that
 is refused cannot go on eating an address's allowance. A broken cache raises
 :class:`~django_nextauth.ratelimit.LimiterUnavailable` (the views answer 503).
@@ -19,7 +19,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.ratelimit import _cache, _decr, _hit, _key, client_ip
+from django_nextauth.ratelimit import Counter, client_ip, take
 
 __all__ = ["SendLimits", "allow_send"]
 
@@ -56,17 +56,7 @@ class SendLimits:
 def allow_send(request: HttpRequest, identifier: str, limits: SendLimits) -> bool:
     """Count one send to ``identifier`` from this client; ``False`` when over a limit."""
     counters = [
-        (_key("email-ip", client_ip(request)), limits.ip),
-        (_key("email", identifier), limits.email),
+        Counter("email-ip", client_ip(request), limits.ip, limits.window),
+        Counter("email", identifier, limits.email, limits.window),
     ]
-    cache = _cache()
-    taken: list[str] = []
-    for key, limit in counters:
-        if not limit:
-            continue
-        taken.append(key)
-        if _hit(cache, key, limits.window) > limit:
-            for held in taken:
-                _decr(cache, held)
-            return False
-    return True
+    return take(counters) is not None
