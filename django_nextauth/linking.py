@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest
 
 from .adapters import Adapter
@@ -93,7 +94,7 @@ def link(
         _link(request, adapter, provider, owner, account)
         return Linked(owner, False)
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=router.db_for_write(get_user_model())):
             created = adapter.create_user(_new_user_data(user))
             adapter.link_account(created, account)
     except IntegrityError:

@@ -19,7 +19,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync, iscoroutinefunction
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import router, transaction
 from django.http import HttpResponseBase
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     if user is None and not provider.allow_sign_up:
         return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=router.db_for_write(get_user_model())):
             if user is None:
                 user, is_new_user = _create_user(adapter, identifier), True
             adapter.mark_email_verified(user, identifier, provider.id)
