@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import base64
 import gc
-import io
 import json
 import os
 import sys
@@ -87,6 +86,7 @@ from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.utils.functional import SimpleLazyObject  # noqa: E402
+from harness import bare, django_auth, environ, nextauth, start_response  # noqa: E402
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 from django_nextauth.session import (  # noqa: E402
@@ -154,22 +154,8 @@ class ReferenceMiddleware:
         return self.get_response(request)
 
 
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
-
-
 def reference(request: HttpRequest) -> HttpResponse:
     assert request.reference_user.is_authenticated  # type: ignore[attr-defined]
-    return HttpResponse("ok")
-
-
-def nextauth(request: HttpRequest) -> HttpResponse:
-    assert request.session_user.is_authenticated  # type: ignore[attr-defined]
-    return HttpResponse("ok")
-
-
-def django_auth(request: HttpRequest) -> HttpResponse:
-    assert request.user.is_authenticated
     return HttpResponse("ok")
 
 
@@ -179,28 +165,6 @@ urlpatterns = [path("a", bare), path("r", reference), path("n", nextauth), path(
 def handler(middleware: list[str]) -> WSGIHandler:
     with override_settings(MIDDLEWARE=middleware):
         return WSGIHandler()
-
-
-def environ(path_info: str, cookie: str) -> dict[str, Any]:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path_info,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "HTTP_COOKIE": cookie,
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-    }
-
-
-def start_response(status: str, headers: list[tuple[str, str]]) -> None:
-    if not status.startswith("200"):
-        raise AssertionError(status)
 
 
 def runner(app: Callable[..., Any], environs: list[dict[str, Any]]) -> Callable[[int], float]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import os
 import secrets
 import sys
@@ -121,10 +120,11 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
-from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
+from harness import bare, django_auth, environ, nextauth, start_response  # noqa: E402
 
 from django_nextauth.session import flush, login  # noqa: E402
 
@@ -135,43 +135,7 @@ DJANGO = [
 ]
 
 
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
-
-
-def nextauth(request: HttpRequest) -> HttpResponse:
-    assert request.session_user.is_authenticated  # type: ignore[attr-defined]
-    return HttpResponse("ok")
-
-
-def django_auth(request: HttpRequest) -> HttpResponse:
-    assert request.user.is_authenticated
-    return HttpResponse("ok")
-
-
 urlpatterns = [path("a", bare), path("n", nextauth), path("d", django_auth)]
-
-
-def environ(path_info: str, cookie: str) -> dict[str, Any]:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path_info,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "HTTP_COOKIE": cookie,
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-    }
-
-
-def start_response(status: str, headers: list[tuple[str, str]]) -> None:
-    if not status.startswith("200"):
-        raise AssertionError(status)
 
 
 class Config:
