@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 from .conf import nextauth_settings
 
 __all__ = [
+    "NO_UPDATE",
     "CALLBACK_NAMES",
     "defaults_only",
     "arun_jwt",
@@ -206,28 +207,46 @@ async def arun_jwt(
     return await _acall("jwt", kwargs)  # type: ignore[no-any-return]
 
 
+#: ``run_session(update=...)`` not given: a read, not a database session's ``update()``.
+NO_UPDATE: Any = object()
+
+
 def _session_kwargs(
-    session: dict[str, Any], token: Token, request: HttpRequest | None, user: Any
+    session: dict[str, Any], token: Token, request: HttpRequest | None, user: Any, update: Any
 ) -> dict[str, Any]:
-    kwargs = {"session": session, "token": token, "request": request}
+    kwargs: dict[str, Any] = {"session": session, "token": token, "request": request}
     if user is not None:  # database sessions: NextAuth passes the adapter's user
         kwargs["user"] = user
+    if update is not NO_UPDATE:  # a database session's update: NextAuth's newSession
+        kwargs.update(trigger="update", new_session=update)
     return kwargs
 
 
 def run_session(
-    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None, user: Any = None
+    *,
+    session: dict[str, Any],
+    token: Token,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    update: Any = NO_UPDATE,
 ) -> dict[str, Any]:
     """Run the ``session`` callback: the session dict the client sees (``user=``: the stored
-    user of a database session)."""
-    return _call("session", _session_kwargs(session, token, request, user))  # type: ignore[no-any-return]
+    user of a database session; ``update``: the data of its ``update()``, passed as
+    ``new_session=`` with ``trigger="update"``)."""
+    kwargs = _session_kwargs(session, token, request, user, update)
+    return _call("session", kwargs)  # type: ignore[no-any-return]
 
 
 async def arun_session(
-    *, session: dict[str, Any], token: Token, request: HttpRequest | None = None, user: Any = None
+    *,
+    session: dict[str, Any],
+    token: Token,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    update: Any = NO_UPDATE,
 ) -> dict[str, Any]:
     """Async :func:`run_session`."""
-    kwargs = _session_kwargs(session, token, request, user)
+    kwargs = _session_kwargs(session, token, request, user, update)
     return await _acall("session", kwargs)  # type: ignore[no-any-return]
 
 

@@ -232,6 +232,44 @@ def test_post_session_update(client: Client, database: str, alice: Any) -> None:
     assert Session.objects.count() == 1 and Session.objects.get().expires == before
 
 
+def session_renaming(*, session: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    seen.append(kwargs)
+    new = kwargs.get("new_session")
+    if kwargs.get("trigger") == "update" and isinstance(new, dict):
+        session["user"]["name"] = new.get("name")
+    return session
+
+
+def jwt_must_not_run(**kwargs: Any) -> dict[str, Any]:
+    raise AssertionError("database sessions run no jwt callback")
+
+
+def test_post_session_update_passes_the_data_to_the_session_callback(
+    client: Client, database: str, nextauth: Any, alice: Any
+) -> None:
+    # NextAuth's database strategy: newSession + trigger "update" for the session callback,
+    # no jwt callback, nothing written (docs/protocol-providers.md §3.3).
+    nextauth(
+        VERSION=database,
+        SESSION={"STRATEGY": "database"},
+        CALLBACKS={
+            "session": f"{__name__}.session_renaming",
+            "jwt": f"{__name__}.jwt_must_not_run",
+        },
+    )
+    signed_in(client, database)
+    seen.clear()
+    body = {"csrfToken": csrf_token(client), "data": {"name": "Al"}}
+    response = client.post("/api/auth/session", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["user"]["name"] == "Al"
+    (call,) = seen
+    assert (call["trigger"], call["new_session"], call["user"]) == ("update", {"name": "Al"}, alice)
+    assert Session.objects.count() == 1
+    seen.clear()
+    assert client.get("/api/auth/session").json()["user"]["name"] == "Alice Liddell"
+    assert "trigger" not in seen[0] and "new_session" not in seen[0]
+
+
 def test_a_dict_user_must_be_stored(nextauth: Any, alice: Any, rf: RequestFactory) -> None:
     nextauth(SESSION={"STRATEGY": "database"})
     request = rf.get("/")

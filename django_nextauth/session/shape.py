@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from django_nextauth.callbacks import (
+    NO_UPDATE,
     arun_jwt,
     arun_session,
     defaults_only,
@@ -75,14 +76,17 @@ def _row(request: HttpRequest | None) -> tuple[float, Any] | None:
     return None if record is None else (record.expires.timestamp(), state.stored_user)  # type: ignore[union-attr]
 
 
-def build_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
+def build_session(
+    token: Claims, *, request: HttpRequest | None = None, update: Any = NO_UPDATE
+) -> dict[str, Any]:
     """The session dict for ``token``: NextAuth's default shape, then the ``session`` callback
-    (a database session: its row's expiry, and ``user=`` the stored user)."""
+    (a database session: its row's expiry, ``user=`` the stored user, and for its
+    ``update()`` the posted data as ``new_session=`` with ``trigger="update"``)."""
     row = _row(request)
     if row is None:
         return run_session(session=default_session(token), token=token, request=request)
     session = stored_session(token, row[0])
-    return run_session(session=session, token=token, request=request, user=row[1])
+    return run_session(session=session, token=token, request=request, user=row[1], update=update)
 
 
 async def abuild_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:

@@ -81,9 +81,17 @@ class SessionView(AuthView):
             logout(request)
             return _signed_out(ctx, cache=False)
         data = ctx.body.get("data")
+        token: dict[str, Any] | None
+        body: dict[str, Any] | None
         try:
-            token = run_jwt(token=claims, trigger="update", session=data, request=request)
-            body = None if token is None else build_session(token, request=request)
+            if state.record is not None:
+                # A database session, as NextAuth's: no jwt callback; the session callback
+                # gets the data as new_session (trigger "update"). Nothing else is written.
+                token = claims
+                body = build_session(token, request=request, update=data)
+            else:
+                token = run_jwt(token=claims, trigger="update", session=data, request=request)
+                body = None if token is None else build_session(token, request=request)
         except Exception as exc:
             logger.error("django_nextauth: jwt/session callback raised %s", type(exc).__name__)
             token = body = None
