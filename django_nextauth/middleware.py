@@ -29,6 +29,7 @@ from functools import partial
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
@@ -37,6 +38,7 @@ from django.utils.functional import SimpleLazyObject
 from .conf import nextauth_settings
 from .lazy import LazyRequestAttribute
 from .session import (
+    SessionState,
     aget_session_user,
     get_server_session,
     get_session_user,
@@ -55,18 +57,29 @@ def _session_token(request: HttpRequest) -> dict[str, Any] | None:
     return session_state(request).claims
 
 
+def _stored_django_user(state: SessionState) -> Any:
+    """A database session's user, loaded with its row: no second query for it."""
+    user = state.stored_user
+    return user if isinstance(user, get_user_model()) else None
+
+
 def _django_user(request: HttpRequest) -> Any:
     if _USER_ATTR not in request.__dict__:
         state = session_state(request)
-        user = None if state.session is None else django_user_for_token(state.token)
+        user = None
+        if state.session is not None:
+            user = _stored_django_user(state) or django_user_for_token(state.token)
         request.__dict__[_USER_ATTR] = user or AnonymousUser()
     return request.__dict__[_USER_ATTR]
 
 
 async def _adjango_user(request: HttpRequest) -> Any:
     if _USER_ATTR not in request.__dict__:
-        token, session = await session_state(request).aresolve()
-        user = None if session is None else await adjango_user_for_token(token)
+        state = session_state(request)
+        token, session = await state.aresolve()
+        user = None
+        if session is not None:
+            user = _stored_django_user(state) or await adjango_user_for_token(token)
         request.__dict__[_USER_ATTR] = user or AnonymousUser()
     return request.__dict__[_USER_ATTR]
 

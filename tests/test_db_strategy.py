@@ -317,3 +317,13 @@ def test_a_read_is_one_query(
     signed_in(client, database)
     with django_assert_num_queries(1):
         assert client.get("/whoami/").json()["authenticated"] is True
+
+
+def test_request_user_comes_with_the_session_row(
+    client: Client, database: str, nextauth: Any, alice: Any, django_assert_num_queries: Any
+) -> None:
+    nextauth(VERSION=database, SESSION={"STRATEGY": "database"}, SET_REQUEST_USER=True)
+    signed_in(client, database)
+    with django_assert_num_queries(1):  # the session row, its user joined; no second query
+        body = client.get("/django-user/").json()
+    assert body == {"authenticated": True, "username": "alice"}
