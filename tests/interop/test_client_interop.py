@@ -40,13 +40,13 @@ def alice(django_user_model: Any) -> Any:
     )
 
 
-def _flow(live_server: Any, version: str) -> dict[str, Any]:
-    nextauth = {
-        "SECRET": SECRET,
-        "VERSION": version,
-        "CALLBACKS": {"jwt": f"{__name__}.jwt_callback"},
-    }
-    with override_settings(NEXTAUTH=nextauth):
+def client_flow(
+    live_server: Any, version: str, *, secret: str, password: str, **nextauth: Any
+) -> dict[str, Any]:
+    """The official client's whole flow (client_peer.mjs) as alice against ``live_server``,
+    with ``NEXTAUTH`` = the secret, the version and ``nextauth``."""
+    settings = {"SECRET": secret, "VERSION": version, **nextauth}
+    with override_settings(NEXTAUTH=settings):
         result: dict[str, Any] = run_node(
             "client_peer.mjs",
             {
@@ -54,13 +54,18 @@ def _flow(live_server: Any, version: str) -> dict[str, Any]:
                 "version": version,
                 "authUrl": f"{live_server.url}/api/auth",
                 "username": "alice",
-                "password": PASSWORD,
+                "password": password,
                 "badPassword": "wrong",
-                "secret": SECRET,
+                "secret": secret,
                 "update": {"name": "Queen Alice"},
             },
         )
     return result
+
+
+def _flow(live_server: Any, version: str) -> dict[str, Any]:
+    callbacks = {"jwt": f"{__name__}.jwt_callback"}
+    return client_flow(live_server, version, secret=SECRET, password=PASSWORD, CALLBACKS=callbacks)
 
 
 def _assert_common(out: dict[str, Any], origin: str, alice: Any) -> None:

@@ -13,11 +13,10 @@ import re
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 from django_nextauth.adapters import hash_token
 from django_nextauth.db.models import Session
-from tests.interop.nodejs import run_node
+from tests.interop.test_client_interop import client_flow
 
 pytestmark = [pytest.mark.interop, pytest.mark.django_db(transaction=True)]
 
@@ -54,27 +53,14 @@ def alice(django_user_model: Any) -> Any:
 
 def _flow(live_server: Any, version: str) -> dict[str, Any]:
     SEEN.clear()
-    nextauth = {
-        "SECRET": SECRET,
-        "VERSION": version,
-        "SESSION": {"STRATEGY": "database"},
-        "CALLBACKS": {"session": f"{__name__}.session_callback"},
-    }
-    with override_settings(NEXTAUTH=nextauth):
-        result: dict[str, Any] = run_node(
-            "client_peer.mjs",
-            {
-                "op": "flow",
-                "version": version,
-                "authUrl": f"{live_server.url}/api/auth",
-                "username": "alice",
-                "password": PASSWORD,
-                "badPassword": "wrong",
-                "secret": SECRET,
-                "update": {"name": "Queen Alice"},
-            },
-        )
-    return result
+    return client_flow(
+        live_server,
+        version,
+        secret=SECRET,
+        password=PASSWORD,
+        SESSION={"STRATEGY": "database"},
+        CALLBACKS={"session": f"{__name__}.session_callback"},
+    )
 
 
 @pytest.mark.parametrize("version", ["v4", "v5"])
