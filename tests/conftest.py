@@ -6,6 +6,7 @@
 - ``make_token(claims, version=..., max_age=..., secure=...)``: a session token as the
   configured (or given) version writes it into its cookie.
 - ``session_cookie``: the plain session-cookie name of the current version.
+- ``email_setup``: an e-mail provider for ``version`` (call it to change its options).
 - ``alice``: a Django user ``alice`` / ``pw``.
 - ``signed_in_client``: the test client carrying alice's session cookie.
 - ``no_adapter``: the test runs as a site without ``django_nextauth.db`` (NextAuth without
@@ -90,6 +91,18 @@ def make_token() -> Callable[..., str]:
 def session_cookie(request: pytest.FixtureRequest) -> str:
     current = request.getfixturevalue("version") if "version" in request.fixturenames else "v4"
     return dialect(current).cookie("session_token", secure=False)
+
+
+@pytest.fixture
+def email_setup(version: str, nextauth: Callable[..., None]) -> Callable[..., None]:
+    """An e-mail provider for the current version; call again with provider options and
+    extra ``NEXTAUTH`` keys to change it."""
+
+    def apply(provider: dict[str, Any] | None = None, **keys: Any) -> None:
+        nextauth(VERSION=version, PROVIDERS=[{"type": "email", **(provider or {})}], **keys)
+
+    apply()
+    return apply
 
 
 @pytest.fixture

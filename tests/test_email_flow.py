@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -51,17 +50,6 @@ def _reset() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def setup(version: str, nextauth: Callable[..., None]) -> Callable[..., None]:
-    """Configure the e-mail provider (extra provider options, extra NEXTAUTH keys)."""
-
-    def apply(provider: dict[str, Any] | None = None, **keys: Any) -> None:
-        nextauth(VERSION=version, PROVIDERS=[{"type": "email", **(provider or {})}], **keys)
-
-    apply()
-    return apply
-
-
 def ask(client: Client, email: Any, *, headers: dict[str, str] | None = None, **extra: Any) -> Any:
     """``POST /signin/email`` with a valid CSRF token, as the sign-in page's form does."""
     token = client.get("/api/auth/csrf").json()["csrfToken"]
@@ -86,8 +74,10 @@ def error_url(version: str, code: str) -> str:
     return f"{AUTH}/error?error={code}"
 
 
-def test_new_address_signs_up(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
-    setup(CALLBACKS={"jwt": f"{__name__}.jwt_recorder"})
+def test_new_address_signs_up(
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
+) -> None:
+    email_setup(CALLBACKS={"jwt": f"{__name__}.jwt_recorder"})
     response = ask(client, "  Eve@Example.COM ")
     assert response.status_code == 302
     assert response["Location"] == f"{AUTH}/verify-request?provider=email&type=email"
@@ -123,9 +113,9 @@ def test_new_address_signs_up(client: Client, setup: Any, version: str, mailoutb
 
 
 def test_known_address_signs_in(
-    client: Client, setup: Any, version: str, alice: Any, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, alice: Any, mailoutbox: Any
 ) -> None:
-    setup(CALLBACKS={"jwt": f"{__name__}.jwt_recorder"})
+    email_setup(CALLBACKS={"jwt": f"{__name__}.jwt_recorder"})
     ask(client, "ALICE@example.com")
     followed = client.get(link_of(mailoutbox[0]))
     assert followed["Location"] == AFTER and session_cookies(followed, version)
@@ -135,7 +125,7 @@ def test_known_address_signs_in(
     assert jwt_call["trigger"] == "signIn" and jwt_call["token"]["sub"] == str(alice.pk)
 
 
-def test_json_answers(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_json_answers(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
     verify = f"{AUTH}/verify-request?provider=email&type=email"
     v4 = ask(client, "eve@example.com", json="true")
     assert (v4.status_code, v4.json()) == (200, {"url": verify})
@@ -145,9 +135,9 @@ def test_json_answers(client: Client, setup: Any, version: str, mailoutbox: Any)
 
 
 def test_sign_in_callback_sees_the_verification_request(
-    client: Client, setup: Any, version: str, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
 ) -> None:
-    setup(CALLBACKS={"sign_in": f"{__name__}.recording_sign_in"})
+    email_setup(CALLBACKS={"sign_in": f"{__name__}.recording_sign_in"})
     ask(client, "eve@example.com")
     (call,) = calls
     assert call["email"] == {"verificationRequest": True}
@@ -164,7 +154,7 @@ def test_sign_in_callback_sees_the_verification_request(
     assert "email" not in calls[1] and calls[1]["account"]["type"] == "email"
 
 
-def test_reused_link(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_reused_link(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
     ask(client, "eve@example.com")
     link = link_of(mailoutbox[0])
     assert session_cookies(client.get(link), version)
@@ -182,14 +172,14 @@ def _refused(client: Client, version: str, link: str, code: str = "Verification"
     assert not session_cookies(response, version)
 
 
-def test_expired_link(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_expired_link(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
     ask(client, "eve@example.com")
     VerificationToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
     _refused(client, version, link_of(mailoutbox[0]))
     assert not VerificationToken.objects.exists()  # used up all the same
 
 
-def test_tampered_token(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_tampered_token(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
     ask(client, "eve@example.com")
     link = link_of(mailoutbox[0])
     token = parse_qs(urlsplit(link).query)["token"][0]
@@ -199,7 +189,9 @@ def test_tampered_token(client: Client, setup: Any, version: str, mailoutbox: An
     assert session_cookies(client.get(link), version)
 
 
-def test_another_addresses_token(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_another_addresses_token(
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
+) -> None:
     ask(client, "eve@example.com")
     ask(client, "mallory@example.com")
     eve_link, mallory_link = link_of(mailoutbox[0]), link_of(mailoutbox[1])
@@ -210,7 +202,7 @@ def test_another_addresses_token(client: Client, setup: Any, version: str, mailo
 
 
 def test_missing_token_or_address(
-    client: Client, setup: Any, version: str, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
 ) -> None:
     ask(client, "eve@example.com")
     link = link_of(mailoutbox[0])
@@ -223,7 +215,7 @@ def test_missing_token_or_address(
 
 @pytest.mark.parametrize("address", ["", "no-at-sign", "a@b@example.com", '"a"@example.com'])
 def test_refused_addresses(
-    client: Client, setup: Any, version: str, mailoutbox: Any, address: str
+    client: Client, email_setup: Any, version: str, mailoutbox: Any, address: str
 ) -> None:
     response = ask(client, address)
     code = "EmailSignin" if dialect(version).step_error_codes else "Configuration"
@@ -231,12 +223,14 @@ def test_refused_addresses(
     assert not mailoutbox and not VerificationToken.objects.exists()
 
 
-def test_domain_without_a_dot(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_domain_without_a_dot(
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
+) -> None:
     ask(client, "root@localhost")
     assert len(mailoutbox) == (0 if dialect(version).email_domain_needs_dot else 1)
 
 
-def test_csrf_is_required(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
+def test_csrf_is_required(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
     client.get("/api/auth/csrf")
     response = client.post("/api/auth/signin/email", "email=eve%40example.com", content_type=FORM)
     assert response.status_code == 302
@@ -248,7 +242,7 @@ def test_csrf_is_required(client: Client, setup: Any, version: str, mailoutbox: 
 
 
 def test_same_answer_for_known_and_unknown_addresses(
-    client: Client, setup: Any, version: str, alice: Any, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, alice: Any, mailoutbox: Any
 ) -> None:
     known, unknown = ask(client, "alice@example.com"), ask(client, "nobody@example.com")
     assert (known.status_code, known["Location"], known.content) == (
@@ -259,8 +253,10 @@ def test_same_answer_for_known_and_unknown_addresses(
     assert len(mailoutbox) == 2
 
 
-def test_no_sign_up(client: Client, setup: Any, version: str, alice: Any, mailoutbox: Any) -> None:
-    setup({"allow_sign_up": False})
+def test_no_sign_up(
+    client: Client, email_setup: Any, version: str, alice: Any, mailoutbox: Any
+) -> None:
+    email_setup({"allow_sign_up": False})
     known, unknown = ask(client, "alice@example.com"), ask(client, "nobody@example.com")
     assert known["Location"] == unknown["Location"] and known.content == unknown.content
     (message,) = mailoutbox
@@ -270,8 +266,10 @@ def test_no_sign_up(client: Client, setup: Any, version: str, alice: Any, mailou
     assert not get_user_model().objects.exists()
 
 
-def test_send_limit_per_address(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
-    setup({"rate_limit": {"EMAIL": 2, "IP": None}})
+def test_send_limit_per_address(
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
+) -> None:
+    email_setup({"rate_limit": {"EMAIL": 2, "IP": None}})
     assert [ask(client, "eve@example.com").status_code for _ in range(2)] == [302, 302]
     refused = ask(client, "EVE@example.com")
     assert refused["Location"] == error_url(version, "TooManyAttempts")
@@ -282,8 +280,8 @@ def test_send_limit_per_address(client: Client, setup: Any, version: str, mailou
     assert len(mailoutbox) == 3
 
 
-def test_send_limit_per_ip(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
-    setup({"rate_limit": {"EMAIL": 0, "IP": 2, "WINDOW": 60}})
+def test_send_limit_per_ip(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
+    email_setup({"rate_limit": {"EMAIL": 0, "IP": 2, "WINDOW": 60}})
     ask(client, "a@example.com")
     ask(client, "b@example.com")
     refused = ask(client, "c@example.com")
@@ -295,9 +293,9 @@ def test_send_limit_per_ip(client: Client, setup: Any, version: str, mailoutbox:
 
 
 def test_a_refused_client_does_not_use_up_the_address(
-    client: Client, setup: Any, version: str, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
 ) -> None:
-    setup({"rate_limit": {"EMAIL": 2, "IP": 1}})
+    email_setup({"rate_limit": {"EMAIL": 2, "IP": 1}})
     ask(client, "eve@example.com")
     for _ in range(3):  # over the IP limit: refused before the address is counted
         assert "TooManyAttempts" in ask(client, "eve@example.com")["Location"]

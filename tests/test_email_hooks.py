@@ -7,7 +7,6 @@ adapter and an adapter that fails; the verify-request page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -83,15 +82,6 @@ def _reset() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def setup(version: str, nextauth: Callable[..., None]) -> Callable[..., None]:
-    def apply(provider: dict[str, Any] | None = None, **keys: Any) -> None:
-        nextauth(VERSION=version, PROVIDERS=[{"type": "email", **(provider or {})}], **keys)
-
-    apply()
-    return apply
-
-
 def ask(client: Client, email: str = "Eve@Example.com") -> Any:
     token = client.get("/api/auth/csrf").json()["csrfToken"]
     body = urlencode({"csrfToken": token, "email": email})
@@ -154,7 +144,7 @@ def test_rate_limit_option() -> None:
     assert SendLimits.from_setting(raw, "x") == SendLimits(email=None, ip=0, window=10)
 
 
-def test_signin_page_has_the_email_form(client: Client, setup: Any) -> None:
+def test_signin_page_has_the_email_form(client: Client, email_setup: Any) -> None:
     page = client.get("/api/auth/signin").content.decode()
     assert f'action="{AUTH}/signin/email"' in page
     assert (
@@ -168,8 +158,8 @@ def test_signin_page_has_the_email_form(client: Client, setup: Any) -> None:
 
 
 @pytest.mark.parametrize("hook", ["send_hook", "async_send_hook"])
-def test_send_hook(client: Client, setup: Any, hook: str, mailoutbox: Any) -> None:
-    setup({"send": f"{__name__}.{hook}", "generate_token": f"{__name__}.fixed_token"})
+def test_send_hook(client: Client, email_setup: Any, hook: str, mailoutbox: Any) -> None:
+    email_setup({"send": f"{__name__}.{hook}", "generate_token": f"{__name__}.fixed_token"})
     assert ask(client)["Location"] == f"{AUTH}/verify-request?provider=email&type=email"
     (call,) = sent
     assert set(call) == {"identifier", "url", "token", "expires", "provider", "request"}
@@ -182,52 +172,54 @@ def test_send_hook(client: Client, setup: Any, hook: str, mailoutbox: Any) -> No
     assert not mailoutbox
 
 
-def test_failed_send(client: Client, setup: Any, version: str) -> None:
-    setup({"send": f"{__name__}.failing_send"})
+def test_failed_send(client: Client, email_setup: Any, version: str) -> None:
+    email_setup({"send": f"{__name__}.failing_send"})
     assert ask(client)["Location"] == email_error(version, "EmailSignin")
     assert not VerificationToken.objects.exists()  # the unsent link cannot be used
 
 
-def test_empty_generated_token(client: Client, setup: Any, version: str, mailoutbox: Any) -> None:
-    setup({"generate_token": f"{__name__}.no_token"})
+def test_empty_generated_token(
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
+) -> None:
+    email_setup({"generate_token": f"{__name__}.no_token"})
     assert ask(client)["Location"] == email_error(version, "EmailSignin")
     assert not mailoutbox
 
 
-def test_normalize_identifier_hook(client: Client, setup: Any, mailoutbox: Any) -> None:
-    setup({"normalize_identifier": f"{__name__}.keep_case"})
+def test_normalize_identifier_hook(client: Client, email_setup: Any, mailoutbox: Any) -> None:
+    email_setup({"normalize_identifier": f"{__name__}.keep_case"})
     ask(client, "  Eve@Example.com ")
     assert mailoutbox[0].to == ["Eve@Example.com"]
 
 
 @pytest.mark.parametrize(("hook", "email"), [("keep_case", ""), ("empty_identifier", "a@b.c")])
 def test_normalize_identifier_hook_refusals(
-    client: Client, setup: Any, version: str, hook: str, email: str, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, hook: str, email: str, mailoutbox: Any
 ) -> None:
-    setup({"normalize_identifier": f"{__name__}.{hook}"})
+    email_setup({"normalize_identifier": f"{__name__}.{hook}"})
     assert ask(client, email)["Location"] == email_error(version, "EmailSignin")
     assert not mailoutbox
 
 
 @pytest.mark.parametrize("callback", ["deny", "explode"])
 def test_sign_in_denies(
-    client: Client, setup: Any, version: str, callback: str, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, callback: str, mailoutbox: Any
 ) -> None:
-    setup(CALLBACKS={"sign_in": f"{__name__}.{callback}"})
+    email_setup(CALLBACKS={"sign_in": f"{__name__}.{callback}"})
     assert ask(client)["Location"] == f"{AUTH}/error?error=AccessDenied"
     assert not mailoutbox and not VerificationToken.objects.exists()
 
 
 def test_sign_in_redirects_through_the_redirect_callback(
-    client: Client, setup: Any, mailoutbox: Any
+    client: Client, email_setup: Any, mailoutbox: Any
 ) -> None:
-    setup(CALLBACKS={"sign_in": f"{__name__}.elsewhere"})
+    email_setup(CALLBACKS={"sign_in": f"{__name__}.elsewhere"})
     assert ask(client)["Location"] == "http://testserver/elsewhere"
     assert not mailoutbox
 
 
-def test_async_sign_in(client: Client, setup: Any, mailoutbox: Any) -> None:
-    setup(CALLBACKS={"sign_in": f"{__name__}.async_allow"})
+def test_async_sign_in(client: Client, email_setup: Any, mailoutbox: Any) -> None:
+    email_setup(CALLBACKS={"sign_in": f"{__name__}.async_allow"})
     ask(client)
     assert len(mailoutbox) == 1
 
@@ -235,14 +227,16 @@ def test_async_sign_in(client: Client, setup: Any, mailoutbox: Any) -> None:
 # --- adapter ----------------------------------------------------------------------------------
 
 
-def test_needs_an_adapter(client: Client, setup: Any, monkeypatch: Any, mailoutbox: Any) -> None:
+def test_needs_an_adapter(
+    client: Client, email_setup: Any, monkeypatch: Any, mailoutbox: Any
+) -> None:
     monkeypatch.setattr(flow, "get_adapter", lambda: None)
     response = ask(client)
     assert response.status_code == 500 and not mailoutbox
     assert client.get("/api/auth/callback/email?token=x&email=a%40b.c").status_code == 500
 
 
-def test_storing_fails(client: Client, setup: Any, version: str, monkeypatch: Any) -> None:
+def test_storing_fails(client: Client, email_setup: Any, version: str, monkeypatch: Any) -> None:
     def broken(*args: Any) -> None:
         raise RuntimeError("db down")
 
@@ -257,7 +251,7 @@ def _link(client: Client, mailoutbox: Any) -> str:
 
 
 def test_creating_the_user_fails(
-    client: Client, setup: Any, version: str, monkeypatch: Any, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, monkeypatch: Any, mailoutbox: Any
 ) -> None:
     link = _link(client, mailoutbox)
 
@@ -269,7 +263,7 @@ def test_creating_the_user_fails(
 
 
 def test_marking_fails(
-    client: Client, setup: Any, version: str, monkeypatch: Any, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, monkeypatch: Any, mailoutbox: Any
 ) -> None:
     link = _link(client, mailoutbox)
 
@@ -282,10 +276,10 @@ def test_marking_fails(
 
 
 def test_rotated_secret_keeps_links_working(
-    client: Client, setup: Any, version: str, mailoutbox: Any
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
 ) -> None:
     link = _link(client, mailoutbox)
-    setup(SECRET=["a-new-secret-0123456789abcdef0123", nextauth_settings.secrets[0]])
+    email_setup(SECRET=["a-new-secret-0123456789abcdef0123", nextauth_settings.secrets[0]])
     response = client.get(link)
     # v4 hashed with the one secret it had; v5 hashes with the whole list joined.
     rotates = not dialect(version).csrf_joins_secrets
@@ -295,7 +289,7 @@ def test_rotated_secret_keeps_links_working(
 # --- verify-request page ----------------------------------------------------------------------
 
 
-def test_verify_request_page(client: Client, setup: Any) -> None:
+def test_verify_request_page(client: Client, email_setup: Any) -> None:
     page = client.get("/api/auth/verify-request?provider=email&type=email")
     assert page.status_code == 200 and page["Cache-Control"] == "private, no-cache, no-store"
     text = page.content.decode()
@@ -314,7 +308,7 @@ def test_verify_request_page(client: Client, setup: Any) -> None:
     ],
 )
 def test_verify_request_custom_page(
-    client: Client, setup: Any, monkeypatch: Any, page: str, query: str, expected: str
+    client: Client, email_setup: Any, monkeypatch: Any, page: str, query: str, expected: str
 ) -> None:
     # No settings key yet (the conf schema owns PAGES): stand one in.
     pages = {**nextauth_settings.PAGES, "VERIFY_REQUEST": page}
