@@ -56,7 +56,10 @@ class Adapter(ABC):
 
     @abstractmethod
     def get_user_by_email(self, email: str) -> Any | None:
-        """The user with this e-mail address (case-insensitive), or ``None``."""
+        """The user whose stored address equals ``email`` after
+        :func:`~django_nextauth.identity.email_key`, compared in Python (a query may
+        narrow the candidates, its collation must not decide), or ``None``. Callers
+        re-check the answer with :func:`~django_nextauth.identity.user_with_email`."""
 
     @abstractmethod
     def get_user_by_account(self, provider: str, provider_account_id: str) -> Any | None:

@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
+from .identity import is_active
 from .providers import CredentialsProvider, get_provider, get_providers
 from .providers.authorize import in_authorize, run_authorize
 from .signals import hold_login_failed
@@ -81,7 +82,7 @@ class CredentialsBackend(BaseBackend):
 
     def user_can_authenticate(self, user: AbstractBaseUser) -> bool:
         """Inactive users are refused, as by :class:`~django.contrib.auth.backends.ModelBackend`."""
-        return getattr(user, "is_active", True) is not False
+        return is_active(user)
 
     @staticmethod
     def _provider(provider_id: str | None) -> CredentialsProvider | None:

@@ -6,10 +6,14 @@ For an OAuth / OIDC sign-in with an adapter, :func:`link` decides who signs in:
 1. the account is known: its user (refused, ``OAuthAccountNotLinked``, when another
    user is signed in in this browser);
 2. unknown, and someone is signed in: link it to them (the only automatic linking);
-3. unknown, nobody signed in, a user has the profile's e-mail address: refused
+3. unknown, nobody signed in, a user has the profile's e-mail address (the same
+   :func:`~django_nextauth.identity.email_key`, compared in Python): refused
    (``OAuthAccountNotLinked``) unless the provider sets
-   ``allow_dangerous_email_account_linking``, then linked to that user;
+   ``allow_dangerous_email_account_linking`` and the profile does not say
+   ``email_verified: false``, then linked to that user;
 4. otherwise a new Django user (``is_new_user``), the account linked to it.
+
+No account is ever linked to a deactivated user (:class:`InactiveUser`).
 
 Signals :data:`~django_nextauth.signals.user_created` and
 :data:`~django_nextauth.signals.account_linked` play NextAuth's ``createUser`` and
@@ -27,14 +31,25 @@ from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest
 
 from .adapters import Adapter
+from .identity import is_active, user_with_email
 from .session import session_state
 from .signals import account_linked, send_robust, user_created
 
-__all__ = ["AccountNotLinked", "Linked", "link", "signed_in_user"]
+__all__ = ["AccountNotLinked", "InactiveUser", "Linked", "link", "signed_in_user"]
 
 
 class AccountNotLinked(Exception):
     """NextAuth's ``OAuthAccountNotLinked``: signing in would join two identities unasked."""
+
+
+class InactiveUser(Exception):
+    """The user the account would sign in as is deactivated (``AccessDenied``)."""
+
+
+def _active(user: Any) -> Any:
+    if not is_active(user):
+        raise InactiveUser("The user is deactivated.")
+    return user
 
 
 @dataclass(frozen=True)
@@ -75,23 +90,31 @@ def link(
     user: Mapping[str, Any],
     account: Mapping[str, Any],
     known: Any | None,
+    profile: Mapping[str, Any] | None = None,
 ) -> Linked:
     """Apply the rules above; ``known`` is ``get_user_by_account``'s answer (already asked
-    for the ``sign_in`` callback). Raises :class:`AccountNotLinked`."""
+    for the ``sign_in`` callback). Raises :class:`AccountNotLinked`, or
+    :class:`InactiveUser` rather than link an account to a deactivated user.
+
+    The e-mail match of rule 3 is :func:`~django_nextauth.identity.user_with_email`'s
+    (decided in Python, never by a collation), and a provider's ``email_verified: false``
+    stops dangerous linking."""
     current = signed_in_user(request, adapter)
     if known is not None:
         if current is not None and current.pk != known.pk:
             raise AccountNotLinked("The account is already associated with another user.")
         return Linked(known, False)
     if current is not None:
-        _link(request, adapter, provider, current, account)
+        _link(request, adapter, provider, _active(current), account)
         return Linked(current, False)
     email = user.get("email")
-    owner = adapter.get_user_by_email(email) if isinstance(email, str) and email else None
+    owner = user_with_email(adapter, email) if isinstance(email, str) else None
     if owner is not None:
         if not getattr(provider, "allow_dangerous_email_account_linking", False):
             raise AccountNotLinked("Another account already exists with the same e-mail address.")
-        _link(request, adapter, provider, owner, account)
+        if profile is not None and profile.get("email_verified", True) is not True:
+            raise AccountNotLinked("The provider has not verified the e-mail address.")
+        _link(request, adapter, provider, _active(owner), account)
         return Linked(owner, False)
     try:
         with transaction.atomic(using=router.db_for_write(get_user_model())):

@@ -22,7 +22,8 @@ from django.views.decorators.debug import sensitive_variables
 from .adapters import Adapter, get_adapter
 from .callbacks import run_jwt, run_sign_in, user_to_token
 from .errors import ErrorCode
-from .linking import AccountNotLinked, Linked, link
+from .identity import is_active
+from .linking import AccountNotLinked, InactiveUser, Linked, link
 from .session import login, logout, session_state
 from .session.strategies import strategy
 from .signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
@@ -69,7 +70,15 @@ def link_account(
     adapter = get_adapter()
     if adapter is None or account.get("type") not in _LINKED_TYPES or not isinstance(user, Mapping):
         return None
-    return link(ctx.request, adapter, provider=provider, user=user, account=account, known=known)
+    return link(
+        ctx.request,
+        adapter,
+        provider=provider,
+        user=user,
+        account=account,
+        known=known,
+        profile=profile,
+    )
 
 
 def _not_linked(ctx: AuthRequest) -> HttpResponseBase:
@@ -115,18 +124,10 @@ def complete_sign_in(
     except Exception as exc:
         logger.error("django_nextauth: sign_in callback raised %s", type(exc).__name__)
         allowed = False
-    if allowed and known is not None and not getattr(known, "is_active", True):
+    if allowed and known is not None and not is_active(known):
         allowed = False  # as Django's ModelBackend: a deactivated user does not sign in
     if not allowed:
-        send_robust(
-            sign_in_failed,
-            provider.id,
-            request=request,
-            provider=provider.id,
-            error=ErrorCode.ACCESS_DENIED.value,
-            credentials=cleanse_credentials(credentials or {}),
-        )
-        return ctx.error_redirect(ErrorCode.ACCESS_DENIED)
+        return _denied(ctx, provider, credentials)
     if isinstance(allowed, str):
         return ctx.redirect(safe_redirect(request, allowed, ctx.origin))
     profile_user = user
@@ -137,8 +138,12 @@ def complete_sign_in(
     except AccountNotLinked as exc:
         logger.info("django_nextauth: %s", exc)
         return _not_linked(ctx)
+    except InactiveUser:
+        return _denied(ctx, provider, credentials)
     if linked is not None:
         user, is_new_user = linked.user, linked.is_new_user
+    if not is_active(user):  # every provider, whoever it found: no session for a deactivated user
+        return _denied(ctx, provider, credentials)
     if strategy().stores_sessions:
         # NextAuth's database strategy runs no jwt callback: the session is the stored user's.
         login(request, _token_for(user, profile_user), user=user)
@@ -170,6 +175,20 @@ def complete_sign_in(
         is_new_user=is_new_user,
     )
     return ctx.redirect(ctx.callback_url)
+
+
+def _denied(
+    ctx: AuthRequest, provider: Provider, credentials: Mapping[str, Any] | None
+) -> HttpResponseBase:
+    send_robust(
+        sign_in_failed,
+        provider.id,
+        request=ctx.request,
+        provider=provider.id,
+        error=ErrorCode.ACCESS_DENIED.value,
+        credentials=cleanse_credentials(credentials or {}),
+    )
+    return ctx.error_redirect(ErrorCode.ACCESS_DENIED)
 
 
 def _storable(token: object) -> bool:

@@ -18,6 +18,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from .identity import is_active
+
 __all__ = [
     "ANONYMOUS",
     "AnonymousSessionUser",
@@ -137,7 +139,7 @@ def _user_pk(token: Mapping[str, Any] | None) -> Any:
 
 def _usable(user: Any) -> Any:
     # As ModelBackend: a deactivated user is not signed in.
-    return user if user is not None and getattr(user, "is_active", True) else None
+    return user if user is not None and is_active(user) else None
 
 
 def django_user_for_token(token: Mapping[str, Any] | None) -> Any:

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from django_nextauth.dialect import V4, V5
-from django_nextauth.email.identifiers import InvalidIdentifier, js_trim, normalize_identifier
+from django_nextauth.email.identifiers import InvalidIdentifier, normalize_identifier
+from django_nextauth.identity import js_trim
 
 
 @pytest.mark.parametrize(

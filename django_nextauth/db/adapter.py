@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from django_nextauth.adapters import Adapter, hash_token
+from django_nextauth.identity import email_key
 
 from .devices import device_summary
 from .models import Account, Session, VerificationToken
@@ -94,9 +95,16 @@ class DjangoAdapter(Adapter):
         if not email:
             return None
         model = get_user_model()
-        lookup = {f"{model.get_email_field_name()}__iexact": email.strip()}
-        # Django does not make e-mail addresses unique: the oldest account owns the address.
-        return model._default_manager.filter(**lookup).order_by("pk").first()
+        field = model.get_email_field_name()
+        key = email_key(email)
+        # The query only narrows: its collation may fold look-alikes together (PostgreSQL's
+        # upper('ı') = 'I', MariaDB's accents), so the match is decided in Python. Django does
+        # not make addresses unique: the oldest account owns the address.
+        candidates = model._default_manager.filter(**{f"{field}__iexact": email.strip()})
+        for user in candidates.order_by("pk"):
+            if email_key(getattr(user, field) or "") == key:
+                return user
+        return None
 
     def get_user_by_account(self, provider: str, provider_account_id: str) -> Any | None:
         account = (

@@ -29,6 +29,7 @@ from django_nextauth.callbacks import get_callback
 from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.identity import is_active, stored_email, user_with_email
 from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
 from django_nextauth.signin import complete_sign_in
 from django_nextauth.views.context import safe_redirect
@@ -62,8 +63,8 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
         response["Retry-After"] = str(provider.rate_limit.window)
         return response
     adapter = _adapter(provider)
-    user = adapter.get_user_by_email(identifier)
-    if user is None and not provider.allow_sign_up:
+    user = user_with_email(adapter, identifier)
+    if (user is None and not provider.allow_sign_up) or not is_active(user):
         return _verify_request(ctx, provider)  # the same answer as a sent link: no enumeration
     user = user if user is not None else _placeholder(identifier, rules)
     account = {
@@ -77,8 +78,11 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
         return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
     if isinstance(allowed, str):
         return ctx.redirect(safe_redirect(ctx.request, allowed, ctx.origin))
+    # A known user's link goes to the address stored for them, never to the spelling typed in
+    # (which only has the same identity key): as Django's password reset since CVE-2019-19844.
+    recipient = identifier if isinstance(user, dict) else stored_email(user) or identifier
     try:
-        _store_and_send(ctx, provider, adapter, identifier)
+        _store_and_send(ctx, provider, adapter, identifier, recipient)
     except Exception as exc:
         logger.error("django_nextauth: the sign-in link was not sent (%s)", type(exc).__name__)
         return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
@@ -101,8 +105,8 @@ def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     if invite is None or invite.expires < timezone.now() or invite.identifier != identifier:
         return _failed(ctx, provider, ErrorCode.VERIFICATION)
     assert identifier is not None  # the invite matched it
-    user, is_new_user = adapter.get_user_by_email(identifier), False
-    if user is None and not provider.allow_sign_up:
+    user, is_new_user = user_with_email(adapter, identifier), False
+    if (user is None and not provider.allow_sign_up) or not is_active(user):
         return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
     try:
         with transaction.atomic(using=router.db_for_write(get_user_model())):
@@ -149,9 +153,10 @@ def _normalize(provider: EmailProvider, raw: object, rules: Dialect) -> str:
 
 
 def _store_and_send(
-    ctx: AuthRequest, provider: EmailProvider, adapter: Adapter, identifier: str
+    ctx: AuthRequest, provider: EmailProvider, adapter: Adapter, identifier: str, recipient: str
 ) -> None:
-    """Store the token's hash, then mail the link (a link that cannot work is never sent)."""
+    """Store the token's hash, then mail the link to ``recipient`` (a link that cannot work is
+    never sent). The link and the stored token name ``identifier``, as NextAuth's do."""
     token = provider.generate_token() if provider.generate_token else generate_token()
     if not isinstance(token, str) or not token:
         raise ValueError("generate_token returned no token")
@@ -162,7 +167,7 @@ def _store_and_send(
     adapter.create_verification_token(identifier, token_hash, expires)
     send: Callable[..., Any] = provider.send or send_verification_request
     kwargs: dict[str, Any] = {
-        "identifier": identifier,
+        "identifier": recipient,
         "url": url,
         "token": token,
         "expires": expires,

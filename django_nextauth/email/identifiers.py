@@ -9,18 +9,13 @@ wants a ``.`` in the domain. Anything else raises :class:`InvalidIdentifier`.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django_nextauth.dialect import Dialect
 from django_nextauth.exceptions import NextAuthError
+from django_nextauth.identity import email_key
 
-__all__ = ["InvalidIdentifier", "js_trim", "normalize_identifier"]
+__all__ = ["InvalidIdentifier", "normalize_identifier"]
 
-# ECMAScript WhiteSpace and LineTerminator: what String.prototype.trim() strips
-# (Python's str.strip() differs: it strips U+001C-U+001F and keeps U+FEFF).
-_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_LEADING = re.compile(f"\\A[{_JS_SPACE}]+")
-_TRAILING = re.compile(f"[{_JS_SPACE}]+\\Z")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -28,16 +23,11 @@ class InvalidIdentifier(NextAuthError, ValueError):
     """The submitted e-mail address is not one NextAuth would send a link to."""
 
 
-def js_trim(text: str) -> str:
-    """``text.trim()`` as JavaScript does it."""
-    return _TRAILING.sub("", _LEADING.sub("", text))
-
-
 def normalize_identifier(raw: object, rules: Dialect) -> str:
     """The address NextAuth ``rules``' default normaliser makes of ``raw``."""
     if not isinstance(raw, str) or not raw:
         raise InvalidIdentifier("Missing email from request body.")
-    address = js_trim(unicodedata.normalize("NFKC", raw)).lower()
+    address = email_key(raw)  # the identity key of identity.py, by construction
     # Lone surrogates (possible in a JSON body) can be neither mailed nor stored.
     if address.count("@") != 1 or '"' in address or _SURROGATE.search(address):
         raise InvalidIdentifier("Invalid email address format.")

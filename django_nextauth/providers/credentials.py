@@ -40,6 +40,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.identity import is_active
 from django_nextauth.ratelimit import reserve, retry_after
 from django_nextauth.signals import (
     cleanse_credentials,
@@ -170,7 +171,7 @@ class CredentialsProvider(Provider):
             if ctx.dialect.stringify_user_id:  # @auth/core: String(user.id) or a random UUID
                 user["id"] = str(user["id"]) if user.get("id") is not None else str(uuid.uuid4())
             return user
-        if hasattr(result, "pk") and getattr(result, "is_active", True) is not False:
+        if hasattr(result, "pk") and is_active(result):
             return result
         logger.warning("django_nextauth: authorize returned an unusable %s", type(result).__name__)
         return None

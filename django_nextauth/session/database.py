@@ -26,6 +26,7 @@ from django_nextauth.callbacks import arun_session, defaults_only, run_session, 
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import read_chunked, write_session_cookie
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.identity import is_active
 
 from .shape import Resolved, stored_session
 from .strategies import AUTH_TIME, SID, Candidate, Decoded, Incoming, JwtStrategy
@@ -87,7 +88,7 @@ class DatabaseStrategy(JwtStrategy):
 
     def _alive(self, record: Any, user: Any) -> bool:
         now = timezone.now()
-        if record.expires <= now or not getattr(user, "is_active", True):
+        if record.expires <= now or not is_active(user):
             return False
         limit = self.absolute_max_age
         return limit is None or now < record.created + timedelta(seconds=limit)
