@@ -24,6 +24,8 @@ _EXPORTS = {
     "alogin": "session",
     "logout": "session",
     "alogout": "session",
+    # Django's authenticate() for authorize hooks, leaving the failure signal to the view.
+    "authenticate": "providers.authorize",
     # Protecting views.
     "login_required_session": "decorators",
     "LoginRequiredSessionMixin": "decorators",

@@ -33,7 +33,6 @@ from django.views.decorators.debug import sensitive_variables
 from .identity import is_active
 from .providers import CredentialsProvider, get_provider, get_providers
 from .providers.authorize import in_authorize, run_authorize
-from .signals import hold_login_failed
 
 __all__ = ["CredentialsBackend"]
 
@@ -44,9 +43,10 @@ class CredentialsBackend(BaseBackend):
     """Authenticate with a NextAuth credentials provider's ``authorize`` hook.
 
     While a hook runs (here or in the sign-in view) this backend stands aside, so a
-    hook that calls ``authenticate()`` itself neither recurses nor runs twice, and
-    the ``user_login_failed`` signals of that inner call are held back: the outer
-    ``authenticate()`` sends the one for the attempt.
+    hook that calls ``authenticate()`` itself neither recurses nor runs twice. A
+    provider with the default ``authorize`` is left to Django's other backends. A hook
+    that calls :func:`django_nextauth.authenticate` sends no ``user_login_failed`` of
+    its own, so the outer ``authenticate()`` sends the one of the attempt.
     """
 
     @sensitive_variables()
@@ -57,11 +57,11 @@ class CredentialsBackend(BaseBackend):
         **credentials: Any,
     ) -> AbstractBaseUser | None:
         provider = self._provider(nextauth_provider)
-        if provider is None or in_authorize.get():
+        # The default authorize is Django's other backends, which authenticate() asks anyway.
+        if provider is None or provider.authorize is None or in_authorize.get():
             return None
         try:
-            with hold_login_failed():
-                result = run_authorize(provider.authorize, dict(credentials), request)
+            result = run_authorize(provider.authorize, dict(credentials), request)
         except PermissionDenied:
             # Django's contract: stop trying the other backends.
             raise

@@ -22,10 +22,12 @@ passwords, tokens and the like masked, as Django's ``user_login_failed`` does;
 exception in a receiver is logged and does not break the request.
 
 A failed credentials sign-in also sends Django's own
-:data:`~django.contrib.auth.signals.user_login_failed`, exactly once per attempt
-whatever ``authorize`` does: while it runs (:func:`hold_login_failed`), the
-signals Django's ``authenticate()`` would send are held back, and the view sends
-one for the attempt. Lockout tools such as django-axes count attempts with it.
+:data:`~django.contrib.auth.signals.user_login_failed`, once per attempt: the
+default ``authorize`` (and :func:`django_nextauth.authenticate`, for hooks) asks
+Django's backends without sending it, and the sign-in view sends one for the
+attempt unless the hook's own call of Django's ``authenticate()`` already did
+(:func:`login_attempt` counts them). Lockout tools such as django-axes count
+attempts with it. Nothing of Django's is patched.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from django.dispatch import Signal
 __all__ = [
     "account_linked",
     "cleanse_credentials",
-    "hold_login_failed",
+    "count_login_failed",
+    "login_attempt",
     "send_login_failed",
     "send_robust",
     "sign_in_failed",
@@ -98,55 +101,25 @@ def send_login_failed(request: Any, credentials: Mapping[str, Any]) -> None:
     )
 
 
-# Set (to a list of the held sends) while a sign-in attempt's authorize runs.
-_held: ContextVar[list[dict[str, Any]] | None] = ContextVar(
-    "django_nextauth_held_login_failed", default=None
-)
+# Set (to a one-item list counting Django's sends) while a credentials attempt runs.
+_attempt: ContextVar[list[int] | None] = ContextVar("django_nextauth_attempt", default=None)
+
+
+def count_login_failed(sender: Any, **kwargs: Any) -> None:
+    """Receiver of ``user_login_failed`` (connected by the app config): counts the sends
+    made during a credentials attempt, in this context only."""
+    sent = _attempt.get()
+    if sent is not None:
+        sent[0] += 1
 
 
 @contextmanager
-def hold_login_failed() -> Iterator[list[dict[str, Any]]]:
-    """Hold back ``user_login_failed`` sends in this context (yields what was held)."""
-    held: list[dict[str, Any]] = []
-    reset = _held.set(held)
+def login_attempt() -> Iterator[list[int]]:
+    """One credentials attempt: yields ``[n]``, how many ``user_login_failed`` were sent
+    inside it (by a hook's own call of Django's ``authenticate()``)."""
+    sent = [0]
+    reset = _attempt.set(sent)
     try:
-        yield held
+        yield sent
     finally:
-        _held.reset(reset)
-
-
-def _install_hold() -> None:
-    """Route ``user_login_failed.send`` / ``asend`` through the hold (once).
-
-    Django's ``authenticate()`` sends the signal itself and offers no way to ask
-    it not to; wrapping the signal object's own methods is the one place to do it.
-    Outside a hold they behave exactly as before (a context variable decides,
-    so other threads and tasks are not affected).
-    """
-    if getattr(user_login_failed, "_nextauth_hold", False):
-        return
-    send = user_login_failed.send
-
-    def held_send(sender: Any, **named: Any) -> list[tuple[Any, Any]]:
-        held = _held.get()
-        if held is None:
-            return send(sender, **named)
-        held.append(named)
-        return []
-
-    user_login_failed.send = held_send  # type: ignore[method-assign]
-    asend = getattr(user_login_failed, "asend", None)
-    if asend is not None:  # pragma: no branch  (Django >= 5.0 has asend)
-
-        async def held_asend(sender: Any, **named: Any) -> list[tuple[Any, Any]]:
-            held = _held.get()
-            if held is None:
-                return await asend(sender, **named)  # type: ignore[no-any-return]
-            held.append(named)
-            return []
-
-        user_login_failed.asend = held_asend  # type: ignore[method-assign]
-    user_login_failed._nextauth_hold = True  # type: ignore[attr-defined]
-
-
-_install_hold()
+        _attempt.reset(reset)

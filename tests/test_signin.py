@@ -1,7 +1,9 @@
 """Sign-in completion (``complete_sign_in``) and what one attempt signals.
 
-``user_login_failed`` must fire exactly once per failed attempt, whatever
-``authorize`` does (django-axes-style lockouts count it): each path is here.
+``user_login_failed`` fires exactly once per failed attempt (django-axes-style lockouts
+count it) with the default ``authorize`` and with hooks that call
+``django_nextauth.authenticate``; a hook that calls Django's ``authenticate()`` once is
+counted once too. Nothing of Django's is patched to get there.
 """
 
 from __future__ import annotations
@@ -9,17 +11,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import django
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import Signal
 from django.test import Client, RequestFactory, override_settings
 
+from django_nextauth import authenticate as nextauth_authenticate
 from django_nextauth import signin
 from django_nextauth.providers import CredentialsProvider
 from django_nextauth.session import flush
-from django_nextauth.signals import hold_login_failed
+from django_nextauth.signals import login_attempt
 from django_nextauth.views.context import build_context
 
 FORM = "application/x-www-form-urlencoded"
@@ -30,7 +34,14 @@ WITH_BACKEND = [
 
 
 def authenticate_once(credentials: dict[str, Any], request: Any) -> Any:
-    """The docs' pattern: authorize calls Django's authenticate()."""
+    """The docs' pattern: authorize calls django_nextauth.authenticate()."""
+    return nextauth_authenticate(
+        request, username=credentials.get("username"), password=credentials.get("password")
+    )
+
+
+def django_authenticate_once(credentials: dict[str, Any], request: Any) -> Any:
+    """A hook written before django_nextauth.authenticate: Django's own, once."""
     return authenticate(
         request, username=credentials.get("username"), password=credentials.get("password")
     )
@@ -39,10 +50,11 @@ def authenticate_once(credentials: dict[str, Any], request: Any) -> Any:
 def username_or_email(credentials: dict[str, Any], request: Any) -> Any:
     """Tries the login as a username, then as an e-mail: authenticate() twice."""
     login, password = credentials.get("username"), credentials.get("password")
-    user = authenticate(request, username=login, password=password)
+    user = nextauth_authenticate(request, username=login, password=password)
     if user is None:
         match = get_user_model().objects.filter(email__iexact=login).first()
-        user = authenticate(request, username=match.username if match else "", password=password)
+        username = match.username if match else ""
+        user = nextauth_authenticate(request, username=username, password=password)
     return user
 
 
@@ -91,6 +103,7 @@ def _attempt(client: Client, password: str = "wrong", username: str = "alice") -
         (f"{__name__}.authenticate_once", WITH_BACKEND),
         (f"{__name__}.username_or_email", None),
         (f"{__name__}.username_or_email", WITH_BACKEND),
+        (f"{__name__}.django_authenticate_once", None),
         (f"{__name__}.raising", None),
     ],
 )
@@ -144,20 +157,35 @@ def test_djangos_own_authenticate_through_the_backend_sends_one(
     assert len(failures) == 1
 
 
-def test_hold_only_holds_inside_the_block(failures: Any) -> None:
-    with hold_login_failed() as held:
+def test_django_is_not_patched() -> None:
+    assert type(user_login_failed).send is Signal.send  # the class's own method, not replaced
+    assert "send" not in vars(user_login_failed)
+    assert "asend" not in vars(user_login_failed)
+
+
+def test_login_attempt_counts_only_inside_the_block(failures: Any) -> None:
+    with login_attempt() as sent:
         user_login_failed.send(sender="x", credentials={})
-    assert (len(held), len(failures)) == (1, 0)
     user_login_failed.send(sender="x", credentials={})
-    assert len(failures) == 1
+    assert (sent, len(failures)) == ([1], 2)  # counted, never swallowed
 
 
-@pytest.mark.skipif(django.VERSION < (5, 0), reason="Signal.asend() is new in Django 5.0")
-async def test_hold_covers_async_sends(failures: Any) -> None:
-    with hold_login_failed() as held:
-        await user_login_failed.asend(sender="x", credentials={})
-    await user_login_failed.asend(sender="x", credentials={})
-    assert (len(held), len(failures)) == (1, 1)
+@pytest.mark.django_db
+def test_authenticate_sets_the_backend_and_respects_permission_denied(
+    rf: RequestFactory, alice: Any, failures: Any
+) -> None:
+    user = nextauth_authenticate(rf.post("/"), username="alice", password="pw")
+    assert user == alice and user.backend == "django.contrib.auth.backends.ModelBackend"
+    assert nextauth_authenticate(rf.post("/"), username="alice", password="no") is None
+    assert nextauth_authenticate(rf.post("/"), token="unknown-kind") is None
+    with override_settings(AUTHENTICATION_BACKENDS=[f"{__name__}.Refusing", *WITH_BACKEND[1:]]):
+        assert nextauth_authenticate(rf.post("/"), username="alice", password="pw") is None
+    assert failures == []
+
+
+class Refusing:
+    def authenticate(self, request: Any, username: str, password: str) -> Any:
+        raise PermissionDenied
 
 
 @pytest.mark.django_db
@@ -199,12 +227,3 @@ def test_only_json_objects_can_be_stored() -> None:
     assert signin._storable({"a": [1]})
     assert not signin._storable("token")
     assert not signin._storable({"n": float("nan")})
-
-
-def test_the_hold_is_installed_once(failures: Any) -> None:
-    from django_nextauth import signals
-
-    signals._install_hold()
-    with hold_login_failed():
-        user_login_failed.send(sender="x", credentials={})
-    assert failures == []

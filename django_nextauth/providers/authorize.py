@@ -15,14 +15,22 @@ from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync, iscoroutinefunction
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_backends
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.exceptions import ConfigurationError
 
-__all__ = ["Authorize", "default_authorize", "in_authorize", "load_hook", "run_authorize"]
+__all__ = [
+    "Authorize",
+    "authenticate",
+    "default_authorize",
+    "in_authorize",
+    "load_hook",
+    "run_authorize",
+]
 
 #: ``authorize(credentials, request) -> user | dict | None``, sync or async.
 Authorize = Callable[[dict[str, Any], "HttpRequest | None"], Any]
@@ -47,8 +55,32 @@ def load_hook(raw: object, where: str) -> Callable[..., Any] | None:
 
 
 @sensitive_variables()
+def authenticate(request: HttpRequest | None, **credentials: Any) -> Any:
+    """Django's ``authenticate()`` without its ``user_login_failed`` signal.
+
+    Asks each configured backend that takes these credentials, as Django does, and
+    returns the first user (with ``user.backend`` set, for ``login()``) or ``None``; a
+    backend raising ``PermissionDenied`` stops the search. For ``authorize`` hooks: the
+    sign-in view sends the one ``user_login_failed`` of the attempt itself.
+    """
+    for backend in get_backends():
+        try:
+            inspect.signature(backend.authenticate).bind(request, **credentials)
+        except TypeError:
+            continue  # this backend does not take these credentials
+        try:
+            user = backend.authenticate(request, **credentials)
+        except PermissionDenied:
+            return None
+        if user is not None:
+            user.backend = f"{type(backend).__module__}.{type(backend).__qualname__}"
+            return user
+    return None
+
+
+@sensitive_variables()
 def default_authorize(credentials: Mapping[str, Any], request: HttpRequest | None) -> Any:
-    """Django's ``authenticate()`` with the ``username`` (or ``email``) and ``password`` fields."""
+    """:func:`authenticate` with the ``username`` (or ``email``) and ``password`` fields."""
     username = credentials.get("username")
     if not isinstance(username, str):
         username = credentials.get("email")

@@ -44,7 +44,7 @@ from django_nextauth.identity import is_active
 from django_nextauth.ratelimit import reserve, retry_after
 from django_nextauth.signals import (
     cleanse_credentials,
-    hold_login_failed,
+    login_attempt,
     send_login_failed,
     send_robust,
     sign_in_failed,
@@ -134,10 +134,11 @@ class CredentialsProvider(Provider):
             response = ctx.error_redirect(ErrorCode.TOO_MANY_ATTEMPTS, provider_id=self.id)
             response["Retry-After"] = str(retry_after())
             return response
-        with hold_login_failed():  # Django's own sends; this attempt sends exactly one
+        with login_attempt() as django_sent:
             user = self._authorize(ctx)
         if user is None:
-            self._failed(ctx, ErrorCode.CREDENTIALS_SIGNIN)
+            # One user_login_failed per attempt: the hook's own authenticate() may have sent it.
+            self._failed(ctx, ErrorCode.CREDENTIALS_SIGNIN, login_failed_sent=django_sent[0] > 0)
             return ctx.error_redirect(ErrorCode.CREDENTIALS_SIGNIN, provider_id=self.id)
         attempt.succeeded()
         # Imported here: sign-in completion sits above the views, which list the providers.
@@ -176,7 +177,9 @@ class CredentialsProvider(Provider):
         logger.warning("django_nextauth: authorize returned an unusable %s", type(result).__name__)
         return None
 
-    def _failed(self, ctx: AuthRequest, code: ErrorCode) -> None:
+    def _failed(
+        self, ctx: AuthRequest, code: ErrorCode, *, login_failed_sent: bool = False
+    ) -> None:
         credentials = cleanse_credentials(ctx.body)
         send_robust(
             sign_in_failed,
@@ -186,7 +189,8 @@ class CredentialsProvider(Provider):
             error=code.value,
             credentials=credentials,
         )
-        send_login_failed(ctx.request, ctx.body)
+        if not login_failed_sent:
+            send_login_failed(ctx.request, ctx.body)
 
     def signin_form(self, ctx: AuthRequest) -> dict[str, Any] | None:
         if not self.credentials:

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+
+from django_nextauth import authenticate
+from django_nextauth.identity import email_key
 
 
 def account_username(login: str) -> str:
     """The username that ``login`` names: an e-mail address is looked up (case-insensitively)."""
     login = login.strip()
     if "@" in login:
-        match = get_user_model().objects.filter(email__iexact=login).first()
-        if match is not None:
-            return match.get_username()
+        # The query only narrows; the address is compared in Python (never by a collation).
+        for match in get_user_model().objects.filter(email__iexact=login).order_by("pk"):
+            if email_key(match.email) == email_key(login):
+                return match.get_username()
     return login
 
 
