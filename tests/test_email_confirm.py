@@ -20,7 +20,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from django_nextauth.db.models import VerificationToken
+from django_nextauth.db.models import Session, VerificationToken
 from django_nextauth.dialect import dialect
 from django_nextauth.email.confirm import mask_address
 from django_nextauth.email.tokens import read_link
@@ -148,6 +148,18 @@ def test_get_leaves_a_bad_session_cookie_alone(
     page = client.get(ask(client))
     assert page.status_code == 200 and not session_set(page, version)
     assert "data-signed-in-as" not in page.content.decode()
+
+
+def test_database_sessions_too(
+    client: Client, email_setup: Any, version: str, mailoutbox: Any
+) -> None:
+    email_setup(SESSION={"STRATEGY": "database", "SLIDING": True, "UPDATE_AGE": 0})
+    assert session_set(follow_link(client, ask(client, "eve@example.com")), version)
+    (row,) = Session.objects.all()
+    page = client.get(ask(client, "mallory@example.com"))
+    assert not session_set(page, version)
+    assert "You are signed in as <strong>e***@example.com</strong>." in page.content.decode()
+    assert list(Session.objects.values_list("pk", "expires")) == [(row.pk, row.expires)]
 
 
 def test_no_notice_when_already_that_address(
