@@ -1,9 +1,11 @@
 """E-mail sign-in end to end through the routes, v4 and v5, with Django's locmem mail.
 
 A link is asked for (``POST /signin/email``), read from the outbox, and followed
-(``GET /callback/email``): new and known addresses, the JSON answers of both
-clients, and every refusal (reused, expired, tampered, another address's, missing
-token or address) with the version's error code, no session and never a 5xx.
+as a browser does (``GET /callback/email``, the confirmation page, then its form's
+``POST``): new and known addresses, the JSON answers of both clients, and every
+refusal (reused, expired, tampered, another address's, missing token or address)
+with the version's error code, no session and never a 5xx. The page itself is
+tested in ``test_email_confirm.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django_nextauth.db.models import Account, VerificationToken
 from django_nextauth.dialect import dialect
 from tests.conftest import SECRET
+from tests.magic_link import follow_link
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +101,7 @@ def test_new_address_signs_up(
     assert row.identifier == "eve@example.com"
     assert timedelta(hours=23, minutes=59) < row.expires - timezone.now() <= timedelta(hours=24)
 
-    followed = client.get(link)
+    followed = follow_link(client, link)
     assert followed.status_code == 302 and followed["Location"] == AFTER
     assert session_cookies(followed, version)
     user = get_user_model().objects.get(email="eve@example.com")
@@ -117,7 +120,7 @@ def test_known_address_signs_in(
 ) -> None:
     email_setup(CALLBACKS={"jwt": f"{__name__}.jwt_recorder"})
     ask(client, "ALICE@example.com")
-    followed = client.get(link_of(mailoutbox[0]))
+    followed = follow_link(client, link_of(mailoutbox[0]))
     assert followed["Location"] == AFTER and session_cookies(followed, version)
     assert get_user_model().objects.count() == 1
     assert Account.objects.get(provider="email").user == alice
@@ -150,23 +153,27 @@ def test_sign_in_callback_sees_the_verification_request(
         assert re.fullmatch(r"[0-9a-f-]{36}", user["id"]) and account["userId"] == user["id"]
     assert account["providerAccountId"] == "eve@example.com"
     assert (account["type"], account["provider"]) == ("email", "email")
-    client.get(link_of(mailoutbox[0]))
+    follow_link(client, link_of(mailoutbox[0]))
     assert "email" not in calls[1] and calls[1]["account"]["type"] == "email"
 
 
 def test_reused_link(client: Client, email_setup: Any, version: str, mailoutbox: Any) -> None:
     ask(client, "eve@example.com")
     link = link_of(mailoutbox[0])
-    assert session_cookies(client.get(link), version)
+    assert session_cookies(follow_link(client, link), version)
     client.cookies.clear()
-    again = client.get(link)
+    again = follow_link(client, link)
     assert again.status_code == 302
     assert again["Location"] == error_url(version, "Verification")
     assert not session_cookies(again, version)
 
 
-def _refused(client: Client, version: str, link: str, code: str = "Verification") -> None:
-    response = client.get(link)
+def _refused(
+    client: Client, version: str, link: str, code: str = "Verification", *, page: bool = True
+) -> None:
+    """The link is refused with ``code``: by its form's POST, or (``page=False``: a link that
+    cannot be one) by the GET already."""
+    response = follow_link(client, link) if page else client.get(link)
     assert response.status_code == 302
     assert response["Location"] == error_url(version, code)
     assert not session_cookies(response, version)
@@ -186,7 +193,7 @@ def test_tampered_token(client: Client, email_setup: Any, version: str, mailoutb
     flipped = token[:-1] + ("0" if token[-1] != "0" else "1")
     _refused(client, version, link.replace(token, flipped))
     assert VerificationToken.objects.count() == 1  # the real link still works
-    assert session_cookies(client.get(link), version)
+    assert session_cookies(follow_link(client, link), version)
 
 
 def test_another_addresses_token(
@@ -207,10 +214,10 @@ def test_missing_token_or_address(
     ask(client, "eve@example.com")
     link = link_of(mailoutbox[0])
     without_token = re.sub(r"&token=[0-9a-f]+", "", link)
-    _refused(client, version, without_token, "Configuration")
+    _refused(client, version, without_token, "Configuration", page=False)
     without_email = re.sub(r"&email=[^&]+", "", link)
-    _refused(client, version, without_email)
-    assert session_cookies(client.get(link), version)
+    _refused(client, version, without_email, page=False)
+    assert session_cookies(follow_link(client, link), version)
 
 
 @pytest.mark.parametrize("address", ["", "no-at-sign", "a@b@example.com", '"a"@example.com'])

@@ -27,6 +27,7 @@ from django_nextauth.dialect import V4, V5
 from django_nextauth.email.mail import check_recipient, send_verification_request
 from django_nextauth.email.tokens import generate_token, hash_token, search_params, token_secrets
 from django_nextauth.providers.email import EmailProvider
+from tests.magic_link import follow_link
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -164,6 +165,6 @@ def test_through_a_real_smtp_server(smtp: tuple[Mailbox, int], nextauth: Any, ve
     (link,) = re.findall(r"http://\S+", text.get_content())
     assert f'href="{link.replace("&", "&amp;")}"' in html.get_content()
 
-    followed = client.get(link)
+    followed = follow_link(client, link)
     assert followed.status_code == 302 and followed["Location"] == "http://testserver"
     assert client.get("/api/auth/session").json()["user"]["email"] == "eve@example.com"

@@ -9,7 +9,6 @@ provider's send and callback, and OAuth linking with ``allow_dangerous_email_acc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -26,6 +25,7 @@ from django_nextauth.identity import email_key, is_active, stored_email, user_wi
 from django_nextauth.session import flush, session_state
 from django_nextauth.signin import complete_sign_in
 from django_nextauth.views.context import build_context
+from tests.magic_link import follow_link
 
 FORM = "application/x-www-form-urlencoded"
 DAVE = "dave@gmail.com"
@@ -146,16 +146,6 @@ def ask_link(client: Client, email: str) -> Any:
     return client.post("/api/auth/signin/email", urlencode(data), content_type=FORM)
 
 
-def use_link(client: Client, url: str) -> Any:
-    """Use a mailed link as a person does: open it, and confirm where a page asks to."""
-    response = client.get(url)
-    if response.status_code == 200 and b"<form" in response.content:
-        page = response.content.decode()
-        fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
-        response = client.post(urlsplit(url).path, urlencode(fields), content_type=FORM)
-    return response
-
-
 @pytest.fixture
 def email_site(nextauth: Any, version: str, database: str) -> None:
     cache.clear()
@@ -173,7 +163,7 @@ def test_a_link_for_a_look_alike_never_signs_in_as_the_user(
     (message,) = mailoutbox
     assert message.to != [DAVE]
     link = next(word for word in message.body.split() if "/callback/email?" in word)
-    response = use_link(client, link)
+    response = follow_link(client, link)
     assert response.status_code == 302
     claims = session_state(_request_with(client)).claims
     assert claims is not None
@@ -191,7 +181,7 @@ def test_a_known_user_s_link_goes_to_the_stored_address(
     assert message.to == [dave.email] == ["Dave@gmail.com"]  # the stored spelling, not the typed
     link = next(word for word in message.body.split() if "/callback/email?" in word)
     assert parse_qs(urlsplit(link).query)["email"] == [DAVE]  # NextAuth's link, unchanged
-    use_link(client, link)
+    follow_link(client, link)
     claims = session_state(_request_with(client)).claims
     assert claims is not None and claims["sub"] == str(dave.pk)
 
@@ -280,7 +270,7 @@ def test_a_magic_link_does_not_sign_in_a_deactivated_user(
     link = next(word for word in mailoutbox[0].body.split() if "/callback/email?" in word)
     inactive_dave.is_active = False  # deactivated while the link is in the mailbox
     inactive_dave.save()
-    response = use_link(client, link)
+    response = follow_link(client, link)
     assert "AccessDenied" in response["Location"]
     assert session_state(_request_with(client)).claims is None
     assert not Account.objects.exists()

@@ -85,7 +85,7 @@ def test_from_settings_builds_and_validates(entry: dict[str, Any]) -> None:
         entry["type"],
     )
     assert isinstance(cls.csrf_on_callback, bool)
-    assert cls.callback_methods and set(cls.callback_methods) <= {"GET", "POST"}
+    assert cls.callback_methods and set(cls.callback_methods) <= {"GET", "HEAD", "POST"}
     with pytest.raises(ConfigurationError, match="HERE"):
         cls.from_settings({**entry, "no_such_option": 1}, "HERE")
     with pytest.raises(ConfigurationError, match=r"HERE\['id'\]"):
@@ -114,7 +114,7 @@ def test_begin_answers_a_verified_post(client: Client, entry: dict[str, Any]) ->
 def test_callback_methods_and_csrf(client: Client, entry: dict[str, Any]) -> None:
     cls = _cls(entry)
     path = f"/api/auth/callback/{entry['id']}"
-    for method in {"GET", "POST"} - set(cls.callback_methods):
+    for method in {"GET", "HEAD", "POST"} - set(cls.callback_methods):
         assert client.generic(method, path).status_code == 400
     if cls.csrf_on_callback:
         response = _post(client, path, {"csrfToken": "0" * 64, "username": "a", "password": "b"})
@@ -128,6 +128,7 @@ def test_signin_page_form(client: Client, entry: dict[str, Any]) -> None:
     assert page.status_code == 200
     provider = _cls(entry).from_settings(entry, "x")
     if type(provider).signin_form is not Provider.signin_form:
-        # Credentials post to their callback, OAuth buttons to /signin/<id> (as NextAuth).
-        action = "callback" if provider.csrf_on_callback else "signin"
+        # Credentials post to their callback (it takes only POST), OAuth buttons and the
+        # e-mail form to /signin/<id> (as NextAuth).
+        action = "signin" if "GET" in provider.callback_methods else "callback"
         assert f'action="{AUTH}/{action}/{entry["id"]}"'.encode() in page.content

@@ -1,4 +1,8 @@
-"""The magic-link flow: send a link (``POST /signin/<id>``), use it (``GET /callback/<id>``).
+"""The magic-link flow: send a link (``POST /signin/<id>``), use it (``POST /callback/<id>``).
+
+Following the link (``GET /callback/<id>``) only shows a confirmation page
+(``email/confirm.py``) whose form posts here: mail scanners that fetch every link
+spend no token, and a link opened in someone else's browser signs nobody in unasked.
 
 NextAuth's steps and answers (``docs/protocol-providers.md`` §2.2 and §2.4), with
 three additions: sends are limited per address and per client IP
@@ -37,7 +41,7 @@ from django_nextauth.views.context import safe_redirect
 from .identifiers import normalize_identifier
 from .limits import allow_send
 from .mail import send_verification_request
-from .tokens import generate_token, hash_token, search_params, token_secrets
+from .tokens import generate_token, hash_token, read_link, search_params, token_secrets
 
 if TYPE_CHECKING:
     from django_nextauth.providers.email import EmailProvider
@@ -90,21 +94,24 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
 
 
 def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
-    """``GET /callback/<id>?callbackUrl&token&email``: use the token once, sign its owner in."""
-    rules, query = ctx.dialect, ctx.request.GET
-    token, identifier = query.get("token"), query.get("email")
-    if not token:
-        return _failed(ctx, provider, ErrorCode.CONFIGURATION)
+    """``POST /callback/<id>`` with ``token``, ``email`` and ``callbackUrl`` (the confirmation
+    page's form, ``email/confirm.py``): use the token once, sign its owner in."""
+    if not ctx.csrf.verified:  # checked first: a forged or cross-site POST spends no token
+        return ctx.missing_csrf("signin")
+    rules = ctx.dialect
+    fields = read_link(ctx.body)
+    if isinstance(fields, ErrorCode):
+        return _failed(ctx, provider, fields)
+    token, identifier = fields
     adapter = _adapter(provider)
     invite = None
-    if identifier:  # the lookup is by address and token hash, as NextAuth's adapters do
-        for secret in token_secrets(rules):
-            invite = adapter.use_verification_token(identifier, hash_token(token, secret))
-            if invite is not None:
-                break
+    # The lookup is by address and token hash, as NextAuth's adapters do.
+    for secret in token_secrets(rules):
+        invite = adapter.use_verification_token(identifier, hash_token(token, secret))
+        if invite is not None:
+            break
     if invite is None or invite.expires < timezone.now() or invite.identifier != identifier:
         return _failed(ctx, provider, ErrorCode.VERIFICATION)
-    assert identifier is not None  # the invite matched it
     user, is_new_user = user_with_email(adapter, identifier), False
     if (user is None and not provider.allow_sign_up) or not is_active(user):
         return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)

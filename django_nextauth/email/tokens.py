@@ -1,4 +1,4 @@
-"""Verification tokens: made, hashed for storage, and put in the link.
+"""Verification tokens: made, hashed for storage, put in the link and read back from it.
 
 The link carries the token; the database keeps only ``sha256hex(token + secret)``
 (NextAuth's ``hashToken``), so a leaked table signs nobody in. The secret is used
@@ -11,14 +11,24 @@ secret does not void the links already sent.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping
 from urllib.parse import quote_plus
 
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.dialect import Dialect
+from django_nextauth.errors import ErrorCode
 
-__all__ = ["generate_token", "hash_token", "search_params", "token_secrets"]
+__all__ = ["generate_token", "hash_token", "read_link", "search_params", "token_secrets"]
+
+#: Longest token and address a link may carry: ours are 64 hex digits and an address is at
+#: most 320 characters; a custom ``generate_token`` gets room to spare.
+MAX_TOKEN = 512
+MAX_IDENTIFIER = 320
+# Control characters never belong in either; lone surrogates (possible in a JSON body)
+# cannot be hashed or stored.
+_UNUSABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def generate_token() -> str:
@@ -47,3 +57,19 @@ def search_params(params: Mapping[str, str]) -> str:
 def _form(text: str) -> str:
     # The WHATWG form-urlencoded set leaves * - . _ and alphanumerics alone.
     return quote_plus(text, safe="*").replace("~", "%7E")
+
+
+def read_link(fields: Mapping[str, object]) -> tuple[str, str] | ErrorCode:
+    """``(token, identifier)`` from a link's query or its confirmation form, else the code to
+    refuse it with: no token is NextAuth's ``Configuration``, anything else unusable
+    ``Verification``. Looks nothing up."""
+    token, identifier = fields.get("token"), fields.get("email")
+    if not token:
+        return ErrorCode.CONFIGURATION
+    if not (isinstance(token, str) and isinstance(identifier, str) and identifier):
+        return ErrorCode.VERIFICATION
+    if len(token) > MAX_TOKEN or len(identifier) > MAX_IDENTIFIER:
+        return ErrorCode.VERIFICATION
+    if _UNUSABLE.search(token) or _UNUSABLE.search(identifier):
+        return ErrorCode.VERIFICATION
+    return token, identifier

@@ -32,7 +32,8 @@ class Provider(ABC):
 
     #: The NextAuth ``type`` (``"credentials"``, ``"oauth"``, ``"oidc"``, ``"email"``).
     type: ClassVar[str]
-    #: Whether ``/callback/<id>`` needs a verified CSRF token (credentials: yes, OAuth: no).
+    #: Whether ``POST /callback/<id>`` needs a verified CSRF token (credentials and e-mail:
+    #: yes, OAuth: no).
     csrf_on_callback: ClassVar[bool] = False
     #: The methods ``/callback/<id>`` accepts; others get the version's "bad request".
     callback_methods: ClassVar[tuple[str, ...]] = ("GET",)

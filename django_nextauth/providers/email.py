@@ -14,7 +14,9 @@ The entry, like NextAuth's ``EmailProvider({...})`` / Auth.js's ``Nodemailer({..
         "rate_limit": {"EMAIL": 5, "IP": 20, "WINDOW": 3600},   # links sent per window
     }
 
-``POST /signin/<id>`` sends the link and ``GET /callback/<id>`` signs its owner in
+``POST /signin/<id>`` sends the link; ``GET /callback/<id>`` (the link) shows a
+confirmation page (``django_nextauth/email/confirm.py``) whose form posts to
+``POST /callback/<id>``, which signs the link's owner in
 (``django_nextauth/email/flow.py``; ``docs/protocol-providers.md`` §2). It
 needs an adapter (``django_nextauth.adapters.get_adapter()``, e.g. the
 ``django_nextauth.db`` app) to keep the tokens and find or create the users.
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.forms.utils import flatatt
 from django.http import HttpResponseBase
 
+from django_nextauth.email.confirm import confirm_link
 from django_nextauth.email.flow import send_link, use_link
 from django_nextauth.email.limits import SendLimits
 from django_nextauth.exceptions import ConfigurationError
@@ -48,7 +51,9 @@ class EmailProvider(Provider):
     """Sign in with a one-time link sent to an e-mail address."""
 
     type = "email"
-    callback_methods = ("GET",)
+    # GET and HEAD show the confirmation page; its form's POST uses the token.
+    callback_methods = ("GET", "HEAD", "POST")
+    csrf_on_callback = True
     options = frozenset(
         {
             "from",
@@ -116,7 +121,9 @@ class EmailProvider(Provider):
         return send_link(ctx, self)
 
     def callback(self, ctx: AuthRequest) -> HttpResponseBase:
-        return use_link(ctx, self)
+        if ctx.request.method == "POST":
+            return use_link(ctx, self)
+        return confirm_link(ctx, self)
 
     def signin_form(self, ctx: AuthRequest) -> dict[str, Any] | None:
         field_id = f"input-email-for-{self.id}-provider"

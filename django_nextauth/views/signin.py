@@ -39,9 +39,10 @@ class SigninView(AuthView):
 
 
 class CallbackView(AuthView):
-    """``GET|POST /callback/<id>``: the provider finishes the sign-in."""
+    """``GET|POST /callback/<id>``: the provider finishes the sign-in (``HEAD`` where the
+    provider takes it: the e-mail link's confirmation page)."""
 
-    methods: ClassVar[tuple[str, ...]] = ("GET", "POST")
+    methods: ClassVar[tuple[str, ...]] = ("GET", "HEAD", "POST")
 
     def accepts(self, request: HttpRequest, provider_id: str = "", **kwargs: Any) -> bool:
         provider = get_provider(provider_id)

@@ -1,7 +1,8 @@
 // NextAuth's own e-mail sign-in code, run with a recording adapter: what the real
 // v4 `signin` route and v5 `sendToken` make of an address, and the link and token
 // hash they produce. Also drives the official clients' signIn("email") against a
-// live Django and follows the link Django mailed (read back through Django).
+// live Django and follows the link Django mailed (read back through Django) as a
+// browser does: GET the confirmation page, submit its form.
 //
 // Reads one JSON document on stdin, writes one on stdout (see nodejs.py).
 //   {op: "normalize", version, emails}          -> the address each becomes, or null (refused)
@@ -130,6 +131,40 @@ function installCookieFetch(jar) {
   return realFetch
 }
 
+// The page's POST form as a browser reads it: action and named inputs, entities decoded
+// (Django escapes & < > " ' in attribute values).
+const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', "#x27": "'", "#39": "'" }
+function readForm(html) {
+  const attrs = (tag) =>
+    Object.fromEntries(
+      [...tag.matchAll(/([\w-]+)="([^"]*)"/g)].map(([, k, v]) => [
+        k.toLowerCase(),
+        v.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (_, e) => ENTITIES[e]),
+      ]),
+    )
+  const form = html.match(/<form\b([^>]*)>([\s\S]*?)<\/form>/i)
+  if (!form || attrs(form[1]).method?.toUpperCase() !== "POST") throw new Error("no POST form")
+  const fields = {}
+  for (const [, tag] of form[2].matchAll(/<input\b([^>]*)>/gi)) {
+    const input = attrs(tag)
+    if (input.name) fields[input.name] = input.value ?? ""
+  }
+  return { action: attrs(form[1]).action, fields }
+}
+
+// Open the link (a top-level GET with the browser's cookies), press "Sign in".
+async function followLink(link) {
+  const page = await fetch(link)
+  if (page.status !== 200) return { page: page.status }
+  const { action, fields } = readForm(await page.text())
+  const posted = await fetch(action, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(link).origin },
+    body: new URLSearchParams(fields).toString(),
+  })
+  return { page: page.status, status: posted.status, location: posted.headers.get("location") }
+}
+
 async function signInFlow({ version, authUrl, email, providerId, callbackUrl, mailboxUrl, secret }) {
   process.env.NEXTAUTH_URL = authUrl
   const jar = new Map()
@@ -142,12 +177,9 @@ async function signInFlow({ version, authUrl, email, providerId, callbackUrl, ma
   const mailbox = await (await realFetch(mailboxUrl)).json()
   out.mailbox = mailbox
   const link = mailbox.links.at(-1)
-  // The browser follows the link: a top-level GET with the browser's cookies.
-  const followed = await fetch(link)
-  out.followed = { status: followed.status, location: followed.headers.get("location") }
+  out.followed = await followLink(link)
   out.session = await react.getSession()
-  const reused = await fetch(link)
-  out.reused = { status: reused.status, location: reused.headers.get("location") }
+  out.reused = await followLink(link)
   if (version === "v4") {
     const { getToken } = require("next-auth/jwt")
     const cookies = Object.fromEntries([...jar].map(([k, v]) => [k, decodeURIComponent(v)]))

@@ -6,7 +6,8 @@
 - ``URLSearchParams`` encoding equals ours.
 - ``signIn("email", {email, redirect: false})`` of next-auth/react (v4 and v5,
   v5 also as ``"nodemailer"``) against a live Django, then the mailed link is
-  followed: a session the real ``getToken`` decodes, and a reused link refused.
+  followed as a browser does (its confirmation page, then the page's form): a
+  session the real ``getToken`` decodes, and a reused link refused.
 """
 
 from __future__ import annotations
@@ -188,12 +189,13 @@ def test_official_client_sign_in(
     assert (result["ok"], result["status"], result["url"]) == (True, 200, verify)
     assert result.get("error") is None
     assert out["mailbox"]["to"] == [["eve@example.com"]]
-    assert out["followed"] == {"status": 302, "location": f"{origin}/after"}
+    assert out["followed"] == {"page": 200, "status": 302, "location": f"{origin}/after"}
     assert out["session"]["user"]["email"] == "eve@example.com"
     assert out["token"]["email"] == "eve@example.com" and out["token"]["sub"]
     family = dialect(version).cookie("session_token", secure=False)
     assert family in out["cookies"]
     assert out["reused"] == {
+        "page": 200,
         "status": 302,
         "location": f"{origin}/api/auth/error?error=Verification",
     }
