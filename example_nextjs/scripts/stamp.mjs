@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const app = fileURLToPath(new URL("..", import.meta.url));
 // Not read by `next build`: the installed packages (the lock file stands for them), the build
-// output, and these helpers and docs.
-const IGNORED = new Set(["node_modules", ".next", "scripts", "run.sh", "README.md"]);
+// output and what `next build` writes itself, and these helpers and docs.
+const IGNORED = new Set(["node_modules", ".next", "next-env.d.ts", "scripts", "run.sh", "README.md"]);
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true })

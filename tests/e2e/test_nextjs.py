@@ -230,7 +230,7 @@ def test_sign_in_on_nextjs_is_seen_by_django(site: str, browser: Browser) -> Non
     # 1. The Next.js side's own NextAuth (at /api/next-auth) serves its built-in sign-in page.
     page.goto("/")
     page.get_by_role("link", name="Sign in on Next.js").click()
-    assert_on_signin_page(page, "/api/next-auth/signin", "/account")
+    assert_on_signin_page(page, "/signin", "/account")
     sign_in(page, "bob", "not-the-password")
     expect(page.get_by_text(BAD_CREDENTIALS)).to_be_visible()
     assert session_cookies(page) == []
