@@ -15,7 +15,7 @@ function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? "";
 }
 
-// This app's sign-in page, set as `pages.signIn` of its NextAuth (lib/auth.ts): NextAuth
+// This app's sign-in page, set as `pages.signIn` of this app's NextAuth: NextAuth
 // sends /api/next-auth/signin here, with ?callbackUrl=... and, after a failed try, ?error=....
 // The card is Django's sign-in page's (django_nextauth/templates/nextauth/signin.html).
 export default async function SignIn({ searchParams }: { searchParams: SearchParams }) {
@@ -30,8 +30,10 @@ export default async function SignIn({ searchParams }: { searchParams: SearchPar
             {ERRORS[error] ?? DEFAULT_ERROR}
           </div>
         ) : null}
-        {/* NextAuth checks callbackUrl (its redirect callback): only this site's URLs pass. */}
-        <SignInForm callbackUrl={first(params.callbackUrl) || "/"} />
+        {/* NextAuth checks callbackUrl (its redirect callback): only this site's URLs pass.
+            After a failed try the URL may have none: NextAuth then uses its callback-url
+            cookie, from the first try. */}
+        <SignInForm callbackUrl={first(params.callbackUrl) || undefined} />
       </div>
       <p className="back">
         <a href="/api/auth/signin">Sign in with Django instead</a>

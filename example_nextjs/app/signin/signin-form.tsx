@@ -8,7 +8,7 @@ const BASE_PATH = "/api/next-auth";
 // A plain HTML form posted to NextAuth's credentials callback, as NextAuth's built-in page
 // does. NextAuth wants its CSRF token back: GET /csrf sets the CSRF cookie in this browser and
 // answers the token, so the button waits for it.
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [csrfToken, setCsrfToken] = useState("");
   useEffect(() => {
     fetch(`${BASE_PATH}/csrf`, { cache: "no-store" })
@@ -19,7 +19,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form method="POST" action={`${BASE_PATH}/callback/credentials`}>
       <input type="hidden" name="csrfToken" value={csrfToken} />
-      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <label htmlFor="username">Username or e-mail</label>
       <input id="username" name="username" type="text" placeholder="alice"
         autoComplete="username" required />
