@@ -15,7 +15,7 @@ export function Header() {
         <nav>
           <Link href="/">Home</Link>
           <Link href="/account">Account</Link>
-          {/* Django's pages: plain links (full page loads), proxied by middleware.ts. */}
+          {/* Django's pages: plain links (full page loads), proxied by proxy.ts. */}
           <a href="/dashboard/">Django dashboard</a>
           <a href="/profile/">Django profile</a>
           <a href="/api/me">/api/me</a>

@@ -44,13 +44,14 @@ export default async function Home() {
             cookie. It is what <code>signIn()</code> in the header uses.
           </p>
           <p>
-            <a className="btn secondary" href="/api/next-auth/signin?callbackUrl=%2Faccount">
+            <a className="btn secondary" href="/signin?callbackUrl=%2Faccount">
               Sign in on Next.js
             </a>
           </p>
           <p className="note">
             This app&apos;s own NextAuth at <code>/api/next-auth</code> sets the cookie; its
-            credentials provider asks Django whether the password is right.
+            credentials provider asks Django whether the password is right. Its sign-in page is
+            <code>app/signin/</code>.
           </p>
         </section>
       </div>

@@ -10,6 +10,8 @@ import { djangoUrl } from "./django";
 // NEXTAUTH_URL must be this app's public origin + "/api/next-auth".
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt" },
+  // This app's own sign-in page (app/signin/), in the look of Django's.
+  pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({
       id: "credentials",
@@ -44,6 +46,10 @@ export const authOptions: NextAuthOptions = {
         token.username = user.username;
         token.is_verified = user.is_verified;
         token.roles = user.roles;
+        // When and which sign-in this is: Django refuses a token without auth_time for a user
+        // who signed out everywhere (docs/nextjs.md). Later calls keep both.
+        token.auth_time ??= Math.floor(Date.now() / 1000);
+        token.sid ??= crypto.randomUUID();
       }
       const name = typeof session?.name === "string" ? session.name.trim() : "";
       if (trigger === "update" && name) {

@@ -1,15 +1,17 @@
-// Prints a hash of what `npm ci` ("install") or `next build` ("build") depends on, so run.sh
-// can skip them while nothing changed. run.sh keeps the hashes in node_modules/.install-stamp
-// and .next/.build-stamp.
+// Prints a hash of what `npm ci` ("install") or `next build` ("build") of an app depends on
+// (this one, or the one whose directory is given: ../example_nextjs_v5), so run.sh can skip
+// them while nothing changed. run.sh keeps the hashes in node_modules/.install-stamp and
+// .next/.build-stamp.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const app = fileURLToPath(new URL("..", import.meta.url));
+const [kind, appDir] = process.argv.slice(2);
+const app = appDir ? resolve(appDir) : fileURLToPath(new URL("..", import.meta.url));
 // Not read by `next build`: the installed packages (the lock file stands for them), the build
-// output, and these helpers and docs.
-const IGNORED = new Set(["node_modules", ".next", "scripts", "run.sh", "README.md"]);
+// output and what `next build` writes itself, and these helpers and docs.
+const IGNORED = new Set(["node_modules", ".next", "next-env.d.ts", "scripts", "run.sh", "README.md"]);
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -20,9 +22,8 @@ function sources(dir) {
     });
 }
 
-const kind = process.argv[2];
 if (kind !== "install" && kind !== "build") {
-  console.error("usage: node scripts/stamp.mjs install|build");
+  console.error("usage: node scripts/stamp.mjs install|build [app-dir]");
   process.exit(2);
 }
 const files = kind === "install" ? ["package.json", "package-lock.json"].map((f) => join(app, f)) : sources(app);

@@ -16,5 +16,8 @@ declare module "next-auth" {
 }
 
 declare module "next-auth/jwt" {
-  interface JWT extends Partial<DemoClaims> {}
+  interface JWT extends Partial<DemoClaims> {
+    auth_time?: number; // the sign-in's time, in seconds since the epoch
+    sid?: string; // the sign-in's id
+  }
 }

@@ -8,7 +8,7 @@ import { Rename } from "./rename";
 
 export const dynamic = "force-dynamic";
 
-// Protected by middleware.ts (withAuth): signed-out visitors never get here.
+// Protected by proxy.ts (withAuth): signed-out visitors never get here.
 export default async function Account() {
   const session = await getServerSession(authOptions);
   if (!session) redirect("/api/auth/signin?callbackUrl=%2Faccount"); // an unreadable session
@@ -17,7 +17,7 @@ export default async function Account() {
     <>
       <h1>Account</h1>
       <p className="lead">
-        Hello, <strong data-testid="account-name">{user.name}</strong>. The middleware let you in;
+        Hello, <strong data-testid="account-name">{user.name}</strong>. The proxy let you in;
         this page read the session with <code>getServerSession()</code>.
       </p>
       <div className="grid">

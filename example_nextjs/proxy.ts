@@ -3,6 +3,9 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 
 import { djangoUrl } from "@/lib/django";
 
+// Next.js 16 runs this file (it was middleware.ts) on the Node.js runtime before each request
+// that `config.matcher` below lets through.
+//
 // The browser only talks to this Next.js server. Django's paths are proxied to Django, so both
 // apps share one origin, and so one session cookie: Django serves /api/auth/* (sign-in,
 // session, sign-out: the NextAuth REST API), /api/me and its demo pages.
@@ -25,7 +28,7 @@ const siteUrl = new URL(process.env.NEXTAUTH_URL ?? "http://localhost:3000").ori
 // withAuth decrypts the session cookie with the shared secret, whichever side issued it.
 const requireSession = withAuth({ pages: { signIn: `${siteUrl}/api/auth/signin` } });
 
-export default function middleware(request: NextRequest, event: NextFetchEvent) {
+export function proxy(request: NextRequest, event: NextFetchEvent) {
   const { pathname, search } = request.nextUrl;
   if (servedByDjango(pathname)) {
     return NextResponse.rewrite(new URL(pathname + search, djangoUrl()));
@@ -33,8 +36,8 @@ export default function middleware(request: NextRequest, event: NextFetchEvent) 
   return requireSession(request as NextRequestWithAuth, event);
 }
 
-// Only these paths run the middleware: Django's (DJANGO_PATHS, repeated here because the
-// matcher must be a literal) and the pages that need a session.
+// Only these paths run the proxy: Django's (DJANGO_PATHS, repeated here because the matcher
+// must be a literal) and the pages that need a session.
 export const config = {
   matcher: [
     "/api/auth/:path*",
