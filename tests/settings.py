@@ -6,7 +6,12 @@ import importlib.util
 import os
 from typing import Any
 
-from tests.multiprocess.services import postgres_params
+from tests.multiprocess.services import mariadb_params, postgres_params
+
+if importlib.util.find_spec("pymysql") is not None:
+    import pymysql
+
+    pymysql.install_as_MySQLdb()  # Django's MySQL backend through the pure-Python driver
 
 SECRET_KEY = "django-nextauth-tests-not-secret"
 DEBUG = False
@@ -29,6 +34,18 @@ DATABASES["postgres"] = {
     "HOST": _PG["host"],
     "PORT": _PG["port"],
     "TEST": {"NAME": f"test_nextauth_{os.getpid()}", "DEPENDENCIES": []},
+}
+# MariaDB (NEXTAUTH_TEST_MARIADB, default mysql://root@127.0.0.1:3306/test), the same way:
+# only the tests that ask for the ``mariadb`` alias connect to it.
+DATABASES["mariadb"] = {
+    "ENGINE": "django.db.backends.mysql",
+    **mariadb_params(),
+    "OPTIONS": {"charset": "utf8mb4"},
+    "TEST": {
+        "NAME": f"test_nextauth_{os.getpid()}",
+        "CHARSET": "utf8mb4",
+        "DEPENDENCIES": [],
+    },
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 POSTGRES_URL = os.environ.get("NEXTAUTH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("NEXTAUTH_TEST_REDIS", "redis://127.0.0.1:6379/0")
+MARIADB_URL = os.environ.get("NEXTAUTH_TEST_MARIADB", "mysql://root@127.0.0.1:3306/test")
 
 
 def _answers(url: str, default_port: int) -> bool:
@@ -107,6 +108,18 @@ def postgres_params(database: str | None = None) -> dict[str, object]:
         "user": parts.username or "postgres",
         "password": parts.password or "",
         "dbname": database or parts.path.lstrip("/") or "postgres",
+    }
+
+
+def mariadb_params() -> dict[str, object]:
+    """Connection parameters (Django's ``DATABASES`` keys) for ``MARIADB_URL``."""
+    parts = urlsplit(MARIADB_URL)
+    return {
+        "HOST": parts.hostname or "127.0.0.1",
+        "PORT": parts.port or 3306,
+        "USER": parts.username or "root",
+        "PASSWORD": parts.password or "",
+        "NAME": parts.path.lstrip("/") or "test",
     }
 
 
