@@ -9,9 +9,8 @@ from typing import Any
 from tests.multiprocess.services import mariadb_params, postgres_params
 
 if importlib.util.find_spec("pymysql") is not None:
-    import pymysql
-
-    pymysql.install_as_MySQLdb()  # Django's MySQL backend through the pure-Python driver
+    # Django's MySQL backend through the pure-Python driver (imported by name: no stubs).
+    importlib.import_module("pymysql").install_as_MySQLdb()
 
 SECRET_KEY = "django-nextauth-tests-not-secret"
 DEBUG = False
