@@ -17,8 +17,9 @@ from urllib.parse import quote_plus
 
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.dialect import Dialect
+from django_nextauth.storable import MAX_EMAIL, storable
 
-__all__ = ["generate_token", "hash_token", "search_params", "token_secrets"]
+__all__ = ["generate_token", "hash_token", "link_is_storable", "search_params", "token_secrets"]
 
 
 def generate_token() -> str:
@@ -29,6 +30,14 @@ def generate_token() -> str:
 def hash_token(token: str, secret: str) -> str:
     """``sha256hex(token + secret)``: what the verification-token table stores."""
     return hashlib.sha256(f"{token}{secret}".encode()).hexdigest()
+
+
+def link_is_storable(token: object, identifier: object) -> bool:
+    """Whether a link's ``token`` and ``email`` (when present) can be hashed and looked up:
+    a value with NUL, a lone surrogate or an address over 254 characters is no link this
+    site sent, and is refused before any query (``django_nextauth/storable.py``)."""
+    token_ok = token is None or storable(token)
+    return token_ok and (identifier is None or storable(identifier, MAX_EMAIL))
 
 
 def token_secrets(rules: Dialect) -> tuple[str, ...]:
