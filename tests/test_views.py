@@ -278,7 +278,7 @@ def test_session_update(client: Client, version: str, alice: Any) -> None:
         )
         assert response.status_code == 200
         assert response.json()["user"]["name"] == "Queen Alice"
-        assert "Cache-Control" not in response
+        assert response["Cache-Control"] == "private, no-store"  # it writes the cookie
         assert session_name(version) in response.cookies
         # The new cookie carries the new name.
         assert client.get("/api/auth/session").json()["user"]["name"] == "Queen Alice"
