@@ -14,10 +14,18 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
+from django_nextauth.storable import storable
+
 
 def account_username(login: str) -> str:
-    """The username that ``login`` names: an e-mail address is looked up (case-insensitively)."""
+    """The username that ``login`` names: an e-mail address is looked up (case-insensitively).
+
+    ``""`` for a value no user can have (NUL, a lone surrogate): the database would refuse to
+    look it up.
+    """
     login = login.strip()
+    if not storable(login):
+        return ""
     if "@" in login:
         match = get_user_model().objects.filter(email__iexact=login).first()
         if match is not None:
