@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from .conf import nextauth_settings
@@ -247,8 +248,10 @@ def write_session_cookie(
     """Write ``token`` as the session cookie, in chunks of ``chunk_size`` as NextAuth chunks it.
 
     Like NextAuth's ``SessionStore.chunk()``: every incoming chunk gets a
-    ``Max-Age=0`` deletion unless a new cookie of the same name replaces it.
+    ``Max-Age=0`` deletion unless a new cookie of the same name replaces it. The response
+    is marked ``no-store`` (:func:`_not_stored`).
     """
+    _not_stored(response)
     size = chunk_size
     count = -(-len(token) // size)
     if count <= 1:
@@ -267,6 +270,16 @@ def write_session_cookie(
 def clear_session_cookie(
     response: HttpResponseBase, request: HttpRequest, name: str, *, secure: bool
 ) -> None:
-    """Delete every incoming session cookie chunk (sign-out, bad token)."""
+    """Delete every incoming session cookie chunk (sign-out, bad token); the response is
+    marked ``no-store`` (:func:`_not_stored`)."""
+    _not_stored(response)
     for stale in incoming_chunks(request, name):
         delete_cookie(response, stale, secure=secure)
+
+
+def _not_stored(response: HttpResponseBase) -> None:
+    """``Cache-Control: private, no-store`` on a response that writes or deletes the session
+    cookie: a shared cache that kept it would hand one browser's session (or sign-out) to
+    the next. Both session strategies write the cookie through here, so no path forgets it.
+    Directives already set stay (``public`` gives way to ``private``)."""
+    patch_cache_control(response, private=True, no_store=True)

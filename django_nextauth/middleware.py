@@ -30,7 +30,6 @@ from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
@@ -46,7 +45,7 @@ from .session import (
     session_state,
     session_was_read,
 )
-from .users import adjango_user_for_token, django_user_for_token
+from .users import adjango_user_for_token, anonymous_django_user, django_user_for_token
 
 __all__ = ["NextAuthMiddleware"]
 
@@ -69,7 +68,7 @@ def _django_user(request: HttpRequest) -> Any:
         user = None
         if state.session is not None:
             user = _stored_django_user(state) or django_user_for_token(state.token)
-        request.__dict__[_USER_ATTR] = user or AnonymousUser()
+        request.__dict__[_USER_ATTR] = user or anonymous_django_user()
     return request.__dict__[_USER_ATTR]
 
 
@@ -80,7 +79,7 @@ async def _adjango_user(request: HttpRequest) -> Any:
         user = None
         if session is not None:
             user = _stored_django_user(state) or await adjango_user_for_token(token)
-        request.__dict__[_USER_ATTR] = user or AnonymousUser()
+        request.__dict__[_USER_ATTR] = user or anonymous_django_user()
     return request.__dict__[_USER_ATTR]
 
 

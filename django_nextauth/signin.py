@@ -112,7 +112,11 @@ def complete_sign_in(
     """Finish signing ``user`` in through ``provider``; the answer to send the browser."""
     request = ctx.request
     adapter = get_adapter()
-    known = _known_user(adapter, account)
+    try:
+        known = _known_user(adapter, account)
+    except Exception as exc:  # a custom adapter, or a database that refused the lookup
+        logger.error("django_nextauth: get_user_by_account raised %s", type(exc).__name__)
+        return ctx.error_redirect(_step_error(ctx))
     try:
         allowed = run_sign_in(
             user=user if known is None else known,
@@ -140,6 +144,9 @@ def complete_sign_in(
         return _not_linked(ctx)
     except InactiveUser:
         return _denied(ctx, provider, credentials)
+    except Exception as exc:  # the adapter could not find, create or link the user
+        logger.error("django_nextauth: account linking failed (%s)", type(exc).__name__)
+        return ctx.error_redirect(_step_error(ctx))
     if linked is not None:
         user, is_new_user = linked.user, linked.is_new_user
     if not is_active(user):  # every provider, whoever it found: no session for a deactivated user
@@ -149,15 +156,19 @@ def complete_sign_in(
         login(request, _token_for(user, profile_user), user=user)
         token: Any = session_state(request).claims
     else:
-        token = run_jwt(
-            token=_token_for(user, profile_user),
-            user=user,
-            account=account,
-            profile=profile,
-            trigger="signUp" if is_new_user else "signIn",
-            is_new_user=is_new_user,
-            request=request,
-        )
+        try:
+            token = run_jwt(
+                token=_token_for(user, profile_user),
+                user=user,
+                account=account,
+                profile=profile,
+                trigger="signUp" if is_new_user else "signIn",
+                is_new_user=is_new_user,
+                request=request,
+            )
+        except Exception as exc:  # user code: no session, one log line, the version's error
+            logger.error("django_nextauth: jwt callback raised %s", type(exc).__name__)
+            return ctx.error_redirect(_step_error(ctx))
         if token is None:
             logout(request)
         elif not _storable(token):
@@ -189,6 +200,11 @@ def _denied(
         credentials=cleanse_credentials(credentials or {}),
     )
     return ctx.error_redirect(ErrorCode.ACCESS_DENIED)
+
+
+def _step_error(ctx: AuthRequest) -> ErrorCode:
+    """A failed step of the callback: v4's ``Callback``, v5's ``Configuration``."""
+    return ErrorCode.CALLBACK if ctx.dialect.step_error_codes else ErrorCode.CONFIGURATION
 
 
 def _storable(token: object) -> bool:

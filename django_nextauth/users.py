@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 
 from .identity import is_active
 
@@ -25,6 +26,7 @@ __all__ = [
     "AnonymousSessionUser",
     "SessionUser",
     "adjango_user_for_token",
+    "anonymous_django_user",
     "django_user_for_token",
     "session_user",
 ]
@@ -125,6 +127,17 @@ def session_user(
     if type(user) is not dict and not isinstance(user, Mapping):
         user = {}
     return SessionUser(user, sub=token.get("sub") if token else None)
+
+
+#: Resolved when a request needs it, never at import: the module also defines contrib.auth's
+#: models, which raise RuntimeError unless the app is installed, and ``manage.py check`` must
+#: get as far as reporting that (E016) after importing the middleware.
+_ANONYMOUS_USER_CLASS = "django.contrib.auth.models.AnonymousUser"
+
+
+def anonymous_django_user() -> Any:
+    """Django's ``AnonymousUser`` (what ``request.user`` is when nobody is signed in)."""
+    return import_string(_ANONYMOUS_USER_CLASS)()
 
 
 def _user_pk(token: Mapping[str, Any] | None) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -284,6 +287,42 @@ def test_e016_contrib_auth_and_contenttypes_must_be_installed(django_settings: A
     assert found[0].msg == "'django.contrib.auth' is not in INSTALLED_APPS."
     assert found[1].msg == "'django.contrib.contenttypes' is not in INSTALLED_APPS."
     assert not messages("django_nextauth.E016")
+
+
+#: ``manage.py check`` in a fresh interpreter (this one has contrib.auth's models loaded).
+_CHECK_WITHOUT_AUTH = """
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+settings.configure(
+    SECRET_KEY="x",
+    INSTALLED_APPS=["django.contrib.contenttypes", "django_nextauth"],
+    MIDDLEWARE=["django_nextauth.middleware.NextAuthMiddleware"],
+    ROOT_URLCONF="django_nextauth.urls",
+    NEXTAUTH={"SECRET": "%s", "PROVIDERS": [{"type": "credentials"}, {"type": "email"}]},
+)
+django.setup()
+try:
+    call_command("check")
+except SystemCheckError as exc:
+    print(str(exc))
+"""
+
+
+def test_e016_is_reported_by_manage_py_check_not_a_crash() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _CHECK_WITHOUT_AUTH % SECRET],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert "RuntimeError" not in result.stderr
+    assert "(django_nextauth.E016) 'django.contrib.auth' is not in INSTALLED_APPS." in (
+        result.stdout
+    ), result.stderr
 
 
 def test_w004_the_api_is_not_mounted(django_settings: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.http import HttpResponse
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from django_nextauth import cookies
 from django_nextauth.cookies import (
@@ -25,6 +25,10 @@ from django_nextauth.cookies import (
     use_secure_cookies,
     write_session_cookie,
 )
+from tests.magic_link import follow_link
+from tests.test_email_flow import ask, link_of
+from tests.test_hooks import OAUTH
+from tests.test_storable import oauth_sign_in, post, profile  # noqa: F401 (the profile fixture)
 
 rf = RequestFactory()
 WHEN = datetime(2026, 12, 27, 13, 1, 28, 999000, tzinfo=timezone.utc)
@@ -315,3 +319,48 @@ async def test_asgi_handler_emits_headers_verbatim() -> None:
         b"Set-Cookie",
         b"a=x%7C(y); Path=/; Expires=Sun, 27 Dec 2026 13:01:28 GMT; HttpOnly; Secure; SameSite=Lax",
     ) in headers
+
+
+# --- Cache-Control: no-store wherever the session cookie is written or deleted ------------
+
+
+def no_store(response: Any) -> bool:
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives and "public" not in directives
+
+
+def test_writing_or_clearing_the_session_cookie_marks_the_response_no_store() -> None:
+    written, cleared = HttpResponse(), HttpResponse()
+    written["Cache-Control"] = "public, max-age=600"
+    write_session_cookie(written, rf.get("/"), NAME, "t", secure=False, expires=WHEN, chunk_size=9)
+    clear_session_cookie(cleared, request_with(f"{NAME}=x"), NAME, secure=False)
+    assert no_store(written) and no_store(cleared)
+
+
+def session_written(response: Any) -> bool:
+    return any("session-token" in name for name in response.cookies)
+
+
+@pytest.mark.django_db
+def test_every_sign_in_sign_out_and_update_answer_is_no_store(
+    version: str,
+    nextauth: Any,
+    alice: Any,
+    profile: dict[str, Any],  # noqa: F811
+    mailoutbox: Any,
+) -> None:
+    nextauth(VERSION=version, PROVIDERS=[{"type": "credentials"}, {"type": "email"}, OAUTH])
+    client = Client()
+    credentials = {"username": "alice", "password": "pw"}
+    answers = {
+        "credentials": post(client, "callback/credentials", credentials),
+        "update": post(client, "session", {"data": "{}"}),
+        "signout": post(client, "signout", {}),
+        "oauth": oauth_sign_in(client),
+    }
+    client.cookies.clear()
+    ask(client, "alice@example.com")
+    answers["email"] = follow_link(client, link_of(mailoutbox[0]))
+    for path, response in answers.items():
+        assert response.status_code in (200, 302) and session_written(response), path
+    assert [path for path, response in answers.items() if not no_store(response)] == []

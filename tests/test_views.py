@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.log import AdminEmailHandler
 
 from django_nextauth import signals, views
+from django_nextauth.db.adapter import DjangoAdapter
 
 SECRET = "views-tests-secret"
 AUTH = "http://testserver/api/auth"
@@ -277,7 +278,7 @@ def test_session_update(client: Client, version: str, alice: Any) -> None:
         )
         assert response.status_code == 200
         assert response.json()["user"]["name"] == "Queen Alice"
-        assert "Cache-Control" not in response
+        assert response["Cache-Control"] == "private, no-store"  # it writes the cookie
         assert session_name(version) in response.cookies
         # The new cookie carries the new name.
         assert client.get("/api/auth/session").json()["user"]["name"] == "Queen Alice"
@@ -1025,7 +1026,7 @@ def test_posts_from_the_site_or_a_trusted_origin_are_accepted(
         assert response["Location"] == "http://testserver", headers
 
 
-def jwt_database_down(**kwargs: Any) -> None:
+def create_session_database_down(*args: Any, **kwargs: Any) -> None:
     raise ConnectionError("database down")
 
 
@@ -1043,8 +1044,10 @@ def test_passwords_never_reach_error_reports(
         h for h in logging.getLogger("django").handlers if isinstance(h, AdminEmailHandler)
     ]
     monkeypatch.setattr(handler, "include_html", True)
+    # A session store that is down: an outage, the one failure a sign-in answers with a 500.
+    monkeypatch.setattr(DjangoAdapter, "create_session", create_session_database_down)
     with (
-        nextauth(version, CALLBACKS={"jwt": f"{__name__}.jwt_database_down"}),
+        nextauth(version, SESSION={"STRATEGY": "database"}),
         override_settings(ADMINS=[("Admin", "admin@example.com")]),
     ):
         body = {"username": "alice", "password": "pw-Sup3rSecret", "csrfToken": csrf_token(client)}
@@ -1058,7 +1061,7 @@ def test_passwords_never_reach_error_reports(
     (mail,) = mailoutbox
     report = mail.body + "".join(str(content) for content, _ in mail.alternatives)
     assert "ConnectionError" in report
-    assert "jwt_database_down" in report  # the frames are there ...
+    assert "create_session_database_down" in report  # the frames are there ...
     assert "pw-Sup3rSecret" not in report  # ... but not the password
 
 

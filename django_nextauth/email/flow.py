@@ -33,12 +33,14 @@ from django_nextauth.callbacks import get_callback
 from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.hooks import describe, run_hook
 from django_nextauth.identity import is_active, stored_email, user_with_email
 from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
 from django_nextauth.signin import complete_sign_in
+from django_nextauth.storable import MAX_EMAIL, storable
 from django_nextauth.views.context import safe_redirect
 
-from .identifiers import normalize_identifier
+from .identifiers import InvalidIdentifier, normalize_identifier
 from .limits import allow_send
 from .mail import send_verification_request
 from .tokens import generate_token, hash_token, read_link, search_params, token_secrets
@@ -58,9 +60,7 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     try:
         identifier = _normalize(provider, ctx.body.get("email"), rules)
     except Exception as exc:
-        logger.warning(
-            "django_nextauth: e-mail sign-in refused an address (%s)", type(exc).__name__
-        )
+        logger.warning("django_nextauth: e-mail sign-in refused an address (%s)", describe(exc))
         return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
     if not allow_send(ctx.request, identifier, provider.rate_limit):
         response = _failed(ctx, provider, ErrorCode.TOO_MANY_ATTEMPTS)
@@ -88,7 +88,7 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     try:
         _store_and_send(ctx, provider, adapter, identifier, recipient)
     except Exception as exc:
-        logger.error("django_nextauth: the sign-in link was not sent (%s)", type(exc).__name__)
+        logger.error("django_nextauth: the sign-in link was not sent (%s)", describe(exc))
         return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
     return _verify_request(ctx, provider)
 
@@ -150,12 +150,15 @@ def _create_user(adapter: Adapter, identifier: str) -> Any:
 
 def _normalize(provider: EmailProvider, raw: object, rules: Dialect) -> str:
     if provider.normalize_identifier is None:
-        return normalize_identifier(raw, rules)
-    if not isinstance(raw, str) or not raw:
+        identifier = normalize_identifier(raw, rules)
+    elif not isinstance(raw, str) or not raw:
         raise ValueError("Missing email from request body.")
-    identifier = provider.normalize_identifier(raw)
+    else:
+        identifier = run_hook("normalize_identifier", provider.normalize_identifier, raw)
     if not isinstance(identifier, str) or not identifier:
         raise ValueError("normalize_identifier returned no address")
+    if not storable(identifier, MAX_EMAIL):  # before any query (django_nextauth/storable.py)
+        raise InvalidIdentifier("The address cannot be stored.")
     return identifier
 
 
@@ -164,7 +167,7 @@ def _store_and_send(
 ) -> None:
     """Store the token's hash, then mail the link to ``recipient`` (a link that cannot work is
     never sent). The link and the stored token name ``identifier``, as NextAuth's do."""
-    token = provider.generate_token() if provider.generate_token else generate_token()
+    token = run_hook("generate_token", provider.generate_token or generate_token)
     if not isinstance(token, str) or not token:
         raise ValueError("generate_token returned no token")
     expires = timezone.now() + timedelta(seconds=provider.max_age)
@@ -182,7 +185,7 @@ def _store_and_send(
         "request": ctx.request,
     }
     try:
-        async_to_sync(send)(**kwargs) if iscoroutinefunction(send) else send(**kwargs)
+        run_hook("send", send, **kwargs)
     except Exception:
         with suppress(Exception):  # the link was not sent: do not leave it usable
             adapter.use_verification_token(identifier, token_hash)

@@ -3,7 +3,10 @@
 NextAuth has no limit: anyone can make a site mail any address as often as they
 like. Each send is counted in Django's cache (``NEXTAUTH["RATE_LIMIT"]["CACHE"]``) with
 the limiter's atomic counters (``Counter`` and ``take`` in ``django_nextauth/ratelimit.py``)
-against the client IP first, then the address.
+against the client IP first, then the mailbox: the address in lower case without the
+local part's ``+tag`` (:func:`mailbox`), so ``dave+1@example.com`` .. ``dave+20@example.com``
+share one allowance. Nothing else is folded: dots in the local part and a provider's
+other aliases count as different addresses.
 Over a limit, the request is refused and gives its counts back, so a client that
 is refused cannot go on eating an address's allowance. A broken cache raises
 :class:`~django_nextauth.ratelimit.LimiterUnavailable` (the views answer 503).
@@ -21,7 +24,7 @@ from django.http import HttpRequest
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.ratelimit import Counter, client_ip, take
 
-__all__ = ["SendLimits", "allow_send"]
+__all__ = ["SendLimits", "allow_send", "mailbox"]
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,20 @@ class SendLimits:
         return cls(**values)
 
 
+def mailbox(identifier: str) -> str:
+    """The mailbox ``identifier`` delivers to, as the send limit counts it: lower case,
+    without the local part's ``+tag`` (``Dave+1@Example.com`` -> ``dave@example.com``)."""
+    local, at, domain = identifier.rpartition("@")
+    if not at:  # a custom normalize_identifier's identifier that is no address
+        return identifier.lower()
+    return f"{local.split('+', 1)[0] or local}@{domain}".lower()
+
+
 def allow_send(request: HttpRequest, identifier: str, limits: SendLimits) -> bool:
     """Count one send to ``identifier`` from this client; ``False`` when over a limit."""
     counters = [
         Counter("email-ip", client_ip(request), limits.ip, limits.window),
-        Counter("email", identifier, limits.email, limits.window),
+        # "email": the family of the per-address counts kept before, which go on counting.
+        Counter("email", mailbox(identifier), limits.email, limits.window),
     ]
     return take(counters) is not None

@@ -19,13 +19,13 @@ from urllib.parse import quote_plus
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
+from django_nextauth.storable import MAX_EMAIL, storable
 
 __all__ = ["generate_token", "hash_token", "read_link", "search_params", "token_secrets"]
 
-#: Longest token and address a link may carry: ours are 64 hex digits and an address is at
-#: most 320 characters; a custom ``generate_token`` gets room to spare.
+#: Longest token a link may carry: ours are 64 hex digits; a custom ``generate_token`` gets
+#: room to spare. An address is at most ``storable.MAX_EMAIL``.
 MAX_TOKEN = 512
-MAX_IDENTIFIER = 320
 # Control characters never belong in either; lone surrogates (possible in a JSON body)
 # cannot be hashed or stored.
 _UNUSABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
@@ -68,8 +68,8 @@ def read_link(fields: Mapping[str, object]) -> tuple[str, str] | ErrorCode:
         return ErrorCode.CONFIGURATION
     if not (isinstance(token, str) and isinstance(identifier, str) and identifier):
         return ErrorCode.VERIFICATION
-    if len(token) > MAX_TOKEN or len(identifier) > MAX_IDENTIFIER:
-        return ErrorCode.VERIFICATION
+    if not (storable(token, MAX_TOKEN) and storable(identifier, MAX_EMAIL)):
+        return ErrorCode.VERIFICATION  # what no database stores: refused before any query
     if _UNUSABLE.search(token) or _UNUSABLE.search(identifier):
         return ErrorCode.VERIFICATION
     return token, identifier

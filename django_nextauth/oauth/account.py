@@ -13,13 +13,15 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django_nextauth.storable import ACCOUNT_LIMITS, PROFILE_LIMITS, unstorable_keys
+
 from .config import OAuthConfig
 from .discovery import Metadata
 from .errors import OAuthError
 from .http import request_json
 from .wire import oauth_dialect
 
-__all__ = ["fetch_userinfo", "raw_profile", "user_and_account"]
+__all__ = ["check_storable", "fetch_userinfo", "raw_profile", "user_and_account"]
 
 
 def fetch_userinfo(tokens: Mapping[str, Any], *, userinfo_endpoint: str | None) -> dict[str, Any]:
@@ -64,7 +66,8 @@ def user_and_account(
 
     ``user`` = the mapped profile with the e-mail lowercased (v5: ``id`` a fresh UUID);
     ``account`` = the token set with ``provider``, ``type`` and ``providerAccountId``.
-    Raises :class:`OAuthError` (kind ``profile``) when the mapping fails or gives no id.
+    Raises :class:`OAuthError` (kind ``profile``) when the mapping fails or gives no id,
+    (kind ``callback``) when a value could not be stored (:func:`check_storable`).
     """
     rules = oauth_dialect(version)
     try:
@@ -87,4 +90,15 @@ def user_and_account(
         "type": "oauth" if rules.account_type_is_oauth else config.type,
         "providerAccountId": account_id,
     }
-    return user, {**identity, **token_set}
+    account = {**identity, **token_set}
+    check_storable(user, account)
+    return user, account
+
+
+def check_storable(user: Mapping[str, Any], account: Mapping[str, Any]) -> None:
+    """Refuse a profile or token set the adapter could not store (NUL, a lone surrogate, a
+    ``sub`` over 255 or an address over 254 characters: ``django_nextauth/storable.py``),
+    before any query. Raises :class:`OAuthError` (kind ``callback``) naming the keys."""
+    bad = unstorable_keys(user, PROFILE_LIMITS) + unstorable_keys(account, ACCOUNT_LIMITS)
+    if bad:
+        raise OAuthError("callback", f"The IdP sent values that cannot be stored: {bad}.")

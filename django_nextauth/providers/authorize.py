@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.storable import storable
 
 __all__ = [
     "Authorize",
@@ -86,6 +87,10 @@ def default_authorize(credentials: Mapping[str, Any], request: HttpRequest | Non
         username = credentials.get("email")
     password = credentials.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
+        return None
+    # Neither can hold NUL or a lone surrogate (Django's forms refuse NUL, so no user has
+    # one): PostgreSQL would raise on the username's lookup, a hasher on the password.
+    if not storable(username) or not storable(password):
         return None
     return authenticate(request, username=username, password=password)
 

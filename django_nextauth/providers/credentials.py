@@ -40,6 +40,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.hooks import HookFailed, run_hook
 from django_nextauth.identity import is_active
 from django_nextauth.ratelimit import reserve, retry_after
 from django_nextauth.signals import (
@@ -115,7 +116,7 @@ class CredentialsProvider(Provider):
         if self.rate_limit_key is None:
             values = [credentials.get(field) for field in self.identifier_fields]
         else:
-            result = self.rate_limit_key(dict(credentials), request)
+            result = run_hook("rate_limit_key", self.rate_limit_key, dict(credentials), request)
             values = [result] if isinstance(result, str) else list(result or ())
         keys = [_normalize(value) for value in values if value not in (None, "")]
         return list(dict.fromkeys(key for key in keys if key))
@@ -128,7 +129,13 @@ class CredentialsProvider(Provider):
     def callback(self, ctx: AuthRequest) -> HttpResponseBase:
         if not ctx.csrf.verified:
             return ctx.missing_csrf("signin")
-        attempt = reserve(ctx.request, self.account_keys(ctx.body, ctx.request))
+        try:
+            keys = self.account_keys(ctx.body, ctx.request)
+        except HookFailed as exc:  # nothing to count the attempt against: refuse it
+            logger.warning("django_nextauth: credentials provider %r: %s", self.id, exc)
+            self._failed(ctx, ErrorCode.CREDENTIALS_SIGNIN)
+            return ctx.error_redirect(ErrorCode.CREDENTIALS_SIGNIN, provider_id=self.id)
+        attempt = reserve(ctx.request, keys)
         if not attempt.allowed:
             self._failed(ctx, ErrorCode.TOO_MANY_ATTEMPTS)
             response = ctx.error_redirect(ErrorCode.TOO_MANY_ATTEMPTS, provider_id=self.id)

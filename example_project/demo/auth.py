@@ -16,11 +16,18 @@ from django.http import HttpRequest
 
 from django_nextauth import authenticate
 from django_nextauth.identity import email_key
+from django_nextauth.storable import storable
 
 
 def account_username(login: str) -> str:
-    """The username that ``login`` names: an e-mail address is looked up (case-insensitively)."""
+    """The username that ``login`` names: an e-mail address is looked up (case-insensitively).
+
+    ``""`` for a value no user can have (NUL, a lone surrogate): the database would refuse to
+    look it up.
+    """
     login = login.strip()
+    if not storable(login):
+        return ""
     if "@" in login:
         # The query only narrows; the address is compared in Python (never by a collation).
         for match in get_user_model().objects.filter(email__iexact=login).order_by("pk"):
