@@ -52,6 +52,7 @@ _OPTIONS = frozenset(
         "provider", "issuer", "well_known", "authorization", "token", "userinfo", "client_id",
         "client_secret", "client_auth", "checks", "id_token", "profile",
         "allow_dangerous_email_account_linking", "style", "enterprise", "tenant_id",
+        "jwks_endpoint",
     }
 )  # fmt: skip
 #: Check cookies a ``response_mode=form_post`` callback needs on a cross-site POST.

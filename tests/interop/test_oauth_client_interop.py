@@ -22,7 +22,7 @@ from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 from tests.interop.nodejs import run_node
 
 # NextAuth without an adapter (nothing stored: sub is the provider's id).
-pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("no_adapter")]
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("no_adapter", "loopback_idp")]
 
 SECRET = "interop-oauth-secret-0123456789abcdef"
 IDS = ("corp", "acme")
