@@ -5,7 +5,9 @@ For an OAuth / OIDC sign-in with an adapter, :func:`link` decides who signs in:
 
 1. the account is known: its user (refused, ``OAuthAccountNotLinked``, when another
    user is signed in in this browser);
-2. unknown, and someone is signed in: link it to them (the only automatic linking);
+2. unknown, and someone is signed in: link it to them (the only automatic linking), when
+   that same session started the sign-in (``bound_to_session``); refused
+   (``OAuthAccountNotLinked``) otherwise;
 3. unknown, nobody signed in, a user has the profile's e-mail address: refused
    (``OAuthAccountNotLinked``) unless the provider sets
    ``allow_dangerous_email_account_linking``, then linked to that user;
@@ -75,15 +77,20 @@ def link(
     user: Mapping[str, Any],
     account: Mapping[str, Any],
     known: Any | None,
+    bound_to_session: bool = False,
 ) -> Linked:
     """Apply the rules above; ``known`` is ``get_user_by_account``'s answer (already asked
-    for the ``sign_in`` callback). Raises :class:`AccountNotLinked`."""
+    for the ``sign_in`` callback); ``bound_to_session``: the sign-in was started by the
+    session ``request`` carries. Raises :class:`AccountNotLinked`."""
     current = signed_in_user(request, adapter)
     if known is not None:
         if current is not None and current.pk != known.pk:
             raise AccountNotLinked("The account is already associated with another user.")
         return Linked(known, False)
     if current is not None:
+        if not bound_to_session:
+            # Someone else's callback in this browser, or a session swapped in mid-flow.
+            raise AccountNotLinked("The sign-in was not started by the signed-in session.")
         _link(request, adapter, provider, current, account)
         return Linked(current, False)
     email = user.get("email")
