@@ -146,12 +146,25 @@ def test_a_custom_client_keeps_the_deadline_on_the_body(deadline: None) -> None:
     assert elapsed < 1.5
 
 
-def test_the_default_transport_bounds_every_socket_operation() -> None:
-    # httpx keeps its connection pool's network backend here; an upgrade that moves it
-    # must fail this test, not silently lose the deadline on the headers.
-    pool = http.DeadlineTransport()._pool
-    assert type(pool._network_backend).__name__ == "_DeadlineBackend"
-    assert isinstance(http.client()._transport, http.DeadlineTransport)
+def bounded(transport: Any) -> bool:
+    return type(transport._pool._network_backend).__name__ == "_DeadlineBackend"
+
+
+def test_every_transport_of_the_default_client_bounds_its_sockets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # httpx keeps its connection pool's network backend, and makes its transports, where
+    # these look; an upgrade that moves them must fail here, not silently lose the deadline
+    # on the headers.
+    assert bounded(http.DeadlineTransport())
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    http.set_client(None)
+    try:
+        made = http.client()
+        proxies = [t for t in made._mounts.values() if t is not None]
+        assert proxies and all(bounded(t) for t in [made._transport, *proxies])
+    finally:
+        http.set_client(None)
 
 
 @pytest.mark.django_db

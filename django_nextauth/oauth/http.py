@@ -121,6 +121,17 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
+def _bound(transport: httpx.BaseTransport) -> httpx.BaseTransport:
+    """``transport`` with the deadline on its sockets, when it is httpx's own."""
+    if isinstance(transport, httpx.HTTPTransport):
+        # httpx builds its connection pool without a way to pass httpcore's (public)
+        # network_backend argument; the pool keeps it here. tests/test_oauth_http.py pins it.
+        pool = transport._pool
+        if not isinstance(pool._network_backend, _DeadlineBackend):
+            pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return transport
+
+
 class DeadlineTransport(httpx.HTTPTransport):
     """:class:`httpx.HTTPTransport` (same arguments: ``verify``, ``proxy``, ...) whose socket
     operations end at the deadline of the :func:`request_json` call in progress. Use it in a
@@ -128,19 +139,25 @@ class DeadlineTransport(httpx.HTTPTransport):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        # httpx builds its connection pool without a way to pass httpcore's (public)
-        # network_backend argument; the pool keeps it here. tests/test_oauth_http.py pins it.
-        pool = self._pool
-        pool._network_backend = _DeadlineBackend(pool._network_backend)
+        _bound(self)
+
+
+class _Client(httpx.Client):
+    """httpx's client, every transport it makes (the default one, and those of the proxies
+    in ``HTTP(S)_PROXY``) bounded by the call's deadline."""
+
+    def _init_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
+        return _bound(super()._init_transport(*args, **kwargs))
+
+    def _init_proxy_transport(self, *args: Any, **kwargs: Any) -> httpx.BaseTransport:
+        return _bound(super()._init_proxy_transport(*args, **kwargs))
 
 
 def client() -> httpx.Client:
     """The shared connection pool (created on first use)."""
     global _client
     if _client is None:
-        _client = httpx.Client(
-            transport=DeadlineTransport(), timeout=TIMEOUT, follow_redirects=False
-        )
+        _client = _Client(timeout=TIMEOUT, follow_redirects=False)
     return _client
 
 
