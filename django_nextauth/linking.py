@@ -5,7 +5,9 @@ For an OAuth / OIDC sign-in with an adapter, :func:`link` decides who signs in:
 
 1. the account is known: its user (refused, ``OAuthAccountNotLinked``, when another
    user is signed in in this browser);
-2. unknown, and someone is signed in: link it to them (the only automatic linking);
+2. unknown, and someone is signed in: link it to them (the only automatic linking), when
+   that same session started the sign-in (``bound_to_session``); refused
+   (``OAuthAccountNotLinked``) otherwise;
 3. unknown, nobody signed in, a user has the profile's e-mail address (the same
    :func:`~django_nextauth.identity.email_key`, compared in Python): refused
    (``OAuthAccountNotLinked``) unless the provider sets
@@ -91,9 +93,11 @@ def link(
     account: Mapping[str, Any],
     known: Any | None,
     profile: Mapping[str, Any] | None = None,
+    bound_to_session: bool = False,
 ) -> Linked:
     """Apply the rules above; ``known`` is ``get_user_by_account``'s answer (already asked
-    for the ``sign_in`` callback). Raises :class:`AccountNotLinked`, or
+    for the ``sign_in`` callback); ``bound_to_session``: the sign-in was started by the
+    session ``request`` carries. Raises :class:`AccountNotLinked`, or
     :class:`InactiveUser` rather than link an account to a deactivated user.
 
     The e-mail match of rule 3 is :func:`~django_nextauth.identity.user_with_email`'s
@@ -105,6 +109,9 @@ def link(
             raise AccountNotLinked("The account is already associated with another user.")
         return Linked(known, False)
     if current is not None:
+        if not bound_to_session:
+            # Someone else's callback in this browser, or a session swapped in mid-flow.
+            raise AccountNotLinked("The sign-in was not started by the signed-in session.")
         _link(request, adapter, provider, _active(current), account)
         return Linked(current, False)
     email = user.get("email")

@@ -58,6 +58,7 @@ def link_account(
     account: Mapping[str, Any],
     profile: Mapping[str, Any] | None,
     known: Any | None = None,
+    bound_to_session: bool = False,
 ) -> Linked | None:
     """NextAuth's account linking: who signs in (``None``: ``user`` as given).
 
@@ -65,7 +66,8 @@ def link_account(
     (``django_nextauth/linking.py``); raises
     :class:`~django_nextauth.linking.AccountNotLinked` when they refuse. Other
     sign-ins (credentials, e-mail: their provider already has the user) and sites
-    without an adapter store nothing.
+    without an adapter store nothing. ``bound_to_session``: the sign-in was started by
+    the session the request carries (only then is an unknown account linked to its user).
     """
     adapter = get_adapter()
     if adapter is None or account.get("type") not in _LINKED_TYPES or not isinstance(user, Mapping):
@@ -78,6 +80,7 @@ def link_account(
         account=account,
         known=known,
         profile=profile,
+        bound_to_session=bound_to_session,
     )
 
 
@@ -108,8 +111,14 @@ def complete_sign_in(
     profile: Mapping[str, Any] | None = None,
     is_new_user: bool = False,
     credentials: Mapping[str, Any] | None = None,
+    bound_to_session: bool = False,
 ) -> HttpResponseBase:
-    """Finish signing ``user`` in through ``provider``; the answer to send the browser."""
+    """Finish signing ``user`` in through ``provider``; the answer to send the browser.
+
+    ``bound_to_session``: an OAuth sign-in started by the session the request carries
+    (``providers/binding.py``); without it an unknown account is not linked to the
+    signed-in user.
+    """
     request = ctx.request
     adapter = get_adapter()
     try:
@@ -137,7 +146,13 @@ def complete_sign_in(
     profile_user = user
     try:
         linked = link_account(
-            ctx, provider=provider, user=user, account=account, profile=profile, known=known
+            ctx,
+            provider=provider,
+            user=user,
+            account=account,
+            profile=profile,
+            known=known,
+            bound_to_session=bound_to_session,
         )
     except AccountNotLinked as exc:
         logger.info("django_nextauth: %s", exc)

@@ -11,6 +11,8 @@
 - ``signed_in_client``: the test client carrying alice's session cookie.
 - ``no_adapter``: the test runs as a site without ``django_nextauth.db`` (NextAuth without
   an adapter: nothing stored, ``sub`` is the provider's id). The suite installs it.
+- ``loopback_idp``: ``DEBUG`` on, so that endpoints discovered from the test IdPs (http
+  issuers on 127.0.0.1) are used, as in development (``django_nextauth/oauth/endpoints.py``).
 """
 
 from __future__ import annotations
@@ -127,6 +129,12 @@ def signed_in_client(
 def no_adapter(settings: Any) -> None:
     """Leave ``django_nextauth.db`` out of INSTALLED_APPS, so ``get_adapter()`` is ``None``."""
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_nextauth.db"]
+
+
+@pytest.fixture
+def loopback_idp(settings: Any) -> None:
+    """DEBUG on: discovered endpoints of an http loopback issuer are accepted only then."""
+    settings.DEBUG = True
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -91,6 +91,7 @@ def signin(
         *,
         provider: Any = None,
         cookies: dict[str, str] | None = None,
+        bound_to_session: bool = False,
     ) -> tuple[HttpRequest, HttpResponseBase]:
         request = rf.get("/api/auth/callback/github")
         request.COOKIES.update(cookies or {})
@@ -100,6 +101,7 @@ def signin(
             user=dict(user),
             account=dict(account),
             profile={"login": "octocat", **user},
+            bound_to_session=bound_to_session,
         )
         flush(request, response)
         return request, response
@@ -193,11 +195,23 @@ def test_signed_in_plus_a_new_account_links_it(
     signin: Any, alice: Any, version: str, rf: RequestFactory
 ) -> None:
     with Recorder(signals.account_linked) as linked:
-        request, _response = signin(cookies=cookie_of(alice, version, rf))
+        request, _response = signin(cookies=cookie_of(alice, version, rf), bound_to_session=True)
     assert Account.objects.get().user == alice
     assert signed_in_as(request) == str(alice.pk)
     assert [c["user"] for c in linked.calls] == [alice]
     assert get_user_model().objects.count() == 1
+
+
+def test_signed_in_plus_a_new_account_from_a_flow_it_did_not_start_is_refused(
+    signin: Any, alice: Any, version: str, rf: RequestFactory
+) -> None:
+    cookies = cookie_of(alice, version, rf)
+    with Recorder(signals.account_linked) as linked:
+        request, response = signin(cookies=cookies)
+    assert "error=OAuthAccountNotLinked" in response["Location"]
+    assert not Account.objects.exists() and linked.calls == []
+    assert signed_in_as(request) == str(alice.pk)  # still alice's session, untouched
+    assert session_name(version) not in response.cookies
 
 
 def test_a_taken_e_mail_is_refused(signin: Any, django_user_model: Any, version: str) -> None:
@@ -307,5 +321,6 @@ def test_signed_in_with_a_database_session_links_to_its_user(
         provider=OAuthProvider(),  # type: ignore[arg-type]
         user=dict(PROFILE_USER),
         account=dict(GITHUB),
+        bound_to_session=True,
     )
     assert Account.objects.get().user == alice

@@ -302,6 +302,7 @@ def test_an_account_is_not_linked_to_a_signed_in_deactivated_user(
         user={"id": "sub-1", "email": "other@example.com"},
         account={"provider": "oidc-test", "type": "oidc", "providerAccountId": "sub-1"},
         profile={"sub": "sub-1"},
+        bound_to_session=True,  # even a flow this session started
     )
     assert "AccessDenied" in response["Location"]
     assert not Account.objects.exists()

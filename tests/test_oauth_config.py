@@ -56,7 +56,7 @@ def test_issue_shapes() -> None:
     acme = build(**ACME, profile="tests.test_oauth_config.acme_profile")
     assert acme.profile is acme_profile
     assert not acme.id_token
-    assert acme.checks("v4") == ("state",) and acme.checks("v5") == ("pkce",)
+    assert acme.checks("v4") == acme.checks("v5") == ("pkce", "state")
     assert acme.client_auth == "client_secret_basic"
 
 
@@ -118,11 +118,11 @@ def test_every_preset_normalises(name: str) -> None:
 def test_preset_checks_and_scopes() -> None:
     google = build(provider="google", client_id="c", client_secret="s")
     assert google.type == "oidc" and google.issuer == "https://accounts.google.com"
-    assert google.checks("v4") == ("pkce", "state") and google.checks("v5") == ("pkce",)
+    assert google.checks("v4") == google.checks("v5") == ("pkce", "state", "nonce")
     assert "scope=openid%20email%20profile&" in url(google, "v4")
     assert url(google, "v5").endswith("&scope=openid+profile+email")
     okta = build(provider="okta", issuer="https://o.example", client_id="c", client_secret="s")
-    assert okta.checks("v4") == ("state",) and okta.checks("v5") == ("pkce", "state")
+    assert okta.checks("v4") == okta.checks("v5") == ("pkce", "state", "nonce")
     entra = build(provider="microsoft-entra-id", tenant_id="t1", client_id="c", client_secret="s")
     assert entra.issuer == "https://login.microsoftonline.com/t1/v2.0"
     github = build(provider="github", client_id="c", client_secret="s")

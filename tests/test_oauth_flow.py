@@ -20,6 +20,7 @@ from django_nextauth.oauth import CallbackResult, OAuthConfig, begin, clear_cach
 from tests.conftest import SECRET
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 
+pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
 CALLBACK = "http://localhost:3000/api/auth/callback/{}"
 IDS = ("oidc-test", "corp", "acme", "other")
 B64 = r"[A-Za-z0-9_-]{43}"
@@ -79,7 +80,8 @@ def test_oidc_default_checks(idp: IdP, version: str) -> None:
     assert isinstance(account["refresh_token"], str)
     assert "openid" in account["scope"].split()
     names = {"v4": "next-auth", "v5": "authjs"}[version]
-    assert result.clear_cookies == (f"{names}.pkce.code_verifier",)
+    suffixes = ("state", "pkce.code_verifier", "nonce")  # config.DEFAULT_CHECKS["oidc"]
+    assert result.clear_cookies == tuple(f"{names}.{suffix}" for suffix in suffixes)
     if version == "v4":
         assert result.user["id"] == "alice"
         assert account["type"] == "oauth"

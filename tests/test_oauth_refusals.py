@@ -29,6 +29,7 @@ from tests.conftest import SECRET
 from tests.interop.idp.harness import IdP
 from tests.test_oauth_flow import CALLBACK, idp, oidc  # noqa: F401 (the module's IdP)
 
+pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
 ALL = ["pkce", "state", "nonce"]
 CODES = {"v4": "OAuthCallback", "v5": "Configuration"}
 

@@ -36,6 +36,7 @@ from tests.test_providers_oauth import (  # noqa: F401 (fixtures)
     set_cookies,
 )
 
+pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
 BASE = "http://testserver/api/auth"
 CALLBACK_ERROR = {
     "v4": f"{BASE}/error?error=OAuthCallback",

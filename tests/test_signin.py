@@ -213,6 +213,7 @@ def test_complete_sign_in_runs_the_callbacks_with_sign_up(
             "account": account,
             "profile": {"p": 1},
             "known": None,
+            "bound_to_session": False,
         }
     ]
     flush(request, response)

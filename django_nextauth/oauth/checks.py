@@ -11,6 +11,12 @@ JWE (``django_nextauth/jwt.py``) of ``{"value", "provider"}``, salted with the f
 cookie name, 900 s. In v5 the ``state`` parameter is itself a JWE (salt
 ``encodedState``) and the state cookie holds that JWE. Sources:
 ``docs/protocol-providers.md`` §1.5-1.6.
+
+A flow started in a signed-in browser also records which session started it: every check
+cookie carries ``"session"``, an opaque binding of that session (NextAuth ignores the extra
+field). The callback reports it (:attr:`CallbackChecks.session`) only when every cookie it
+read carries the same one, so the account linking can tell a flow this session started
+from one it did not.
 """
 
 from __future__ import annotations
@@ -82,6 +88,9 @@ class CallbackChecks:
     nonce: str | None
     #: Full names of the check cookies read; delete them once the callback succeeded.
     clear: tuple[str, ...]
+    #: The binding of the session that started the flow (``None``: signed out, no check
+    #: cookie, or cookies that disagree).
+    session: str | None = None
 
 
 def random_value() -> str:
@@ -102,12 +111,14 @@ def create_checks(
     version: str,
     secret: str | Sequence[str],
     secure: bool,
+    session: str | None = None,
 ) -> AuthorizationChecks:
     """The check values and cookies of one authorization request.
 
     ``checks`` is the provider's list for ``version`` (``OAuthConfig.checks(version)``);
     ``secret`` the configured secrets (the first encrypts); ``secure``: whether cookies
-    get the ``__Secure-`` prefix and ``Secure``.
+    get the ``__Secure-`` prefix and ``Secure``; ``session``: the binding of the session
+    that starts the flow, recorded in every cookie (``None``: signed out).
     """
     values: dict[str, str] = {}
     state = verifier = challenge = nonce = None
@@ -128,7 +139,7 @@ def create_checks(
     if "nonce" in checks:
         nonce = values["nonce"] = random_value()
     cookies = tuple(
-        _cookie(_KINDS[check], value, provider_id, version, secret, secure)
+        _cookie(_KINDS[check], value, provider_id, version, secret, secure, session)
         for check, value in values.items()
     )
     return AuthorizationChecks(state, verifier, challenge, nonce, cookies)
@@ -141,11 +152,15 @@ def _cookie(
     version: str,
     secret: str | Sequence[str],
     secure: bool,
+    session: str | None,
 ) -> CheckCookie:
     spec = dialect(version).cookies[kind]
     name = spec.full_name(secure)
+    payload = {"value": value, "provider": provider_id}
+    if session is not None:
+        payload["session"] = session
     sealed = jwt.encode(
-        {"value": value, "provider": provider_id},
+        payload,
         secret=secret,
         max_age=CHECK_COOKIE_MAX_AGE,
         salt=name,
@@ -173,6 +188,7 @@ def read_checks(
     """
     found: dict[str, str] = {}
     clear = []
+    sessions = set()
     for check in CHECK_ORDER:
         if check not in checks:
             continue
@@ -197,4 +213,9 @@ def read_checks(
             )
         found[check] = value
         clear.append(name)
-    return CallbackChecks(found.get("state"), found.get("pkce"), found.get("nonce"), tuple(clear))
+        session = claims.get("session")
+        sessions.add(session if isinstance(session, str) and session else None)
+    bound = sessions.pop() if len(sessions) == 1 else None
+    return CallbackChecks(
+        found.get("state"), found.get("pkce"), found.get("nonce"), tuple(clear), bound
+    )

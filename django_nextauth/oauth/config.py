@@ -5,9 +5,11 @@ The entry uses NextAuth's option names in snake_case (``client_id``, ``well_know
 built-in preset (``django_nextauth/oauth/presets.py``) and the entry's keys override it.
 Type ``"oidc"`` follows Auth.js whatever ``VERSION`` says (discovery from ``issuer``,
 scope ``openid profile email``, the profile from the id_token claims); what differs per
-version (default checks, the authorization parameters of a preset) is resolved here once
-per version. Every mistake raises :class:`~django_nextauth.exceptions.ConfigurationError`
-naming the setting path.
+version (the authorization parameters of a preset) is resolved here once per version.
+Without ``checks``, a provider runs :data:`DEFAULT_CHECKS` in both versions: stricter than
+NextAuth's (v4 ``state``, v5 ``pkce``), because PKCE alone lets an IdP that accepts a PKCE
+downgrade take an attacker's code in a victim's browser. Every mistake raises
+:class:`~django_nextauth.exceptions.ConfigurationError` naming the setting path.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from django.utils.module_loading import import_string
 from django_nextauth.exceptions import ConfigurationError
 
 from .profiles import ProfileFn, UserinfoFn, default_profile
-from .wire import oauth_dialect
 
-__all__ = ["CHECKS", "CLIENT_AUTH", "VERSIONS", "Endpoint", "OAuthConfig"]
+__all__ = ["CHECKS", "CLIENT_AUTH", "DEFAULT_CHECKS", "VERSIONS", "Endpoint", "OAuthConfig"]
 
 VERSIONS = ("v4", "v5")
 CHECKS = ("pkce", "state", "nonce")
+#: The checks of a provider whose entry (and preset) sets no ``checks``, per type.
+DEFAULT_CHECKS: Mapping[str, tuple[str, ...]] = {
+    "oauth": ("pkce", "state"),
+    "oidc": ("pkce", "state", "nonce"),
+}
 CLIENT_AUTH = ("client_secret_basic", "client_secret_post", "none")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _KNOWN = frozenset(
@@ -36,7 +42,7 @@ _KNOWN = frozenset(
         "id", "name", "type", "provider", "issuer", "well_known", "authorization", "token",
         "userinfo", "client_id", "client_secret", "client_auth", "checks", "id_token",
         "profile", "allow_dangerous_email_account_linking", "style", "class", "enterprise",
-        "tenant_id",
+        "tenant_id", "jwks_endpoint",
     }
 )  # fmt: skip
 
@@ -73,6 +79,10 @@ class OAuthConfig:
     checks_by_version: Mapping[str, tuple[str, ...]]
     #: A preset's own userinfo request (GitHub's /user + /user/emails), else None.
     userinfo_request: UserinfoFn | None = None
+    #: The JWKS URL when configured (``None``: discovered).
+    jwks_endpoint: str | None = None
+    #: Origins besides the issuer's a preset's IdP serves discovered endpoints from.
+    endpoint_origins: tuple[str, ...] = ()
 
     def params(self, version: str) -> Mapping[str, str]:
         """The provider's authorization parameters as ``version`` sends them."""
@@ -155,15 +165,7 @@ def _endpoint(entry: Mapping[str, Any], where: str) -> Endpoint:
 def _checks(entry: Mapping[str, Any], kind: str, where: str) -> dict[str, tuple[str, ...]]:
     raw = entry.get("checks")
     if raw is None:
-        preset: Mapping[str, tuple[str, ...]] = entry.get("_checks_by_version", {})
-        # Auth.js's default for OIDC; per version for plain OAuth (docs/protocol-providers.md §1.3).
-        return {
-            v: tuple(
-                preset.get(v)
-                or (("pkce",) if kind == "oidc" else oauth_dialect(v).default_oauth_checks)
-            )
-            for v in VERSIONS
-        }
+        return dict.fromkeys(VERSIONS, DEFAULT_CHECKS[kind])
     if isinstance(raw, str) or not all(isinstance(c, str) for c in raw):
         raise ConfigurationError(f"{where}['checks'] must be a list of strings.")
     wrong = [c for c in raw if c not in (*CHECKS, "none")]
@@ -207,6 +209,7 @@ def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
     authorization = _endpoint(entry, where)
     token = _url(_text(entry, "token", where), f"{where}['token']")
     userinfo = _url(_text(entry, "userinfo", where), f"{where}['userinfo']")
+    jwks_endpoint = _url(_text(entry, "jwks_endpoint", where), f"{where}['jwks_endpoint']")
     if well_known is None and (authorization.url is None or token is None):
         raise ConfigurationError(
             f"{where}: set 'authorization' and 'token' URLs, or 'issuer' / 'well_known'."
@@ -252,4 +255,6 @@ def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
         },
         checks_by_version=_checks(entry, kind, where),
         userinfo_request=entry.get("_userinfo_request"),
+        jwks_endpoint=jwks_endpoint,
+        endpoint_origins=tuple(entry.get("_endpoint_origins", ())),
     )

@@ -1,21 +1,27 @@
 """Provider metadata: discovered (OpenID Connect Discovery / RFC 8414) or configured.
 
 Discovery documents are cached in process for :data:`METADATA_TTL` seconds, per URL.
-JWKS are fetched through a :class:`jwt.PyJWKClient` per ``jwks_uri`` whose download
-goes through our HTTP client (timeouts, size limit, no redirects) and whose key-set
-cache PyJWT keeps (:data:`JWKS_TTL`).
+Configured endpoints win; a discovered one is used only when ``endpoints.py`` allows it
+(the issuer's https origin): one the flow needs is refused with a configuration error
+(logged once per provider and endpoint), one it does not need is dropped, so neither is
+ever contacted. JWKS are fetched through a :class:`jwt.PyJWKClient` per ``jwks_uri`` whose
+download goes through our HTTP client (deadline, size limit, no redirects) and whose
+key-set cache PyJWT keeps (:data:`JWKS_TTL`).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from django.conf import settings as django_settings
 
 from .config import OAuthConfig
+from .endpoints import discovered_endpoint_allowed, origin
 from .errors import ErrorKind, OAuthError
 from .http import request_json
 
@@ -27,6 +33,9 @@ JWKS_TTL = 300.0
 _lock = threading.Lock()
 _documents: dict[str, tuple[float, dict[str, Any]]] = {}
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}
+#: (provider id, endpoint key, origin) of the refusals already logged.
+_logged: set[tuple[str, str, str]] = set()
+logger = logging.getLogger("django_nextauth.oauth")
 
 
 @dataclass(frozen=True)
@@ -74,16 +83,70 @@ def metadata(config: OAuthConfig, *, kind: ErrorKind = "callback") -> Metadata:
         ):
             raise OAuthError(kind, "The discovery document names another issuer.")
     algs = document.get("id_token_signing_alg_values_supported") or ["RS256"]
+    used = _used(config)
+
+    def discovered(key: str) -> str | None:
+        return _discovered(config, document, key, needed=used[key], kind=kind)
+
     return Metadata(
         issuer=document.get("issuer", config.issuer),
-        authorization_endpoint=config.authorization.url or document.get("authorization_endpoint"),
-        token_endpoint=config.token or document.get("token_endpoint"),
-        userinfo_endpoint=config.userinfo or document.get("userinfo_endpoint"),
-        jwks_uri=document.get("jwks_uri"),
+        authorization_endpoint=config.authorization.url or discovered("authorization_endpoint"),
+        token_endpoint=config.token or discovered("token_endpoint"),
+        userinfo_endpoint=config.userinfo or discovered("userinfo_endpoint"),
+        jwks_uri=config.jwks_endpoint or discovered("jwks_uri"),
         id_token_signing_alg_values_supported=tuple(str(a) for a in algs),
         authorization_response_iss_parameter_supported=bool(
             document.get("authorization_response_iss_parameter_supported", False)
         ),
+    )
+
+
+def _used(config: OAuthConfig) -> dict[str, bool]:
+    """Which discovered endpoints the flow of ``config`` calls."""
+    validates_id_token = config.id_token or any(
+        "nonce" in checks for checks in config.checks_by_version.values()
+    )
+    return {
+        "authorization_endpoint": True,
+        "token_endpoint": True,
+        # The profile comes from userinfo unless it is the id_token's claims (account.py).
+        "userinfo_endpoint": config.userinfo_request is not None or not config.id_token,
+        "jwks_uri": validates_id_token,
+    }
+
+
+def _discovered(
+    config: OAuthConfig, document: dict[str, Any], key: str, *, needed: bool, kind: ErrorKind
+) -> str | None:
+    url = document.get(key)
+    if url is None:
+        return None
+    home = config.issuer or config.discovery_url or ""
+    if discovered_endpoint_allowed(
+        url, issuer=home, extra_origins=config.endpoint_origins, debug=django_settings.DEBUG
+    ):
+        return str(url)
+    if not needed:
+        return None  # never called, so dropped rather than refused
+    _log_refusal(config, key, url, home)
+    raise OAuthError(kind, f"The discovered {key} is not on the issuer's https origin.")
+
+
+def _log_refusal(config: OAuthConfig, key: str, url: object, home: str) -> None:
+    # The origin only: a path or query may carry anything.
+    found = origin(url) if isinstance(url, str) else None
+    where = "an unusable URL" if found is None else f"{found[0]}://{found[1]}:{found[2]}"
+    with _lock:
+        if (config.id, key, where) in _logged:
+            return
+        _logged.add((config.id, key, where))
+    logger.error(
+        "django_nextauth: OAuth provider %r: the discovery document's %s points to %s, not "
+        "to the issuer's origin over https (http only for a loopback issuer with DEBUG on); "
+        "refused. Name the endpoint in the provider's settings to use it.",
+        config.id,
+        key,
+        where,
     )
 
 
@@ -111,3 +174,4 @@ def clear_caches() -> None:
     with _lock:
         _documents.clear()
         _jwks_clients.clear()
+        _logged.clear()

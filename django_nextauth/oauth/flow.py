@@ -47,6 +47,9 @@ class CallbackResult:
     tokens: dict[str, Any]
     #: Full names of the check cookies to delete (``Max-Age=0``).
     clear_cookies: tuple[str, ...]
+    #: The binding of the session that started the flow, from the check cookies (``None``:
+    #: started signed out, or not known).
+    session: str | None = None
 
 
 def begin(
@@ -57,13 +60,23 @@ def begin(
     secret: str | Sequence[str],
     secure: bool,
     extra_params: Mapping[str, str] | None = None,
+    session: str | None = None,
 ) -> SignInRedirect:
-    """Start a sign-in: discovery if needed, check values, the authorization URL."""
+    """Start a sign-in: discovery if needed, check values, the authorization URL.
+
+    ``session``: the binding of the browser's session, when signed in; the check cookies
+    carry it back to :func:`complete` (``CallbackResult.session``).
+    """
     meta = metadata(config, kind="signin")
     if meta.authorization_endpoint is None:
         raise OAuthError("signin", "No authorization endpoint is configured or discovered.")
     checks = create_checks(
-        config.id, config.checks(version), version=version, secret=secret, secure=secure
+        config.id,
+        config.checks(version),
+        version=version,
+        secret=secret,
+        secure=secure,
+        session=session,
     )
     url = authorization_url(
         config,
@@ -124,4 +137,4 @@ def complete(
         )
     profile = raw_profile(config, metadata=meta, tokens=tokens, claims=claims)
     user, account = user_and_account(config, version=version, profile=profile, tokens=tokens)
-    return CallbackResult(user, account, profile, tokens, expected.clear)
+    return CallbackResult(user, account, profile, tokens, expected.clear, expected.session)

@@ -5,8 +5,10 @@ GitHub Enterprise base URL, an Entra ID tenant) returning default options. Facts
 from NextAuth's provider definitions (``packages/next-auth/src/providers/<name>.ts``
 for v4, ``packages/core/src/providers/<name>.ts`` for v5) and
 ``docs/protocol-providers.md`` §1.3-1.4. Keys starting with ``_`` are internal:
-``_checks_by_version`` (default checks), ``_params_by_version`` (authorization
-parameters only one version sends) and ``_userinfo_request``.
+``_params_by_version`` (authorization parameters only one version sends),
+``_userinfo_request`` and ``_endpoint_origins`` (origins besides the issuer's that the
+IdP's discovery document names). No preset sets ``checks``: every one runs
+``config.DEFAULT_CHECKS`` (NextAuth's presets run only ``state`` or only ``pkce``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from .profiles import discord_profile, github_profile, gitlab_profile
 __all__ = ["PRESETS"]
 
 Preset = Callable[[Mapping[str, Any]], dict[str, Any]]
-_PKCE_STATE = ("pkce", "state")
 #: next-auth 4 asks OIDC presets for this scope; Auth.js appends "openid profile email".
 _V4_OIDC_SCOPE = {"v4": {"scope": "openid email profile"}}
 
@@ -43,7 +44,6 @@ def github(entry: Mapping[str, Any]) -> dict[str, Any]:
         "id_token": False,
         "profile": github_profile,
         "style": {"bg": "#24292f", "text": "#fff"},
-        "_checks_by_version": {"v4": ("state",), "v5": ("pkce",)},
         "_userinfo_request": github_userinfo,
     }
 
@@ -55,8 +55,13 @@ def google(entry: Mapping[str, Any]) -> dict[str, Any]:
         "type": "oidc",
         "issuer": "https://accounts.google.com",
         "style": {"bg": "#fff", "text": "#000"},
-        "_checks_by_version": {"v4": _PKCE_STATE, "v5": ("pkce",)},
         "_params_by_version": _V4_OIDC_SCOPE,
+        # https://accounts.google.com/.well-known/openid-configuration names these.
+        "_endpoint_origins": (
+            "https://oauth2.googleapis.com",
+            "https://openidconnect.googleapis.com",
+            "https://www.googleapis.com",
+        ),
     }
 
 
@@ -74,7 +79,6 @@ def gitlab(entry: Mapping[str, Any]) -> dict[str, Any]:
         "id_token": False,
         "profile": gitlab_profile,
         "style": {"bg": "#FC6D26", "text": "#fff"},
-        "_checks_by_version": {"v4": _PKCE_STATE, "v5": ("pkce",)},
     }
 
 
@@ -105,13 +109,12 @@ def microsoft_entra_id(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _issuer_oidc(preset_id: str, name: str, checks: Mapping[str, tuple[str, ...]]) -> Preset:
+def _issuer_oidc(preset_id: str, name: str) -> Preset:
     def preset(entry: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "id": preset_id,
             "name": name,
             "type": "oidc",
-            "_checks_by_version": checks,
             "_params_by_version": _V4_OIDC_SCOPE,
         }
 
@@ -124,7 +127,7 @@ PRESETS: dict[str, Preset] = {
     "gitlab": gitlab,
     "discord": discord,
     "microsoft-entra-id": microsoft_entra_id,
-    "auth0": _issuer_oidc("auth0", "Auth0", {"v4": _PKCE_STATE, "v5": ("pkce",)}),
-    "keycloak": _issuer_oidc("keycloak", "Keycloak", {"v4": _PKCE_STATE, "v5": ("pkce",)}),
-    "okta": _issuer_oidc("okta", "Okta", {"v4": ("state",), "v5": _PKCE_STATE}),
+    "auth0": _issuer_oidc("auth0", "Auth0"),
+    "keycloak": _issuer_oidc("keycloak", "Keycloak"),
+    "okta": _issuer_oidc("okta", "Okta"),
 }

@@ -18,8 +18,6 @@ __all__ = ["OAuthDialect", "oauth_dialect"]
 @dataclass(frozen=True)
 class OAuthDialect:
     version: Literal["v4", "v5"]
-    #: Checks of a generic ``type: "oauth"`` provider without ``checks``.
-    default_oauth_checks: tuple[str, ...]
     #: Spaces in the authorization URL's query: ``%20`` (openid-client) or ``+``
     #: (``URLSearchParams``).
     space: str
@@ -50,7 +48,6 @@ class OAuthDialect:
 
 V4 = OAuthDialect(
     version="v4",
-    default_oauth_checks=("state",),
     space="%20",
     authorization_style="openid-client",
     state_is_jwe=False,
@@ -68,7 +65,6 @@ V4 = OAuthDialect(
 )
 V5 = OAuthDialect(
     version="v5",
-    default_oauth_checks=("pkce",),
     space="+",
     authorization_style="oauth4webapi",
     state_is_jwe=True,

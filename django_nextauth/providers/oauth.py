@@ -37,6 +37,7 @@ from django_nextauth.oauth import OAuthConfig, OAuthError, oauth_dialect
 from django_nextauth.oauth.config import VERSIONS
 
 from .base import Provider
+from .binding import session_binding, started_by_this_session
 from .registry import register_provider_type
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ _OPTIONS = frozenset(
         "provider", "issuer", "well_known", "authorization", "token", "userinfo", "client_id",
         "client_secret", "client_auth", "checks", "id_token", "profile",
         "allow_dangerous_email_account_linking", "style", "enterprise", "tenant_id",
+        "jwks_endpoint",
     }
 )  # fmt: skip
 #: Check cookies a ``response_mode=form_post`` callback needs on a cross-site POST.
@@ -129,6 +131,7 @@ class OAuthProvider(Provider):
                 secure=ctx.csrf.secure,
                 # signIn(id, options, authorizationParams) sends them in the query string.
                 extra_params={key: ctx.request.GET[key] for key in ctx.request.GET},
+                session=session_binding(ctx.request),
             )
         except OAuthError as exc:
             return self.failed(ctx, exc)
@@ -180,7 +183,13 @@ class OAuthProvider(Provider):
         from django_nextauth.signin import complete_sign_in
 
         response = complete_sign_in(
-            ctx, provider=self, user=result.user, account=result.account, profile=result.profile
+            ctx,
+            provider=self,
+            user=result.user,
+            account=result.account,
+            profile=result.profile,
+            # Linking to the signed-in user only in the session that started this sign-in.
+            bound_to_session=started_by_this_session(request, result.session),
         )
         # The checks are spent once the code was exchanged, whatever sign_in decided.
         for name in result.clear_cookies:

@@ -69,7 +69,7 @@ def test_sign_in_page_oauth_button(site: str, idp: IdP, browser: Browser, versio
     nextauth = {"SECRET": SECRET, "VERSION": version, "PROVIDERS": [corp]}
     context = browser.new_context(base_url=site)
     try:
-        with override_settings(NEXTAUTH=nextauth):
+        with override_settings(NEXTAUTH=nextauth, DEBUG=True):  # an http://127.0.0.1 IdP
             page = context.new_page()
             page.goto("/api/auth/signin?callbackUrl=/session/")
             button = page.get_by_role("button", name="Sign in with Corp SSO")

@@ -18,11 +18,12 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import override_settings
 
+from django_nextauth.oauth.checks import create_checks
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 from tests.interop.nodejs import run_node
 
 # NextAuth without an adapter (nothing stored: sub is the provider's id).
-pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("no_adapter")]
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("no_adapter", "loopback_idp")]
 
 SECRET = "interop-oauth-secret-0123456789abcdef"
 IDS = ("corp", "acme")
@@ -121,3 +122,28 @@ def test_official_client_signs_in(
         assert token["sub"] == "alice"
     else:
         assert re.fullmatch(r"[0-9a-f-]{36}", token["sub"])
+
+
+def test_the_real_decode_reads_check_cookies_bound_to_a_session() -> None:
+    # A sign-in started signed in adds "session" to each check cookie: next-auth and
+    # @auth/core still open them and find the value and provider where they look.
+    cases, made = [], {}
+    for version in ("v4", "v5"):
+        checks = create_checks(
+            "corp", ("state", "pkce", "nonce"), version=version, secret=SECRET, secure=True,
+            session="binding-of-the-session",
+        )  # fmt: skip
+        for cookie in checks.cookies:
+            made[f"{version}:{cookie.name}"] = checks
+            cases.append(
+                {"id": f"{version}:{cookie.name}", "op": "decode", "version": version,
+                 "token": cookie.value, "secret": SECRET, "salt": cookie.name}
+            )  # fmt: skip
+    answers = run_node("jwt_peer.mjs", {"cases": cases})
+    assert len(answers) == 6
+    for case_id, answer in answers.items():
+        assert answer["ok"], answer
+        claims = answer["value"]
+        assert claims["provider"] == "corp" and claims["session"] == "binding-of-the-session"
+        checks = made[case_id]
+        assert claims["value"] in (checks.state, checks.code_verifier, checks.nonce)
