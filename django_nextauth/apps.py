@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 
 
 class NextAuthConfig(AppConfig):
@@ -9,3 +11,12 @@ class NextAuthConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .revocation import end_sessions_of_inactive_user
+
+        # A deactivated user's sessions end with it (when revocation or database sessions
+        # are on). Connected here, not at import: the user model is known only now.
+        post_save.connect(
+            end_sessions_of_inactive_user,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="django_nextauth.end_sessions_of_inactive_user",
+        )
