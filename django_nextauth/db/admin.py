@@ -10,7 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -31,7 +31,8 @@ logger = logging.getLogger("django_nextauth")
 @admin.action(description="End the selected sessions (sign them out)")
 def end_sessions(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Session]) -> None:
     try:
-        ended, _ = queryset.delete()
+        with transaction.atomic(using=queryset.db):  # a savepoint: the request goes on
+            ended, _ = queryset.delete()
     except DatabaseError as exc:  # say so: never "ended" when nothing was
         logger.error("django_nextauth: the admin could not end sessions: %s", exc)
         message = "The sessions could not be ended (database error): none was signed out."
