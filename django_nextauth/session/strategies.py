@@ -4,7 +4,7 @@
 token in the session cookie (chunked when long), read as NextAuth's ``getToken``
 reads it: the cookie of each accepted family in order, else an ``Authorization:
 Bearer`` header. It owns the decrypted-token cache, and asks the revocation cache
-(``django_nextauth/revocation.py``) about every token it accepts, cache hits included.
+(``django_nextauth/revocation/``) about every token it accepts, cache hits included.
 :class:`~.database.DatabaseStrategy` (``SESSION["STRATEGY"] = "database"``) keeps it in
 a row. Both have the same shape: ``find`` / ``decode`` / ``resolve`` (read),
 ``issue`` / ``write`` (sign in), ``end`` / ``clear`` (sign out).
