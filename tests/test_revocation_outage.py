@@ -7,11 +7,13 @@ sign-out and sign-out-everywhere report the failure and change nothing.
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 
 from django_nextauth import sign_out_everywhere
 from django_nextauth.revocation import RevocationUnavailable
@@ -29,15 +31,15 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def down(settings: Any, nextauth: Any, version: str) -> Any:
+def down(nextauth: Any, version: str) -> Iterator[Any]:
     """Sign alice in with a working cache, then point revocation at a Redis that is down."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "down": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-        },
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
     }
+    # Its own override, undone before nextauth's: overrides must unwind in order.
+    override = override_settings(CACHES={**django_settings.CACHES, "down": unreachable})
+    override.enable()
     caches["default"].clear()
     nextauth(VERSION=version, SESSION={"REVOCATION_CACHE": "default"})
 
@@ -45,7 +47,8 @@ def down(settings: Any, nextauth: Any, version: str) -> Any:
         assert sign_in(client).status_code == 302
         nextauth(VERSION=version, SESSION={"REVOCATION_CACHE": "down"})
 
-    return switch
+    yield switch
+    override.disable()
 
 
 def kept(response: Any, version: str) -> bool:

@@ -29,7 +29,16 @@ def test_minted_sids_differ() -> None:
 
 
 @pytest.mark.parametrize(
-    "sid", [None, 7, "", "not-a-uuid", str(uuid.uuid4()), "g" * 36, "{" + str(uuid.uuid4())[1:]]
+    "sid",
+    [
+        None,
+        7,
+        "",
+        "not-a-uuid",
+        "6483c228-f71b-4d44-ae43-3e52cc2b8d4e",  # a UUIDv4
+        "g" * 36,
+        "{3365984-062a-4c56-aadd-35d5babfd10f",
+    ],
 )
 def test_other_sids_carry_no_time(sid: Any) -> None:
     assert sid_millis(sid) is None
