@@ -139,6 +139,8 @@ class NextAuthMiddleware:
             patch_vary_headers(response, vary)
         if state is None:
             return
+        if state.unavailable:
+            return  # the session is unknown: neither deleted nor renewed
         if not state.pending and not _writes_session_cookie(response, state.name):
             if state.is_bad:
                 state.discard_cookie()

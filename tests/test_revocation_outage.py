@@ -43,9 +43,9 @@ def down(nextauth: Any, version: str) -> Iterator[Any]:
     caches["default"].clear()
     nextauth(VERSION=version, SESSION={"REVOCATION_CACHE": "default"})
 
-    def switch(client: Client) -> None:
+    def switch(client: Client, **session: Any) -> None:
         assert sign_in(client).status_code == 302
-        nextauth(VERSION=version, SESSION={"REVOCATION_CACHE": "down"})
+        nextauth(VERSION=version, SESSION={"REVOCATION_CACHE": "down", **session})
 
     yield switch
     override.disable()
@@ -120,6 +120,14 @@ def test_json_sign_out_reports_the_failure(
     assert response.status_code == 503
     assert "error=Configuration" in response.json()["url"]
     assert kept(response, version)
+
+
+def test_the_middleware_neither_renews_nor_deletes(
+    client: Client, down: Any, alice: Any, version: str
+) -> None:
+    down(client, SLIDING=True, UPDATE_AGE=0)
+    page = client.get("/whoami/")
+    assert page.status_code == 503 and kept(page, version)
 
 
 def test_sign_out_everywhere_raises(down: Any, alice: Any) -> None:
