@@ -223,7 +223,8 @@ _PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
 @register(Tags.caches)
 def check_shared_state(**kwargs: Any) -> list[CheckMessage]:
     """W006: revocation or the limiter counts in a per-process cache (DEBUG off);
-    E020: database sessions without an adapter."""
+    E020: database sessions without an adapter; E021: a revocation store without the
+    ``django_nextauth.db`` app or without a revocation cache."""
     user = user_settings()
     if not isinstance(user, Mapping):
         return []  # E014 says so
@@ -241,6 +242,17 @@ def check_shared_state(**kwargs: Any) -> list[CheckMessage]:
                     id="django_nextauth.E020",
                 )
             )
+    stored = isinstance(session, Mapping) and session.get("REVOCATION_STORE") == "database"
+    if stored and not (apps.is_installed("django_nextauth.db") and session.get("REVOCATION_CACHE")):
+        messages.append(
+            Error(
+                "NEXTAUTH['SESSION']['REVOCATION_STORE'] is 'database' but revocations "
+                "cannot be stored there.",
+                hint="It needs 'django_nextauth.db' in INSTALLED_APPS (and migrated) and "
+                "SESSION['REVOCATION_CACHE'], the cache it is read through.",
+                id="django_nextauth.E021",
+            )
+        )
     if django_settings.DEBUG:
         return messages
     uses = []

@@ -19,6 +19,10 @@ Cookie`` (and ``Authorization`` when the token came from a Bearer header); a
 session cookie that arrived but is unusable is deleted (every chunk); with
 ``SESSION["SLIDING"]`` a token older than ``SESSION["UPDATE_AGE"]`` is re-issued.
 A response that already writes the session cookie (sign-in, sign-out) is left alone.
+
+While the revocation records are down a session cannot be read: a view that reads it
+raises ``RevocationUnavailable``, which this middleware answers with a 503 (``Retry-After``;
+JSON when the client wants JSON), never as signed out and never deleting the cookie.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from django.utils.functional import SimpleLazyObject
 
 from .conf import nextauth_settings
 from .lazy import LazyRequestAttribute
+from .negotiation import wants_json
+from .revocation import RevocationUnavailable
 from .session import (
     SessionState,
     aget_session_user,
@@ -46,6 +52,7 @@ from .session import (
     session_was_read,
 )
 from .users import adjango_user_for_token, anonymous_django_user, django_user_for_token
+from .views.responses import session_unavailable
 
 __all__ = ["NextAuthMiddleware"]
 
@@ -131,12 +138,22 @@ class NextAuthMiddleware:
             patch_vary_headers(response, vary)
         if state is None:
             return
+        if state.unavailable:
+            return  # the session is unknown: neither deleted nor renewed
         if not state.pending and not _writes_session_cookie(response, state.name):
             if state.is_bad:
                 state.discard_cookie()
             elif self._renewal_due(state):
                 state.login(state.stored_token)  # type: ignore[arg-type]
         state.flush(response)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        """A session read that failed on the revocation records: 503, the cookie kept."""
+        if isinstance(exception, RevocationUnavailable):
+            return session_unavailable(request, as_json=wants_json(request))
+        return None
 
     @staticmethod
     def _renewal_due(state: Any) -> bool:

@@ -6,8 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib import messages
 from django.contrib.admin.sites import AdminSite
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.db import OperationalError, connection
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -38,6 +40,26 @@ def test_ending_sessions_from_the_admin(alice: Any, django_user_model: Any) -> N
     assert list(Session.objects.values_list("user__username", flat=True)) == ["bob"]
     assert [str(m) for m in request._messages] == ["Ended 2 session(s)."]
     assert not model_admin.has_add_permission(request)
+
+
+def test_ending_sessions_that_cannot_be_deleted_says_so(alice: Any, caplog: Any) -> None:
+    expires = timezone.now() + timedelta(days=1)
+    Session.objects.create(session_token_hash=hash_token("a1"), user=alice, expires=expires)
+    model_admin = db_admin.SessionAdmin(Session, AdminSite())
+    request = request_for(alice)
+
+    def refuse_deletes(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().upper().startswith("DELETE"):
+            raise OperationalError("database is locked")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_deletes):
+        db_admin.end_sessions(model_admin, request, Session.objects.all())
+    assert Session.objects.count() == 1
+    assert [(m.level, str(m)) for m in request._messages] == [
+        (messages.ERROR, "The sessions could not be ended (database error): none was signed out.")
+    ]
+    assert "could not end sessions" in caplog.text
 
 
 def test_tokens_are_not_in_the_account_form() -> None:

@@ -1,4 +1,5 @@
-"""System checks of the persistence part: W006 (per-process caches), E020 (no adapter)."""
+"""System checks of the persistence part: W006 (per-process caches), E020 (no adapter), E021
+(a revocation store that cannot be used)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,15 @@ def test_e020_database_sessions_need_an_adapter(settings: Any) -> None:
         ids(SESSION={"STRATEGY": "database"}, ADAPTER="django_nextauth.db.adapter.DjangoAdapter")
         == []
     )
+
+
+def test_e021_the_revocation_store_needs_the_db_app_and_a_cache(settings: Any) -> None:
+    settings.DEBUG = True
+    stored = {"REVOCATION_CACHE": "default", "REVOCATION_STORE": "database"}
+    assert ids(SESSION=stored) == []
+    assert ids(SESSION={"REVOCATION_STORE": "database"}) == ["django_nextauth.E021"]
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_nextauth.db"]
+    assert ids(SESSION=stored) == ["django_nextauth.E021"]
 
 
 def test_not_a_dict() -> None:

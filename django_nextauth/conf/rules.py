@@ -127,6 +127,7 @@ _FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
             "None or the alias of a cache in settings.CACHES",
         ),
         "REVOCATION_CHECK_INTERVAL": (_is_count, "a number of seconds (0 or more)"),
+        "REVOCATION_STORE": (lambda v: v in (None, "database"), "None or 'database'"),
     },
     "RATE_LIMIT": {
         **dict.fromkeys(
@@ -150,7 +151,8 @@ _FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
 _NESTED_HINTS = {
     "SESSION": "E.g. 'SESSION': {'MAX_AGE': 30 * 24 * 3600, 'UPDATE_AGE': 24 * 3600, "
     "'SLIDING': False, 'ABSOLUTE_MAX_AGE': None, 'STRATEGY': 'jwt', "
-    "'REVOCATION_CACHE': None, 'REVOCATION_CHECK_INTERVAL': 0} (seconds).",
+    "'REVOCATION_CACHE': None, 'REVOCATION_CHECK_INTERVAL': 0, 'REVOCATION_STORE': None} "
+    "(seconds).",
     "RATE_LIMIT": "E.g. 'RATE_LIMIT': {'USERNAME': 5, 'IP': 20, 'WINDOW': 900, "
     "'CACHE': 'default'}; 0 or None switches a counter off.",
     "PAGES": "Keys are SIGN_IN, SIGN_OUT and ERROR; values are None, a path, an absolute URL "

@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
         "REVOCATION_CACHE": None,
         # Re-check a given token against the revocation cache at most every N seconds.
         "REVOCATION_CHECK_INTERVAL": 0,
+        # "database": revocations also go to the django_nextauth.db table, read through the
+        # cache, so that a cache that loses keys (restart, FLUSHALL, eviction) loses none.
+        "REVOCATION_STORE": None,
     },
     # Dotted paths or callables; None keeps NextAuth's default behaviour.
     "CALLBACKS": {"jwt": None, "session": None, "sign_in": None, "redirect": None},

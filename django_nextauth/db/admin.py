@@ -5,10 +5,12 @@ add them to a project's own ``UserAdmin``."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -23,10 +25,19 @@ __all__ = [
     "register",
 ]
 
+logger = logging.getLogger("django_nextauth")
+
 
 @admin.action(description="End the selected sessions (sign them out)")
 def end_sessions(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Session]) -> None:
-    ended, _ = queryset.delete()
+    try:
+        with transaction.atomic(using=queryset.db):  # a savepoint: the request goes on
+            ended, _ = queryset.delete()
+    except DatabaseError as exc:  # say so: never "ended" when nothing was
+        logger.error("django_nextauth: the admin could not end sessions: %s", exc)
+        message = "The sessions could not be ended (database error): none was signed out."
+        modeladmin.message_user(request, message, messages.ERROR)
+        return
     modeladmin.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
 
 

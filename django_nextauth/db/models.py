@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-__all__ = ["Account", "Session", "VerificationToken"]
+__all__ = ["Account", "Revocation", "Session", "VerificationToken"]
 
 
 class Account(models.Model):
@@ -79,3 +79,20 @@ class VerificationToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} (until {self.expires:%Y-%m-%d %H:%M})"
+
+
+class Revocation(models.Model):
+    """A JWT session, or every session of a user up to a time, ended before it expired
+    (``SESSION["REVOCATION_STORE"] = "database"``): the durable copy of a revocation cache
+    key, read whenever the cache lacks the key."""
+
+    #: The cache key: ``django_nextauth:revoked:<sid|user>:<SHA-256 prefix>`` (ASCII only,
+    #: so no database collation can make two keys equal).
+    key = models.CharField(max_length=100, unique=True)
+    #: When it was revoked, in milliseconds since the epoch.
+    revoked_ms = models.BigIntegerField()
+    #: After this every token it can refuse has expired: the row may go.
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} (until {self.expires:%Y-%m-%d})"

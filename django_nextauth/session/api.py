@@ -44,7 +44,9 @@ def get_token(
 
     Reads the session cookie (chunks reassembled, percent-decoded), else an
     ``Authorization: Bearer`` header. Defaults follow the settings; the v5 salt
-    is the cookie name. Never raises for a missing or bad token.
+    is the cookie name. Never raises for a missing or bad token; raises
+    ``RevocationUnavailable`` while the revocation cache is down (an outage is not a
+    signed-out answer).
     """
     if secret is None and cookie_name is None and secure_cookie is None and salt is None:
         state = session_state(request)

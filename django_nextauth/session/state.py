@@ -68,8 +68,8 @@ class SessionState:
         self._user: User | None = None
         # ("write", Decoded) or ("clear", cookie names or None for every family); None: nothing.
         self._pending: tuple[str, Any] | None = None
-        #: The revocation cache failed: signed out for this request, the cookie kept.
-        self.unavailable = False
+        #: The revocation cache failed on this request's read (re-raised on every later one).
+        self._outage: RevocationUnavailable | None = None
 
     # --- what the request carries -----------------------------------------------------------
 
@@ -79,12 +79,21 @@ class SessionState:
 
     @cached_property
     def _decoded(self) -> Decoded | None:
+        # An outage is not "signed out": RevocationUnavailable propagates (the views and the
+        # middleware answer 503 and keep the cookie), and once per request the same way.
+        if self._outage is not None:
+            raise self._outage
         try:
             return self._strategy.decode(self._incoming, secret=self._secret, salt=self._salt)
         except RevocationUnavailable as exc:
-            logger.error("django_nextauth: %s Treating the request as signed out.", exc)
-            self.unavailable = True
-            return None
+            logger.error("django_nextauth: %s Whether the session was ended is unknown.", exc)
+            self._outage = exc
+            raise
+
+    @property
+    def unavailable(self) -> bool:
+        """Whether reading the session failed because the revocation records were down."""
+        return self._outage is not None
 
     @property
     def was_read(self) -> bool:
@@ -238,7 +247,8 @@ class SessionState:
 
     def logout(self) -> None:
         """End the session the request carries in a cookie (a database row is deleted, a JWT's
-        ``sid`` revoked), and record the deletion of every session cookie chunk."""
+        ``sid`` revoked), and record the deletion of every session cookie chunk. Raises
+        ``RevocationUnavailable`` (and changes nothing) when the end could not be recorded."""
         if self.from_cookie:
             decoded = self._decoded
             if decoded is not None:

@@ -4,7 +4,7 @@
 token in the session cookie (chunked when long), read as NextAuth's ``getToken``
 reads it: the cookie of each accepted family in order, else an ``Authorization:
 Bearer`` header. It owns the decrypted-token cache, and asks the revocation cache
-(``django_nextauth/revocation.py``) about every token it accepts, cache hits included.
+(``django_nextauth/revocation/``) about every token it accepts, cache hits included.
 :class:`~.database.DatabaseStrategy` (``SESSION["STRATEGY"] = "database"``) keeps it in
 a row. Both have the same shape: ``find`` / ``decode`` / ``resolve`` (read),
 ``issue`` / ``write`` (sign in), ``end`` / ``clear`` (sign out).
@@ -13,6 +13,7 @@ a row. Both have the same shape: ``find`` / ``decode`` / ``resolve`` (read),
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -31,7 +32,7 @@ from django_nextauth.cookies import (
 )
 from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.exceptions import ConfigurationError, InvalidToken, TokenExpired
-from django_nextauth.revocation import revocations
+from django_nextauth.revocation import mint_sid, revocations
 
 from .carried import AUTH_TIME, SID, Candidate, Claims, Decoded, Incoming
 from .shape import Resolved, aresolve, resolve
@@ -155,11 +156,14 @@ class JwtStrategy:
         current: Decoded | None = None,
     ) -> Decoded:
         """The session to write for ``token``: fresh ``iat`` / ``exp`` / ``jti`` as
-        NextAuth's ``encode`` sets them; ``sid`` and ``auth_time`` kept or set now."""
-        now = int(time.time())
+        NextAuth's ``encode`` sets them; ``sid`` and ``auth_time`` kept or set now (the
+        ``sid`` a UUIDv7 of the same clock reading: the precise sign-in time revocation
+        needs, see ``django_nextauth/revocation/rule.py``)."""
+        now_ms = math.floor(time.time() * 1000)
+        now = now_ms // 1000
         claims: Claims = dict(token)
         if not (isinstance(claims.get(SID), str) and claims[SID]):
-            claims[SID] = str(uuid.uuid4())
+            claims[SID] = mint_sid(now_ms)
         if type(claims.get(AUTH_TIME)) not in (int, float):
             claims[AUTH_TIME] = now
         claims.update(iat=now, exp=self.expiry(claims, now, max_age), jti=str(uuid.uuid4()))
@@ -167,13 +171,11 @@ class JwtStrategy:
         return Decoded(claims, self.dialect, name)
 
     def end(self, decoded: Decoded) -> None:
-        """Sign-out of the session ``decoded``: revoke its ``sid`` (when revocation is on)."""
+        """Sign-out of the session ``decoded``: revoke its ``sid`` (when revocation is on).
+        Raises ``RevocationUnavailable`` when that could not be recorded."""
         sid = decoded.claims.get(SID)
         if self.revocations is not None and isinstance(sid, str) and sid:
-            try:
-                self.revocations.revoke_session(sid)
-            except Exception as exc:  # the cookie is still deleted; say so loudly
-                logger.error("django_nextauth: could not revoke a session: %s", exc)
+            self.revocations.revoke_session(sid)
 
     def expiry(self, claims: Mapping[str, Any], now: int, max_age: int | None) -> int:
         """``exp`` of a token issued at ``now``: ``now + max_age`` (default ``SESSION["MAX_AGE"]``),

@@ -15,7 +15,7 @@ from django_nextauth.signals import send_robust, session_updated
 
 from .base import AuthView
 from .context import AuthRequest
-from .responses import NO_CACHE, bad_request, json_response
+from .responses import NO_CACHE, bad_request, json_response, session_unavailable
 
 __all__ = ["CsrfView", "LogView", "ProvidersView", "SessionView", "not_found"]
 
@@ -48,9 +48,14 @@ class SessionView(AuthView):
     """``GET /session`` (read, re-issue the cookie) and ``POST /session`` (update).
 
     NextAuth's ``/session`` route reads the cookie only, never an ``Authorization`` header.
+    When the revocation records are down it answers 503 (``Retry-After``) and keeps the cookie.
     """
 
     methods: ClassVar[tuple[str, ...]] = ("GET", "POST")
+
+    def revocation_outage(self, request: HttpRequest, ctx: AuthRequest | None) -> HttpResponseBase:
+        # The client polls: a 503 keeps the cookie, where "signed out" would end the session.
+        return session_unavailable(request, as_json=True)
 
     def handle(self, ctx: AuthRequest, **kwargs: Any) -> HttpResponseBase:
         if ctx.request.method == "POST":

@@ -6,7 +6,8 @@ the request context (:func:`~django_nextauth.views.context.build_context`), the
 route's :meth:`AuthView.handle`, then response finishing (the CSRF and
 callback-url cookies first, then the pending session write), and maps errors:
 configuration problems to NextAuth's 500, oversized input to 400, a cache
-outage to a 503 with one log line. A route never pairs "init" and "finish" by hand.
+outage (the limiter's, the revocation records') to a 503 with one log line. A route
+never pairs "init" and "finish" by hand.
 
 The routes carry their own double-submit CSRF check, so Django's
 ``CsrfViewMiddleware`` is skipped for them (and only for them). Every route may
@@ -31,6 +32,7 @@ from django_nextauth.csrf import apply_csrf_cookie
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.ratelimit import LimiterUnavailable
+from django_nextauth.revocation import RevocationUnavailable
 from django_nextauth.session import flush
 
 from .context import AuthRequest, build_context
@@ -74,6 +76,8 @@ class AuthView(View):
     html: ClassVar[bool] = False
     #: Whether the answer carries the CSRF and callback-url cookies (``/providers``: no).
     sets_cookies: ClassVar[bool] = True
+    #: What the 503 page says is not possible while a cache is down.
+    outage_action: ClassVar[str] = "Signing in"
     http_method_names = _ALL_METHODS
 
     @classmethod
@@ -102,6 +106,10 @@ class AuthView(View):
         except LimiterUnavailable as exc:
             logger.error("django_nextauth: rate-limit cache unavailable (%s)", exc)
             return self._outage(request, ctx)
+        except RevocationUnavailable as exc:
+            # Never an answer as if signed out (or signed out): 503, the cookie untouched.
+            logger.error("django_nextauth: revocation records unavailable (%s)", exc)
+            return self.revocation_outage(request, ctx)
 
     def accepts(self, request: HttpRequest, **kwargs: Any) -> bool:
         """Whether the route takes this request at all (else NextAuth's 400, no cookies)."""
@@ -111,10 +119,13 @@ class AuthView(View):
         """The route itself; the context is built and the answer is finished around it."""
         raise NotImplementedError
 
-    @staticmethod
-    def _outage(request: HttpRequest, ctx: AuthRequest | None) -> HttpResponseBase:
+    def revocation_outage(self, request: HttpRequest, ctx: AuthRequest | None) -> HttpResponseBase:
+        """The answer when the revocation records failed (default: as a cache outage)."""
+        return self._outage(request, ctx)
+
+    def _outage(self, request: HttpRequest, ctx: AuthRequest | None) -> HttpResponseBase:
         if ctx is None or ctx.json_mode is None:
-            return service_unavailable(request)
+            return service_unavailable(request, action=self.outage_action)
         response = ctx.error_redirect(ErrorCode.CONFIGURATION, status=503)
         response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
         return response

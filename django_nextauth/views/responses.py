@@ -19,6 +19,7 @@ __all__ = [
     "html_response",
     "json_response",
     "service_unavailable",
+    "session_unavailable",
     "unsupported_media_type",
 ]
 
@@ -87,13 +88,23 @@ def config_error(request: HttpRequest, *, html: bool = False) -> HttpResponse:
     return json_response({"message": _version_rules().config_message}, status=500)
 
 
-def service_unavailable(request: HttpRequest) -> HttpResponse:
-    """503 with ``Retry-After`` when a service sign-in depends on (the cache) is down."""
+def service_unavailable(request: HttpRequest, *, action: str = "Signing in") -> HttpResponse:
+    """503 with ``Retry-After`` when a service ``action`` depends on (a cache) is down."""
     context = {
         "title": "Error",
         "heading": "Service unavailable",
-        "paragraphs": ("Signing in is not possible right now.", "Please try again in a moment."),
+        "paragraphs": (f"{action} is not possible right now.", "Please try again in a moment."),
     }
     response = html_response(request, "nextauth/error.html", context, status=503)
     response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
     return response
+
+
+def session_unavailable(request: HttpRequest, *, as_json: bool) -> HttpResponse:
+    """503 with ``Retry-After`` when whether the session was ended cannot be known (the
+    revocation cache is down). Nothing is said about the session, and its cookie is kept."""
+    if not as_json:
+        return service_unavailable(request, action="Checking your session")
+    body = {"message": "The session cannot be checked right now."}
+    headers = {**NO_CACHE, "Retry-After": str(RETRY_AFTER_OUTAGE)}
+    return json_response(body, status=503, headers=headers)

@@ -30,10 +30,13 @@ class SignoutView(AuthView):
     With ``everywhere=true`` in the body it ends every session of the signed-in user
     (:func:`~django_nextauth.revocation.sign_out_everywhere`); where that cannot be done
     (JWT sessions without ``SESSION["REVOCATION_CACHE"]``) this session still ends and the
-    browser lands on the Configuration error."""
+    browser lands on the Configuration error. When the revocation could not be recorded
+    (the cache is down) nothing changes: the answer is a 503 and the cookie is kept, so that
+    signing out again can end the session for real."""
 
     methods: ClassVar[tuple[str, ...]] = ("GET", "POST")
     html: ClassVar[bool] = True
+    outage_action: ClassVar[str] = "Signing out"
 
     def handle(self, ctx: AuthRequest, **kwargs: Any) -> HttpResponseBase:
         if ctx.request.method == "GET":
@@ -43,12 +46,12 @@ class SignoutView(AuthView):
         state = session_state(ctx.request)
         failed = False
         if state.from_cookie:
-            claims = state.claims
+            claims = state.claims  # raises RevocationUnavailable while the cache is down
             if claims is not None and str(ctx.body.get("everywhere", "")).lower() == "true":
                 failed = not _end_everywhere(claims)
+            logout(ctx.request)  # raises RevocationUnavailable when the sid was not recorded
             # NextAuth fires signOut with whatever the cookie decodes to (null if it does not).
             send_robust(user_signed_out, None, request=ctx.request, token=claims)
-            logout(ctx.request)
         if failed:
             return ctx.error_redirect(ErrorCode.CONFIGURATION)
         return ctx.redirect(ctx.callback_url)

@@ -42,6 +42,10 @@ export const authOptions: NextAuthOptions = {
     // (example_project/demo/callbacks.py), so both sides read any session the same way.
     async jwt({ token, user, trigger, session }) {
       if (user) {
+        // The sign-in time and session id Django's revocation needs (docs/nextjs.md, "Sign-in
+        // time and session id"); set once at sign-in, kept by every later call.
+        token.auth_time ??= Math.floor(Date.now() / 1000);
+        token.sid ??= crypto.randomUUID();
         token.id = user.id;
         token.username = user.username;
         token.is_verified = user.is_verified;

@@ -210,6 +210,9 @@ def test_sign_out_everywhere_on_a_ends_sessions_held_on_b(servers: tuple[Server,
     assert response.status_code == 302 and "error" not in response.headers["location"]
     assert on_b.whoami(b)["authenticated"] is False
     assert on_b.whoami(a)["authenticated"] is False
+    # Signing in again right away (most likely in the same second) works on both.
+    assert on_a.sign_in(b, "carol").status_code == 200
+    assert on_a.whoami(a)["authenticated"] is True
 
 
 def test_thirty_concurrent_wrong_passwords_are_refused_after_five(
