@@ -63,10 +63,11 @@ class Tags(HTMLParser):
 
 
 def configure(settings: Any, nextauth: Any, middleware: str | None) -> None:
-    nextauth(PROVIDERS=[GITHUB, STYLED, CREDENTIALS, {"type": "email"}])
+    # ``settings`` first: its overrides must be undone after ``nextauth``'s, not before.
     if middleware:
         settings.MIDDLEWARE = [*settings.MIDDLEWARE, middleware]
         settings.SECURE_CSP = SECURE_CSP
+    nextauth(PROVIDERS=[GITHUB, STYLED, CREDENTIALS, {"type": "email"}])
 
 
 @pytest.mark.django_db
