@@ -6,6 +6,8 @@ import importlib.util
 import os
 from typing import Any
 
+import django
+
 from tests.multiprocess.services import mariadb_params, postgres_params
 
 if importlib.util.find_spec("pymysql") is not None:
@@ -47,6 +49,10 @@ DATABASES["mariadb"] = {
         "DEPENDENCIES": [],
     },
 }
+if django.VERSION >= (6, 1):
+    # Django 6.1 deprecates EMAIL_BACKEND for MAILERS (the test runner makes each alias
+    # locmem); the e-mail provider sends through MAILERS["default"] unless told otherwise.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
 # pytest-django's live_server wraps the app in Django's static handler, which needs it.

@@ -21,15 +21,21 @@ from urllib.parse import urlencode
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.core.checks import run_checks
 from django.test import Client, override_settings
 
 from django_nextauth.dialect import V4, V5
-from django_nextauth.email.mail import check_recipient, send_verification_request
+from django_nextauth.email.mail import check_recipient, has_mailers, send_verification_request
 from django_nextauth.email.tokens import generate_token, hash_token, search_params, token_secrets
+from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers.email import EmailProvider
 from tests.magic_link import follow_link
 
 FORM = "application/x-www-form-urlencoded"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+needs_mailers = pytest.mark.skipif(not has_mailers(), reason="MAILERS is Django 6.1+")
+before_mailers = pytest.mark.skipif(has_mailers(), reason="Django 6.1+ has MAILERS")
 
 
 def test_tokens() -> None:
@@ -129,27 +135,43 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("version", ["v4", "v5"])
-def test_through_a_real_smtp_server(smtp: tuple[Mailbox, int], nextauth: Any, version: str) -> None:
-    mailbox, port = smtp
-    cache.clear()
-    nextauth(
-        VERSION=version,
-        PROVIDERS=[{"type": "email", "from": "Example <no-reply@example.com>"}],
-    )
-    client = Client()
-    backend = {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+def smtp_settings(port: int) -> dict[str, Any]:
+    """The settings that send mail to the test's SMTP server: on Django 6.1+ through the
+    provider's own ``MAILERS`` alias ("links", beside a locmem "default"), else EMAIL_*."""
+    if has_mailers():
+        options = {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10}
+        return {
+            "MAILERS": {
+                "default": {"BACKEND": LOCMEM},
+                "links": {"BACKEND": SMTP, "OPTIONS": options},
+            }
+        }
+    return {
+        "EMAIL_BACKEND": SMTP,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": port,
         "EMAIL_USE_TLS": False,
         "EMAIL_TIMEOUT": 10,
     }
-    with override_settings(**backend):
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["v4", "v5"])
+def test_through_a_real_smtp_server(
+    smtp: tuple[Mailbox, int], nextauth: Any, version: str, mailoutbox: Any
+) -> None:
+    mailbox, port = smtp
+    cache.clear()
+    provider = {"type": "email", "from": "Example <no-reply@example.com>"}
+    if has_mailers():
+        provider["mailer"] = "links"
+    nextauth(VERSION=version, PROVIDERS=[provider])
+    client = Client()
+    with override_settings(**smtp_settings(port)):
         csrf = client.get("/api/auth/csrf").json()["csrfToken"]
         body = urlencode({"csrfToken": csrf, "email": "Eve@Example.com"})
         answer = client.post("/api/auth/signin/email", body, content_type=FORM)
+    assert not mailoutbox  # not through the default mailer
     assert answer.status_code == 302 and "/verify-request?" in answer["Location"]
 
     ((mail_from, rcpt_tos, raw),) = mailbox.messages
@@ -168,3 +190,68 @@ def test_through_a_real_smtp_server(smtp: tuple[Mailbox, int], nextauth: Any, ve
     followed = follow_link(client, link)
     assert followed.status_code == 302 and followed["Location"] == "http://testserver"
     assert client.get("/api/auth/session").json()["user"]["email"] == "eve@example.com"
+
+
+# --- the mailer option ------------------------------------------------------------------------
+
+
+def test_mailer_defaults_to_default() -> None:
+    provider = EmailProvider.from_settings({"type": "email"}, "X")
+    assert isinstance(provider, EmailProvider) and provider.mailer == "default"
+
+
+@pytest.mark.parametrize("alias", ["", 3, None])
+def test_mailer_must_be_an_alias(alias: Any) -> None:
+    with pytest.raises(ConfigurationError, match=r"^X\['mailer'\] must be a MAILERS alias"):
+        EmailProvider.from_settings({"type": "email", "mailer": alias}, "X")
+
+
+@needs_mailers
+def test_mailer_is_a_mailers_alias(settings: Any) -> None:
+    settings.MAILERS = {"default": {"BACKEND": LOCMEM}, "links": {"BACKEND": LOCMEM}}
+    provider = EmailProvider.from_settings({"type": "email", "mailer": "links"}, "X")
+    assert isinstance(provider, EmailProvider) and provider.mailer == "links"
+    with pytest.raises(ConfigurationError, match=r"'nope' is not in settings.MAILERS.*'links'"):
+        EmailProvider.from_settings({"type": "email", "mailer": "nope"}, "X")
+
+
+@needs_mailers
+def test_unknown_mailer_fails_check_e004(nextauth: Any) -> None:
+    nextauth(PROVIDERS=[{"type": "email", "mailer": "nope"}])
+    (error,) = [m for m in run_checks() if m.id == "django_nextauth.E004"]
+    assert "'nope' is not in settings.MAILERS" in error.msg
+
+
+@needs_mailers
+def test_default_mailer_without_mailers_setting(settings: Any) -> None:
+    # A 6.1 project still on EMAIL_* settings: Django builds "default" from them.
+    del settings.MAILERS
+    provider = EmailProvider.from_settings({"type": "email"}, "X")
+    assert isinstance(provider, EmailProvider) and provider.mailer == "default"
+    with pytest.raises(ConfigurationError, match="aliases: 'default'"):
+        EmailProvider.from_settings({"type": "email", "mailer": "links"}, "X")
+
+
+@needs_mailers
+def test_sends_through_the_named_mailer(settings: Any, mailoutbox: Any) -> None:
+    dummy = "django.core.mail.backends.dummy.EmailBackend"  # drops what it is given
+    settings.MAILERS = {"default": {"BACKEND": dummy}, "links": {"BACKEND": LOCMEM}}
+    provider = EmailProvider.from_settings({"type": "email", "mailer": "links"}, "X")
+    assert isinstance(provider, EmailProvider)
+    send_verification_request(
+        identifier="a@b.c",
+        url="https://example.com/x",
+        token="t",
+        expires=datetime(2030, 1, 1, tzinfo=timezone.utc),
+        provider=provider,
+        request=None,
+    )
+    ((message,),) = [mailoutbox]
+    assert message.to == ["a@b.c"]
+
+
+@before_mailers
+def test_other_mailer_needs_django_6_1() -> None:
+    with pytest.raises(ConfigurationError, match=r"'links' needs Django 6.1\+"):
+        EmailProvider.from_settings({"type": "email", "mailer": "links"}, "X")
+    assert EmailProvider.from_settings({"type": "email", "mailer": "default"}, "X")

@@ -2,7 +2,7 @@
 
 - ``identifiers.py``: NextAuth's default address normalisation, per version;
 - ``tokens.py``: making, hashing and linking verification tokens;
-- ``mail.py``: the default ``send_verification_request`` (Django templates + ``send_mail``);
+- ``mail.py``: the default ``send_verification_request`` (Django templates, the ``mailer``);
 - ``limits.py``: links sent per address and per client IP;
 - ``flow.py``: ``POST /signin/<id>`` and ``GET /callback/<id>``.
 """

@@ -1,6 +1,8 @@
-"""The default ``send_verification_request``: Django templates, sent with ``send_mail``.
+"""The default ``send_verification_request``: Django templates, sent by Django's mail framework.
 
-NextAuth's default mail, on Django's mail framework (``EMAIL_BACKEND``). Three
+NextAuth's default mail, sent through the provider's ``mailer``: on Django 6.1+ an
+alias of ``settings.MAILERS`` (``"default"`` unless set), on older Django the
+``EMAIL_BACKEND`` connection from ``get_connection()``. Three
 overridable templates, each given ``url``, ``host``, ``identifier``, ``expires``,
 ``provider`` and ``request``:
 
@@ -21,14 +23,24 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 if TYPE_CHECKING:
     from django_nextauth.providers.email import EmailProvider
 
-__all__ = ["check_recipient", "send_verification_request"]
+__all__ = ["DEFAULT_MAILER", "check_recipient", "has_mailers", "send_verification_request"]
+
+#: The ``mailer`` an e-mail provider sends through unless it names another.
+DEFAULT_MAILER = "default"
+
+
+def has_mailers() -> bool:
+    """Whether this Django sends through ``settings.MAILERS`` aliases (Django 6.1+)."""
+    # Feature detection, not a version test: ``mailers`` is the 6.1 API's entry point.
+    return hasattr(mail, "mailers")
 
 
 def check_recipient(identifier: str) -> str:
@@ -66,10 +78,16 @@ def send_verification_request(
     subject = render_to_string("nextauth/email/verification_subject.txt", context, request)
     text = render_to_string("nextauth/email/verification.txt", context, request)
     html = render_to_string("nextauth/email/verification.html", context, request)
-    send_mail(
-        " ".join(subject.split()),  # one line whatever the template's whitespace
-        text,
-        provider.from_email or settings.DEFAULT_FROM_EMAIL,
-        [check_recipient(identifier)],
-        html_message=html,
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),  # one line whatever the template's whitespace
+        body=text,
+        from_email=provider.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=[check_recipient(identifier)],
     )
+    message.attach_alternative(html, "text/html")
+    if has_mailers():
+        # Django 6.1+: get_connection() and the connection argument are deprecated there.
+        message.send(using=provider.mailer)
+    else:
+        # The provider refuses any other alias on this Django (providers/email.py).
+        get_connection().send_messages([message])

@@ -8,6 +8,7 @@ The entry, like NextAuth's ``EmailProvider({...})`` / Auth.js's ``Nodemailer({..
         "from": "Example <no-reply@example.com>",   # default: DEFAULT_FROM_EMAIL
         "max_age": 24 * 60 * 60,          # how long a link works, in seconds
         "send": "myapp.mail.send_link",   # default: django_nextauth/email/mail.py
+        "mailer": "default",              # Django 6.1+: the settings.MAILERS alias it sends through
         "normalize_identifier": None,     # default: NextAuth's rules (email/identifiers.py)
         "generate_token": None,           # default: 32 random bytes as hex
         "allow_sign_up": True,            # False: unknown addresses get no link
@@ -27,12 +28,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.http import HttpResponseBase
 
 from django_nextauth.email.confirm import confirm_link
 from django_nextauth.email.flow import send_link, use_link
 from django_nextauth.email.limits import SendLimits
+from django_nextauth.email.mail import DEFAULT_MAILER, has_mailers
 from django_nextauth.exceptions import ConfigurationError
 
 from .authorize import load_hook
@@ -59,6 +62,7 @@ class EmailProvider(Provider):
             "from",
             "max_age",
             "send",
+            "mailer",
             "normalize_identifier",
             "generate_token",
             "allow_sign_up",
@@ -74,6 +78,7 @@ class EmailProvider(Provider):
         from_email: str | None = None,
         max_age: int = ONE_DAY,
         send: Callable[..., Any] | None = None,
+        mailer: str = DEFAULT_MAILER,
         normalize_identifier: Callable[[str], str] | None = None,
         generate_token: Callable[[], str] | None = None,
         allow_sign_up: bool = True,
@@ -85,6 +90,8 @@ class EmailProvider(Provider):
         self.max_age = max_age
         #: ``None``: :func:`django_nextauth.email.mail.send_verification_request`.
         self.send = send
+        #: The ``settings.MAILERS`` alias the default ``send`` uses (Django 6.1+).
+        self.mailer = mailer
         #: ``None``: NextAuth's rules for the configured version.
         self.normalize_identifier = normalize_identifier
         #: ``None``: 32 random bytes as 64 hex digits.
@@ -109,6 +116,7 @@ class EmailProvider(Provider):
             from_email=from_email,
             max_age=max_age,
             send=load_hook(entry.get("send"), f"{where}['send']"),
+            mailer=_mailer(entry.get("mailer", DEFAULT_MAILER), f"{where}['mailer']"),
             normalize_identifier=load_hook(
                 entry.get("normalize_identifier"), f"{where}['normalize_identifier']"
             ),
@@ -148,6 +156,28 @@ class EmailProvider(Provider):
                 }
             ],
         }
+
+
+def _mailer(alias: Any, where: str) -> str:
+    """``alias`` if this Django can send through it: a mail to the wrong server would hand
+    sign-in links to it, so an unknown alias is a configuration error, not a fallback."""
+    if not isinstance(alias, str) or not alias:
+        raise ConfigurationError(f"{where} must be a MAILERS alias, e.g. 'default'.")
+    if not has_mailers():
+        if alias != DEFAULT_MAILER:
+            raise ConfigurationError(
+                f"{where} = {alias!r} needs Django 6.1+ (settings.MAILERS); this Django sends "
+                "through EMAIL_BACKEND, so leave it unset."
+            )
+        return alias
+    # Without MAILERS, Django 6.1 still builds the "default" mailer from EMAIL_* settings.
+    known = getattr(settings, "MAILERS", {DEFAULT_MAILER: {}})
+    if alias not in known:
+        raise ConfigurationError(
+            f"{where} = {alias!r} is not in settings.MAILERS (aliases: "
+            f"{', '.join(map(repr, known)) or 'none'})."
+        )
+    return alias
 
 
 register_provider_type(EmailProvider.type, EmailProvider)

@@ -8,6 +8,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+try:  # Django 6.0+: the nonce of django.middleware.csp.ContentSecurityPolicyMiddleware
+    from django.middleware.csp import get_nonce as _django_nonce
+except ImportError:  # Django 5.2
+    _django_nonce = None  # type: ignore[assignment]
+
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.dialect import VERSIONS, Dialect, dialect
 
@@ -16,8 +21,10 @@ __all__ = [
     "NO_CACHE",
     "bad_request",
     "config_error",
+    "csp_nonce",
     "html_response",
     "json_response",
+    "render_page",
     "service_unavailable",
     "session_unavailable",
     "unsupported_media_type",
@@ -37,11 +44,30 @@ def json_response(
     return HttpResponse(body, status=status, content_type=JSON_CONTENT_TYPE, headers=headers)
 
 
+def csp_nonce(request: HttpRequest) -> str:
+    """This request's Content Security Policy nonce, or ``""`` when no CSP middleware gave one.
+
+    Django's own middleware (6.0+) first, else a ``request.csp_nonce`` as django-csp sets it.
+    Both nonces are lazy and only reach the header once read: reading it here is what makes
+    the page's ``<style nonce>`` and the policy agree.
+    """
+    nonce = _django_nonce(request) if _django_nonce is not None else None
+    if nonce is None:
+        nonce = getattr(request, "csp_nonce", None)
+    return "" if nonce is None else str(nonce)
+
+
+def render_page(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+    """A ``nextauth/`` page with ``csp_nonce`` in its context (``nextauth/base.html`` puts it
+    on its one ``<style>``), so the pages keep their look under a strict ``style-src``."""
+    return render_to_string(template, {**context, "csp_nonce": csp_nonce(request)}, request)
+
+
 def html_response(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
     """A rendered page; it may embed this browser's CSRF token, so no shared caches."""
-    response = HttpResponse(render_to_string(template, context, request=request), status=status)
+    response = HttpResponse(render_page(request, template, context), status=status)
     response["Cache-Control"] = "private, no-cache, no-store"
     return response
 
@@ -83,8 +109,7 @@ def config_error(request: HttpRequest, *, html: bool = False) -> HttpResponse:
                 "Check the server logs for more information.",
             ),
         }
-        body = render_to_string("nextauth/error.html", context, request=request)
-        return HttpResponse(body, status=500)
+        return HttpResponse(render_page(request, "nextauth/error.html", context), status=500)
     return json_response({"message": _version_rules().config_message}, status=500)
 
 
