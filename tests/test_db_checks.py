@@ -1,4 +1,5 @@
-"""System checks of the persistence part: W006 (per-process caches), E020 (no adapter)."""
+"""System checks of the persistence part: W006 (per-process caches, ``check --deploy``),
+E020 (no adapter)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.test import override_settings
 
-from django_nextauth.checks import check_shared_state
+from django_nextauth.checks import check_shared_caches, check_shared_state
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 SHARED = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
@@ -14,7 +15,8 @@ SHARED = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": 
 
 def ids(**nextauth: Any) -> list[str]:
     with override_settings(NEXTAUTH={"SECRET": "x" * 32, **nextauth}):
-        return [message.id for message in check_shared_state()]  # type: ignore[misc]
+        found = [*check_shared_state(), *check_shared_caches()]
+        return [message.id for message in found]  # type: ignore[misc]
 
 
 def test_w006_the_limiter_on_a_per_process_cache() -> None:
@@ -47,3 +49,4 @@ def test_e020_database_sessions_need_an_adapter(settings: Any) -> None:
 def test_not_a_dict() -> None:
     with override_settings(NEXTAUTH="nope"):
         assert check_shared_state() == []
+        assert check_shared_caches() == []

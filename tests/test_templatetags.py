@@ -8,8 +8,8 @@ from django.template import Context, TemplateSyntaxError, engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 
-from django_nextauth import jwt
 from django_nextauth.templatetags import nextauth
+from django_nextauth.test import login
 from django_nextauth.users import ANONYMOUS, SessionUser
 
 SECRET = django_settings.NEXTAUTH_TEST_SECRET
@@ -20,7 +20,7 @@ ALICE = {"name": "Alice <&>", "email": "alice@x.io", "sub": "7"}
 def request(claims: dict[str, Any] | None = None, path: str = "/page/?a=1&b=2") -> Any:
     factory = RequestFactory()
     if claims is not None:
-        factory.cookies[COOKIE] = jwt.encode(claims, secret=SECRET)
+        login(factory, claims)
     return factory.get(path)
 
 

@@ -30,6 +30,7 @@ from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.identity import is_active, stored_email, user_with_email
+from django_nextauth.logs import is_server_fault, log_server_fault
 from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
 from django_nextauth.signin import complete_sign_in
 from django_nextauth.views.context import safe_redirect
@@ -84,7 +85,10 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     try:
         _store_and_send(ctx, provider, adapter, identifier, recipient)
     except Exception as exc:
-        logger.error("django_nextauth: the sign-in link was not sent (%s)", type(exc).__name__)
+        if is_server_fault(exc):  # the database or the mail server: its message is the fix
+            log_server_fault("the sign-in link was not sent", exc)
+        else:  # a hook's message may quote the link
+            logger.error("django_nextauth: the sign-in link was not sent (%s)", type(exc).__name__)
         return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
     return _verify_request(ctx, provider)
 
