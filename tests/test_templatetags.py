@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.template import Context, TemplateSyntaxError, engines
 from django.template.loader import render_to_string
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from django_nextauth.templatetags import nextauth
 from django_nextauth.test import login
@@ -191,3 +191,26 @@ def test_sign_in_and_sign_out_pages_link_back_to_the_site_root() -> None:
     for page in ("signin", "signout"):
         html = render_to_string(f"nextauth/{page}.html", PAGE_CONTEXTS[page])
         assert '<a href="/">&larr; Back to the site</a>' in html
+
+
+# --- without the context processor; signing out of a protected page ---------------------------
+
+HELLO = "{% ifsignedin %}Hello {{ session_user.name }}{% else %}out{% endifsignedin %}"
+
+
+def test_ifsignedin_sets_session_user_without_the_context_processor() -> None:
+    # render() passes the request but no context processor's values: the README's snippet.
+    assert render(HELLO, request(ALICE)) == "Hello Alice &lt;&amp;&gt;"
+    assert render(HELLO, request()) == "out"
+    given = SessionUser({"name": "Given"})
+    assert render(HELLO, request(ALICE), session_user=given) == "Hello Given"
+
+
+def test_signout_url_leaves_a_protected_page_for_the_site_root() -> None:
+    # Coming back to a page behind login_required_session would only show "Please sign in".
+    client = Client()
+    login(client, ALICE)
+    html = client.get("/decorators/protected-page/").content.decode()
+    assert 'href="/api/auth/signout?callbackUrl=%2F"' in html
+    public = client.get("/templates/page/").content.decode()
+    assert "callbackUrl=%2Ftemplates%2Fpage%2F" in public
