@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.core import mail
 from django.test import AsyncClient, Client
 
 from django_nextauth.db.models import Session
@@ -120,3 +123,29 @@ def test_the_pytest_fixture(nextauth_login: Callable[..., Client], alice: Any) -
     assert client.get("/decorators/protected/").status_code == 200
     other = nextauth_login(CLAIMS, client=Client())
     assert other.get("/whoami/").json()["pk"] == "1"
+
+
+# --- docs/testing.md's recipes, as written there ---------------------------------------------
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_the_form_recipe_and_the_multipart_refusal(client: Client, alice: Any) -> None:
+    csrf = client.get("/api/auth/csrf").json()["csrfToken"]
+    fields = {"username": "alice", "password": "pw", "csrfToken": csrf}
+    assert client.post("/api/auth/callback/credentials", fields).status_code == 415
+    body = urlencode(fields)
+    response = client.post("/api/auth/callback/credentials", body, content_type=FORM)
+    assert response.status_code == 302
+    assert "error" not in response["Location"]
+
+
+def test_the_magic_link_recipe(client: Client, email_setup: Any, mailoutbox: Any) -> None:
+    csrf = client.get("/api/auth/csrf").json()["csrfToken"]
+    body = urlencode({"email": "new@example.com", "csrfToken": csrf})
+    client.post("/api/auth/signin/email", body, content_type=FORM)
+    (message,) = mail.outbox
+    match = re.search(r"http://testserver/api/auth/callback/email\?\S+", message.body)
+    assert match is not None
+    assert client.get(match.group(0)).status_code == 302
+    assert client.get("/api/auth/session").json()["user"]["email"] == "new@example.com"
