@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory, override_settings
 from django_nextauth.templatetags import nextauth
 from django_nextauth.test import login
 from django_nextauth.users import ANONYMOUS, SessionUser
+from django_nextauth.views.pages import lifetime_text
 
 SECRET = django_settings.NEXTAUTH_TEST_SECRET
 COOKIE = "next-auth.session-token"
@@ -222,3 +223,43 @@ def test_signout_url_leaves_a_protected_page_for_the_site_root() -> None:
     assert 'href="/api/auth/signout?callbackUrl=%2F"' in html
     public = client.get("/templates/page/").content.decode()
     assert "callbackUrl=%2Ftemplates%2Fpage%2F" in public
+
+
+# --- the built-in pages' polish ----------------------------------------------------------------
+
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+VERIFY = "/api/auth/verify-request?provider=email&type=email"
+
+
+@pytest.mark.django_db
+def test_verify_request_page_says_what_to_do(settings: Any, email_setup: Any) -> None:
+    email_setup({"max_age": 600})
+    settings.DEBUG, settings.EMAIL_BACKEND = False, CONSOLE
+    html = Client().get(VERIFY).content.decode()
+    assert "It works once and for 10 minutes." in html
+    assert 'href="http://testserver/api/auth/signin">try again</a>' in html
+    assert "terminal" not in html  # DEBUG off: no word about the console
+    settings.DEBUG = True
+    assert "prints its email in the terminal" in Client().get(VERIFY).content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert "terminal" not in Client().get(VERIFY).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (86400, "24 hours"),
+        (3600, "1 hour"),
+        (600, "10 minutes"),
+        (172800, "2 days"),
+        (90, "90 seconds"),
+    ],
+)
+def test_link_lifetimes_in_words(seconds: int, text: str) -> None:
+    assert lifetime_text(seconds) == text
+
+
+def test_error_page_button_does_not_touch_the_text() -> None:
+    html = render_to_string("nextauth/error.html", {**PAGE_CONTEXTS["error"], "signin_url": "/in"})
+    assert ".message:not(:last-child) { margin-bottom: 1.5rem; }" in html
+    assert '</div>\n<p><a class="button" href="/in">Sign in</a></p>' in html
