@@ -13,7 +13,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from django_nextauth import jwt, logs
 from django_nextauth.dialect import dialect
@@ -50,8 +50,16 @@ def _empty_cache() -> None:
 
 
 def sign_in(client: Client, authorize: Callable[..., Any], nextauth: Any, version: str) -> Any:
+    configure(authorize, nextauth, version)
+    return post(client)
+
+
+def configure(authorize: Callable[..., Any], nextauth: Any, version: str) -> None:
     provider = {"id": "credentials", "type": "credentials", "authorize": authorize}
     nextauth(VERSION=version, PROVIDERS=[provider])
+
+
+def post(client: Client) -> Any:
     token = client.get("/api/auth/csrf").json()["csrfToken"]
     body = {"username": "alice", "password": PASSWORD, "csrfToken": token}
     return client.post("/api/auth/callback/credentials", urlencode(body), content_type=FORM)
@@ -59,11 +67,11 @@ def sign_in(client: Client, authorize: Callable[..., Any], nextauth: Any, versio
 
 @pytest.mark.django_db
 def test_a_database_fault_in_authorize_is_a_server_error(
-    client: Client, nextauth: Any, version: str, caplog: pytest.LogCaptureFixture, settings: Any
+    client: Client, nextauth: Any, version: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.DEBUG = True  # the traceback too
-    with caplog.at_level(logging.ERROR, logger="django_nextauth"):
-        response = sign_in(client, forgot_migrate, nextauth, version)
+    configure(forgot_migrate, nextauth, version)
+    with override_settings(DEBUG=True), caplog.at_level(logging.ERROR, logger="django_nextauth"):
+        response = post(client)  # with the traceback
     assert response.status_code == 302
     assert "error=Configuration" in response["Location"]
     assert "CredentialsSignin" not in response["Location"]

@@ -74,7 +74,7 @@ def test_w030_a_jwt_callback_with_database_sessions(django_settings: Any) -> Non
     callbacks = {"jwt": "tests.test_setup_checks.jwt"}
     django_settings.NEXTAUTH = {"SECRET": SECRET, "CALLBACKS": callbacks}
     assert found("django_nextauth.W030") == []
-    django_settings.NEXTAUTH["SESSION"] = {"STRATEGY": "database"}
+    django_settings.NEXTAUTH = {**django_settings.NEXTAUTH, "SESSION": {"STRATEGY": "database"}}
     (message,) = found("django_nextauth.W030")
     assert isinstance(message, Warning)
     assert "session callback" in message.hint

@@ -232,17 +232,17 @@ VERIFY = "/api/auth/verify-request?provider=email&type=email"
 
 
 @pytest.mark.django_db
-def test_verify_request_page_says_what_to_do(settings: Any, email_setup: Any) -> None:
+def test_verify_request_page_says_what_to_do(email_setup: Any) -> None:
     email_setup({"max_age": 600})
-    settings.DEBUG, settings.EMAIL_BACKEND = False, CONSOLE
-    html = Client().get(VERIFY).content.decode()
+    with override_settings(DEBUG=False, EMAIL_BACKEND=CONSOLE):
+        html = Client().get(VERIFY).content.decode()
     assert "It works once and for 10 minutes." in html
     assert 'href="http://testserver/api/auth/signin">try again</a>' in html
     assert "terminal" not in html  # DEBUG off: no word about the console
-    settings.DEBUG = True
-    assert "prints its email in the terminal" in Client().get(VERIFY).content.decode()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert "terminal" not in Client().get(VERIFY).content.decode()
+    with override_settings(DEBUG=True, EMAIL_BACKEND=CONSOLE):
+        assert "prints its email in the terminal" in Client().get(VERIFY).content.decode()
+    with override_settings(DEBUG=True):  # the tests' in-memory backend
+        assert "terminal" not in Client().get(VERIFY).content.decode()
 
 
 @pytest.mark.parametrize(
