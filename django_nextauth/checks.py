@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 from .conf import Problem, validate
 from .conf.schema import merged
 from .conf.validation import user_settings
+from .setup_checks import provider_hint  # also registers the set-up checks
 
 _SECURITY = frozenset({"SECRET", "URL"})
 _AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -39,10 +40,21 @@ def _section(problem: Problem) -> str:
     return problem.path[0] if problem.path else ""
 
 
+#: Warnings about production only: reported by ``check --deploy``, not by every ``manage.py
+#: test`` (which runs with DEBUG off), as Django's own security warnings.
+_DEPLOY_ONLY = frozenset({"django_nextauth.W005"})
+
+
 @register(Tags.security)
 def check_secret(**kwargs: Any) -> list[CheckMessage]:
-    """E001, W001, W002: the secret; E006, W005: the site URL."""
-    return _messages(p for p in validate() if _section(p) in _SECURITY)
+    """E001, W001, W002: the secret; E006: the site URL."""
+    return _messages(p for p in validate() if _section(p) in _SECURITY and p.id not in _DEPLOY_ONLY)
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(**kwargs: Any) -> list[CheckMessage]:
+    """W005 (``check --deploy``): DEBUG off and no ``NEXTAUTH["URL"]``."""
+    return _messages(p for p in validate() if p.id in _DEPLOY_ONLY)
 
 
 @register(Tags.compatibility)
@@ -83,12 +95,7 @@ def _check_providers(raw: Any) -> list[CheckMessage]:
     try:
         _load_providers(raw)
     except ConfigurationError as exc:
-        hint = (
-            "Each provider is a dict with 'id', 'name', 'type': 'credentials', 'credentials' "
-            "(field -> attributes) and 'authorize' (dotted path, callable or None for "
-            "django.contrib.auth.authenticate)."
-        )
-        return [Error(str(exc), hint=hint, id="django_nextauth.E004")]
+        return [Error(str(exc), hint=provider_hint(raw), id="django_nextauth.E004")]
     return []
 
 
@@ -222,13 +229,12 @@ _PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
 
 @register(Tags.caches)
 def check_shared_state(**kwargs: Any) -> list[CheckMessage]:
-    """W006: revocation or the limiter counts in a per-process cache (DEBUG off);
-    E020: database sessions without an adapter; E021: a revocation store without the
+    """E020: database sessions without an adapter; E021: a revocation store without the
     ``django_nextauth.db`` app or without a revocation cache."""
     user = user_settings()
     if not isinstance(user, Mapping):
         return []  # E014 says so
-    session, limits = merged("SESSION", user), merged("RATE_LIMIT", user)
+    session = merged("SESSION", user)
     messages: list[CheckMessage] = []
     if isinstance(session, Mapping) and session.get("STRATEGY") == "database":
         from .adapters import get_adapter
@@ -253,8 +259,18 @@ def check_shared_state(**kwargs: Any) -> list[CheckMessage]:
                 id="django_nextauth.E021",
             )
         )
-    if django_settings.DEBUG:
-        return messages
+    return messages
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_caches(**kwargs: Any) -> list[CheckMessage]:
+    """W006 (``check --deploy``): revocation or the limiter counts in a per-process cache
+    (DEBUG off)."""
+    user = user_settings()
+    if not isinstance(user, Mapping) or django_settings.DEBUG:
+        return []  # not a dict: E014 says so
+    session, limits = merged("SESSION", user), merged("RATE_LIMIT", user)
+    messages: list[CheckMessage] = []
     uses = []
     if isinstance(session, Mapping) and session.get("REVOCATION_CACHE"):
         uses.append(("SESSION", "REVOCATION_CACHE", session["REVOCATION_CACHE"]))

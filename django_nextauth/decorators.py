@@ -39,6 +39,7 @@ __all__ = [
     "Authorized",
     "LoginRequiredSessionMixin",
     "arequest_session_user",
+    "is_protected",
     "login_required_session",
     "request_session_user",
 ]
@@ -65,6 +66,20 @@ async def arequest_session_user(request: HttpRequest) -> Any:
         return await getter()
     user = getattr(request, "session_user", None)
     return await aget_session_user(request) if user is None else user
+
+
+#: Set on a request that passed a session gate: its page is for signed-in users only.
+_PROTECTED = "_nextauth_protected"
+
+
+def _mark_protected(request: HttpRequest) -> None:
+    setattr(request, _PROTECTED, True)
+
+
+def is_protected(request: HttpRequest) -> bool:
+    """Whether ``request`` is for a page behind :func:`login_required_session` (or the mixin):
+    signing out there must not come back to it (``{% signout_url %}``'s default)."""
+    return getattr(request, _PROTECTED, False) is True
 
 
 def _require_request(request: Any) -> None:
@@ -96,6 +111,7 @@ class _Gate:
         user = request_session_user(request)
         if not user.is_authenticated:
             return self.session_required(request)
+        _mark_protected(request)
         if self.authorized is None:
             return None
         if iscoroutinefunction(self.authorized):
@@ -109,6 +125,7 @@ class _Gate:
         user = await arequest_session_user(request)
         if not user.is_authenticated:
             return self.session_required(request)
+        _mark_protected(request)
         if self.authorized is None:
             return None
         if iscoroutinefunction(self.authorized):

@@ -8,7 +8,8 @@
 - ``session_cookie``: the plain session-cookie name of the current version.
 - ``email_setup``: an e-mail provider for ``version`` (call it to change its options).
 - ``alice``: a Django user ``alice`` / ``pw``.
-- ``signed_in_client``: the test client carrying alice's session cookie.
+- ``signed_in_client``: the test client carrying alice's session cookie (the README claims).
+- ``nextauth_login``: the fixture users get from ``django_nextauth.pytest_plugin``.
 - ``no_adapter``: the test runs as a site without ``django_nextauth.db`` (NextAuth without
   an adapter: nothing stored, ``sub`` is the provider's id). The suite installs it.
 - ``loopback_idp``: ``DEBUG`` on, so that endpoints discovered from the test IdPs (http
@@ -27,6 +28,8 @@ from django.test import Client, override_settings
 
 from django_nextauth import jwt
 from django_nextauth.dialect import dialect
+from django_nextauth.pytest_plugin import nextauth_login  # noqa: F401  (the users' fixture)
+from django_nextauth.test import login
 from tests.settings import NEXTAUTH_TEST_SECRET
 
 # Tests must never pick up a developer's real secret from the environment.
@@ -115,13 +118,10 @@ def alice(django_user_model: Any) -> Any:
 
 
 @pytest.fixture
-def signed_in_client(
-    client: Client, alice: Any, make_token: Callable[..., str], request: pytest.FixtureRequest
-) -> Client:
-    current = request.getfixturevalue("version") if "version" in request.fixturenames else "v4"
-    claims = {**CLAIMS, "sub": str(alice.pk)}
-    name = dialect(current).cookie("session_token", secure=False)
-    client.cookies[name] = make_token(claims, version=current)
+def signed_in_client(client: Client, alice: Any, request: pytest.FixtureRequest) -> Client:
+    if "version" in request.fixturenames:
+        request.getfixturevalue("version")  # sign in with the version under test
+    login(client, {**CLAIMS, "sub": str(alice.pk)})
     return client
 
 

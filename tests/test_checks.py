@@ -375,16 +375,21 @@ def test_e017_skipped_when_nextauth_is_not_a_dict(django_settings: Any) -> None:
     assert checks.check_urls() == []
 
 
+def deploy_messages(check_id: str, tags: tuple[str, ...] | None = None) -> list[Any]:
+    found = run_checks(tags=tags, include_deployment_checks=True)
+    return [message for message in found if message.id == check_id]
+
+
 def test_w005_no_url_and_debug_off(django_settings: Any) -> None:
     django_settings.DEBUG = False
-    (message,) = messages("django_nextauth.W005", tags=(Tags.security,))
+    (message,) = deploy_messages("django_nextauth.W005", tags=(Tags.security,))
     assert isinstance(message, Warning)
     assert "ALLOWED_HOSTS" in message.hint
     django_settings.NEXTAUTH = {"SECRET": SECRET, "URL": "https://example.com"}
-    assert not messages("django_nextauth.W005")
+    assert not deploy_messages("django_nextauth.W005")
     django_settings.NEXTAUTH = {"SECRET": SECRET}
     django_settings.DEBUG = True
-    assert not messages("django_nextauth.W005")
+    assert not deploy_messages("django_nextauth.W005")
 
 
 # No check crashes on a broken value

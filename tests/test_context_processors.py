@@ -7,10 +7,10 @@ from django.conf import settings as django_settings
 from django.template import engines
 from django.test import Client, RequestFactory, override_settings
 
-from django_nextauth import jwt
 from django_nextauth.context_processors import session
 from django_nextauth.middleware import NextAuthMiddleware
 from django_nextauth.session import peek_request_session
+from django_nextauth.test import login
 
 SECRET = django_settings.NEXTAUTH_TEST_SECRET
 COOKIE = "next-auth.session-token"
@@ -18,9 +18,9 @@ ALICE = {"name": "Alice", "email": "alice@x.io", "sub": "7"}
 
 
 def request_with(claims: dict[str, Any] | None, *, middleware: bool) -> Any:
-    cookies = {} if claims is None else {COOKIE: jwt.encode(claims, secret=SECRET)}
     factory = RequestFactory()
-    factory.cookies.load(cookies)
+    if claims is not None:
+        login(factory, claims)
     request = factory.get("/page/")
     if middleware:
         NextAuthMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type]
@@ -79,14 +79,14 @@ def test_signed_out_template(middleware: bool, claims: Any) -> None:
 
 def test_template_that_does_not_read_the_session_adds_no_vary_cookie() -> None:
     client = Client()
-    client.cookies[COOKIE] = jwt.encode(ALICE, secret=SECRET)
+    login(client, ALICE)
     response = client.get("/untouched/")
     assert "Cookie" not in response.get("Vary", "")
 
 
 def test_page_through_the_middleware() -> None:
     client = Client()
-    client.cookies[COOKIE] = jwt.encode(ALICE, secret=SECRET)
+    login(client, ALICE)
     response = client.get("/templates/page/")
     assert response.content.decode() == (
         'Hello Alice <alice@x.io> <a href="/api/auth/signout?callbackUrl=%2Ftemplates%2Fpage%2F">'
@@ -100,6 +100,6 @@ def test_page_through_the_middleware() -> None:
 )
 def test_page_without_the_middleware() -> None:
     client = Client()
-    client.cookies[COOKIE] = jwt.encode(ALICE, secret=SECRET)
+    login(client, ALICE)
     assert client.get("/templates/page/").content.decode().startswith("Hello Alice")
     assert Client().get("/templates/page/").content.decode().startswith('<a href="/api/auth/signin')

@@ -1,5 +1,5 @@
-"""System checks of the persistence part: W006 (per-process caches), E020 (no adapter), E021
-(a revocation store that cannot be used)."""
+"""System checks of the persistence part: W006 (per-process caches, ``check --deploy``),
+E020 (no adapter), E021 (a revocation store that cannot be used)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import override_settings
 
-from django_nextauth.checks import check_shared_state
+from django_nextauth.checks import check_shared_caches, check_shared_state
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 SHARED = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
@@ -15,7 +15,8 @@ SHARED = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": 
 
 def ids(**nextauth: Any) -> list[str]:
     with override_settings(NEXTAUTH={"SECRET": "x" * 32, **nextauth}):
-        return [message.id for message in check_shared_state()]  # type: ignore[misc]
+        found = [*check_shared_state(), *check_shared_caches()]
+        return [message.id for message in found]  # type: ignore[misc]
 
 
 def test_w006_the_limiter_on_a_per_process_cache() -> None:
@@ -57,3 +58,4 @@ def test_e021_the_revocation_store_needs_the_db_app_and_a_cache(settings: Any) -
 def test_not_a_dict() -> None:
     with override_settings(NEXTAUTH="nope"):
         assert check_shared_state() == []
+        assert check_shared_caches() == []

@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from django_nextauth import LoginRequiredSessionMixin, jwt, login_required_session
+from django_nextauth.test import login
 from django_nextauth.users import ANONYMOUS, SessionUser
 from tests.testapp import views
 
@@ -33,7 +34,7 @@ def token(claims: dict[str, Any] = ALICE, **kwargs: Any) -> str:
 def client_as(claims: dict[str, Any] | None = ALICE, *, cls: type = Client) -> Any:
     client = cls()
     if claims is not None:
-        client.cookies[COOKIE] = token(claims)
+        login(client, claims)
     return client
 
 

@@ -259,5 +259,11 @@ def test_a_type_module_that_fails_to_import_is_reported(monkeypatch: pytest.Monk
         raise ModuleNotFoundError("No module named 'authlib'", name="authlib")
 
     monkeypatch.setattr(registry, "import_module", broken)
+    monkeypatch.setattr(registry, "_TYPES", {})  # oidc not registered yet: its module is imported
     with pytest.raises(ConfigurationError, match="authlib"):
-        load_providers([{"type": "fancy"}])
+        load_providers([{"type": "oidc", "issuer": "https://idp.example", "client_id": "x"}])
+
+
+def test_only_built_in_modules_are_imported_as_types() -> None:
+    with pytest.raises(ConfigurationError, match="known types are"):
+        load_providers([{"type": "registry"}])

@@ -12,8 +12,11 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.test import override_settings
-from django.urls import path
+from django.urls import include, path
+from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -23,6 +26,7 @@ from rest_framework.views import APIView
 
 from django_nextauth import jwt
 from django_nextauth.contrib.rest_framework import IsSessionAuthenticated, NextAuthAuthentication
+from django_nextauth.test import login
 from django_nextauth.users import SessionUser
 
 SECRET = django_settings.NEXTAUTH_TEST_SECRET
@@ -72,10 +76,19 @@ class OtherAuth(Protected):
     authentication_classes = [Alice, NextAuthAuthentication]
 
 
+@ensure_csrf_cookie
+def csrf(request: HttpRequest) -> JsonResponse:
+    """docs/rest-framework.md's recipe: Django's CSRF token for a page that only signs in
+    through NextAuth (and so never got a ``csrftoken`` cookie)."""
+    return JsonResponse({"csrfToken": get_token(request)})
+
+
 urlpatterns = [
     path("protected/", Protected.as_view()),
     path("open/", Open.as_view()),
     path("other/", OtherAuth.as_view()),
+    path("csrf/", csrf),
+    path("api/auth/", include("django_nextauth.urls")),
 ]
 
 pytestmark = pytest.mark.urls(__name__)
@@ -181,6 +194,18 @@ def test_cookie_post_with_django_csrf_passes() -> None:
     response = client.post("/protected/", {"x": 1}, format="json", HTTP_X_CSRFTOKEN=secret)
     assert response.status_code == 200
     assert response.json()["email"] == "alice@x.io"
+
+
+def test_the_documented_csrf_recipe() -> None:
+    client = APIClient(enforce_csrf_checks=True)
+    login(client, ALICE)  # signed in through NextAuth: no csrftoken cookie yet
+    nextauth_token = client.get("/api/auth/csrf").json()["csrfToken"]
+    refused = client.post("/protected/", {}, format="json", HTTP_X_CSRFTOKEN=nextauth_token)
+    assert refused.status_code == 403  # NextAuth's token is not Django's
+    django_token = client.get("/csrf/").json()["csrfToken"]
+    assert django_settings.CSRF_COOKIE_NAME in client.cookies
+    done = client.post("/protected/", {}, format="json", HTTP_X_CSRFTOKEN=django_token)
+    assert done.status_code == 200
 
 
 def test_cookie_get_needs_no_csrf() -> None:

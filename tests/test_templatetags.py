@@ -4,13 +4,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.template import Context, TemplateSyntaxError, engines
+from django.template import Context, Engine, RequestContext, TemplateSyntaxError, engines
 from django.template.loader import render_to_string
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 
-from django_nextauth import jwt
 from django_nextauth.templatetags import nextauth
+from django_nextauth.test import login
 from django_nextauth.users import ANONYMOUS, SessionUser
+from django_nextauth.views.pages import lifetime_text
 
 SECRET = django_settings.NEXTAUTH_TEST_SECRET
 COOKIE = "next-auth.session-token"
@@ -20,7 +21,7 @@ ALICE = {"name": "Alice <&>", "email": "alice@x.io", "sub": "7"}
 def request(claims: dict[str, Any] | None = None, path: str = "/page/?a=1&b=2") -> Any:
     factory = RequestFactory()
     if claims is not None:
-        factory.cookies[COOKIE] = jwt.encode(claims, secret=SECRET)
+        login(factory, claims)
     return factory.get(path)
 
 
@@ -191,3 +192,74 @@ def test_sign_in_and_sign_out_pages_link_back_to_the_site_root() -> None:
     for page in ("signin", "signout"):
         html = render_to_string(f"nextauth/{page}.html", PAGE_CONTEXTS[page])
         assert '<a href="/">&larr; Back to the site</a>' in html
+
+
+# --- without the context processor; signing out of a protected page ---------------------------
+
+HELLO = "{% ifsignedin %}Hello {{ session_user.name }}{% else %}out{% endifsignedin %}"
+
+
+def render_without_processors(template: str, req: Any, **context: Any) -> str:
+    """A project whose TEMPLATES lack the context processor (the README's snippet there)."""
+    engine = Engine(
+        context_processors=["django.template.context_processors.request"],  # startproject's
+        libraries={"nextauth": "django_nextauth.templatetags.nextauth"},
+    )
+    return engine.from_string("{% load nextauth %}" + template).render(RequestContext(req, context))
+
+
+def test_ifsignedin_sets_session_user_without_the_context_processor() -> None:
+    assert render_without_processors(HELLO, request(ALICE)) == "Hello Alice &lt;&amp;&gt;"
+    assert render_without_processors(HELLO, request()) == "out"
+    given = SessionUser({"name": "Given"})
+    assert render_without_processors(HELLO, request(ALICE), session_user=given) == "Hello Given"
+
+
+def test_signout_url_leaves_a_protected_page_for_the_site_root() -> None:
+    # Coming back to a page behind login_required_session would only show "Please sign in".
+    client = Client()
+    login(client, ALICE)
+    html = client.get("/decorators/protected-page/").content.decode()
+    assert 'href="/api/auth/signout?callbackUrl=%2F"' in html
+    public = client.get("/templates/page/").content.decode()
+    assert "callbackUrl=%2Ftemplates%2Fpage%2F" in public
+
+
+# --- the built-in pages' polish ----------------------------------------------------------------
+
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+VERIFY = "/api/auth/verify-request?provider=email&type=email"
+
+
+@pytest.mark.django_db
+def test_verify_request_page_says_what_to_do(email_setup: Any) -> None:
+    email_setup({"max_age": 600})
+    with override_settings(DEBUG=False, EMAIL_BACKEND=CONSOLE):
+        html = Client().get(VERIFY).content.decode()
+    assert "It works once and for 10 minutes." in html
+    assert 'href="http://testserver/api/auth/signin">try again</a>' in html
+    assert "terminal" not in html  # DEBUG off: no word about the console
+    with override_settings(DEBUG=True, EMAIL_BACKEND=CONSOLE):
+        assert "prints its email in the terminal" in Client().get(VERIFY).content.decode()
+    with override_settings(DEBUG=True):  # the tests' in-memory backend
+        assert "terminal" not in Client().get(VERIFY).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (86400, "24 hours"),
+        (3600, "1 hour"),
+        (600, "10 minutes"),
+        (172800, "2 days"),
+        (90, "90 seconds"),
+    ],
+)
+def test_link_lifetimes_in_words(seconds: int, text: str) -> None:
+    assert lifetime_text(seconds) == text
+
+
+def test_error_page_button_does_not_touch_the_text() -> None:
+    html = render_to_string("nextauth/error.html", {**PAGE_CONTEXTS["error"], "signin_url": "/in"})
+    assert ".message:not(:last-child) { margin-bottom: 1.5rem; }" in html
+    assert '</div>\n<p><a class="button" href="/in">Sign in</a></p>' in html

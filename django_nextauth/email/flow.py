@@ -33,8 +33,9 @@ from django_nextauth.callbacks import get_callback
 from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.hooks import describe, run_hook
+from django_nextauth.hooks import HookFailed, describe, run_hook
 from django_nextauth.identity import is_active, stored_email, user_with_email
+from django_nextauth.logs import is_server_fault, log_server_fault
 from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
 from django_nextauth.signin import complete_sign_in
 from django_nextauth.storable import MAX_EMAIL, storable
@@ -88,7 +89,11 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     try:
         _store_and_send(ctx, provider, adapter, identifier, recipient)
     except Exception as exc:
-        logger.error("django_nextauth: the sign-in link was not sent (%s)", describe(exc))
+        fault = exc.__cause__ if isinstance(exc, HookFailed) else exc  # what the hook hit
+        if fault is not None and is_server_fault(fault):  # the database or the mail server
+            log_server_fault("the sign-in link was not sent", fault)  # its message is the fix
+        else:  # a hook's message may quote the link
+            logger.error("django_nextauth: the sign-in link was not sent (%s)", describe(exc))
         return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
     return _verify_request(ctx, provider)
 

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from django.conf import settings as django_settings
@@ -58,9 +59,12 @@ def _document(url: str, kind: ErrorKind) -> dict[str, Any]:
         cached = _documents.get(url)
     if cached is not None and cached[0] > now:
         return cached[1]
-    _, document = request_json("GET", url, what="discovery document", kind=kind)
+    # The URL tried is in every message: a wrong issuer is then a one-line fix. Without its
+    # query string, the one part of a URL that could carry something private.
+    where = f"discovery document ({urlsplit(url)._replace(query='', fragment='').geturl()})"
+    _, document = request_json("GET", url, what=where, kind=kind)
     if not isinstance(document, dict) or "error" in document:
-        raise OAuthError(kind, "The discovery document is not a metadata object.")
+        raise OAuthError(kind, f"The {where} is not a metadata object.")
     with _lock:
         _documents[url] = (now + METADATA_TTL, document)
     return document

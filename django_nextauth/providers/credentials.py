@@ -22,7 +22,9 @@ the account key(s) instead: a string, a list of strings, or ``None``. See
 
 The callback follows NextAuth (``docs/protocol.md`` §4.4): CSRF check, limiter,
 ``authorize``, then :func:`~django_nextauth.signin.complete_sign_in`. Failures
-never answer 500 and never echo what ``authorize`` raised.
+never answer 500 and never echo what ``authorize`` raised; a database or network fault
+inside it is the version's server error (``Configuration``), logged with its message,
+not a failed sign-in.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.hooks import HookFailed, run_hook
 from django_nextauth.identity import is_active
+from django_nextauth.logs import SERVER_FAULTS, log_server_fault
 from django_nextauth.ratelimit import reserve, retry_after
 from django_nextauth.signals import (
     cleanse_credentials,
@@ -142,7 +145,14 @@ class CredentialsProvider(Provider):
             response["Retry-After"] = str(retry_after())
             return response
         with login_attempt() as django_sent:
-            user = self._authorize(ctx)
+            try:
+                user = self._authorize(ctx)
+            except SERVER_FAULTS as exc:
+                # A missing table or a database outage is not a wrong password: the visitor
+                # gets the version's server error, the log the real cause.
+                log_server_fault(f"authorize of provider {self.id!r} failed", exc)
+                self._failed(ctx, ErrorCode.CONFIGURATION, credentials_wrong=False)
+                return ctx.error_redirect(ErrorCode.CONFIGURATION)
         if user is None:
             # One user_login_failed per attempt: the hook's own authenticate() may have sent it.
             self._failed(ctx, ErrorCode.CREDENTIALS_SIGNIN, login_failed_sent=django_sent[0] > 0)
@@ -166,6 +176,8 @@ class CredentialsProvider(Provider):
         """The user ``authorize`` returns, normalised, or ``None``."""
         try:
             result = run_authorize(self.authorize, dict(ctx.body), ctx.request)
+        except SERVER_FAULTS:
+            raise
         except Exception as exc:
             # The message may quote the password: the type is enough to debug with.
             logger.warning(
@@ -185,7 +197,12 @@ class CredentialsProvider(Provider):
         return None
 
     def _failed(
-        self, ctx: AuthRequest, code: ErrorCode, *, login_failed_sent: bool = False
+        self,
+        ctx: AuthRequest,
+        code: ErrorCode,
+        *,
+        login_failed_sent: bool = False,
+        credentials_wrong: bool = True,
     ) -> None:
         credentials = cleanse_credentials(ctx.body)
         send_robust(
@@ -196,7 +213,9 @@ class CredentialsProvider(Provider):
             error=code.value,
             credentials=credentials,
         )
-        if not login_failed_sent:
+        # Django's user_login_failed: once per attempt (the hook's own authenticate() may have
+        # sent it), and not for a server fault.
+        if credentials_wrong and not login_failed_sent:
             send_login_failed(ctx.request, ctx.body)
 
     def signin_form(self, ctx: AuthRequest) -> dict[str, Any] | None:

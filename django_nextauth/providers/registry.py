@@ -16,7 +16,6 @@ provider type is one new module.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from importlib import import_module
 from typing import Any
@@ -29,15 +28,22 @@ from django_nextauth.exceptions import ConfigurationError
 from .base import Provider
 
 __all__ = [
+    "BUILTIN_TYPES",
     "get_provider",
     "get_providers",
+    "known_types",
     "load_providers",
+    "missing_dependency",
     "provider_types",
     "register_provider_type",
 ]
 
 _TYPES: dict[str, type[Provider]] = {}
-_TYPE_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+#: The built-in types: each is the module ``django_nextauth.providers.<type>``, imported (and
+#: registered) only once an entry names it, so a site without the oauth extra can still load.
+BUILTIN_TYPES = ("credentials", "email", "oauth", "oidc")
+#: Top-level modules of the optional extras, and the extra that installs each.
+_EXTRAS = {"jwt": "oauth", "httpx": "oauth"}
 
 
 def register_provider_type(type_name: str, cls: type[Provider]) -> None:
@@ -95,17 +101,36 @@ def _load_one(entry: object, where: str) -> Provider:
 
 
 def _type_class(kind: Any, where: str) -> type[Provider]:
-    if isinstance(kind, str) and kind not in _TYPES and _TYPE_NAME.fullmatch(kind):
+    if kind in BUILTIN_TYPES and kind not in _TYPES:
         module = f"{__package__}.{kind}"
         try:
             import_module(module)  # registers itself
         except ModuleNotFoundError as exc:
             if exc.name != module:  # the module exists but needs something missing
-                raise ConfigurationError(f"{where}: {module} cannot be imported ({exc}).") from exc
+                raise missing_dependency(kind, where, exc) from exc
     if kind not in _TYPES:
-        known = ", ".join(repr(name) for name in sorted(_TYPES))
+        known = ", ".join(repr(name) for name in known_types())
         raise ConfigurationError(f"{where} is {kind!r}; the known types are {known}.")
     return _TYPES[kind]
+
+
+def known_types() -> list[str]:
+    """Every provider type an entry may name: the registered ones and the built-in ones
+    (registered only once an entry uses them, so a typo's message still lists them all)."""
+    return sorted(set(_TYPES) | set(BUILTIN_TYPES))
+
+
+def missing_dependency(kind: str, where: str, exc: ModuleNotFoundError) -> ConfigurationError:
+    """The error for a built-in type whose extra is not installed: name the extra, not the
+    module (``pip install jwt`` is another package than PyJWT)."""
+    top = (exc.name or "").partition(".")[0]
+    extra = _EXTRAS.get(top)
+    if extra is None:
+        return ConfigurationError(f"{where}: the {kind!r} provider type cannot be imported: {exc}.")
+    return ConfigurationError(
+        f"{where} is {kind!r}, which needs the {extra!r} extra (the {top!r} module is missing): "
+        f"pip install 'django-nextauth[{extra}]'."
+    )
 
 
 def _import_class(path: str, where: str) -> type[Provider]:

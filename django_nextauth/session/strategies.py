@@ -31,7 +31,13 @@ from django_nextauth.cookies import (
     write_session_cookie,
 )
 from django_nextauth.dialect import Dialect, dialect
-from django_nextauth.exceptions import ConfigurationError, InvalidToken, TokenExpired
+from django_nextauth.exceptions import (
+    ConfigurationError,
+    DecryptionFailed,
+    InvalidToken,
+    TokenExpired,
+)
+from django_nextauth.logs import log_undecryptable_cookie
 from django_nextauth.revocation import mint_sid, revocations
 
 from .carried import AUTH_TIME, SID, Candidate, Claims, Decoded, Incoming
@@ -102,17 +108,23 @@ class JwtStrategy:
         if not incoming.raw:
             return None
         secrets = _as_tuple(nextauth_settings.secrets if secret is None else secret)
+        undecryptable = False
         for family, name in incoming.candidates:
             try:
                 claims = self._claims(
                     incoming.raw, secrets, family.salt(name) if salt is None else salt, family
                 )
+            except DecryptionFailed:
+                undecryptable = True
+                continue
             except InvalidToken:
                 continue
             # Every read, decrypted-token cache hit or not (raises RevocationUnavailable).
             if self.revocations is not None and self.revocations.is_revoked(claims.checked):
                 return None
             return Decoded(claims, family, name)
+        if undecryptable and incoming.from_cookie:  # silent sign-outs are hard to explain
+            log_undecryptable_cookie(incoming.candidates[0][1])
         return None
 
     def resolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:

@@ -8,10 +8,12 @@ Tags (each is a thin wrapper over a plain function of the same name below):
   the sign-in page with ``?callbackUrl=`` (default: the current page, like
   ``signIn()``), HTML-escaped for an ``href``.
 * ``{% signout_url %}`` / ``{% signout_url "/" %}`` / ``{% signout_url as url %}``:
-  the sign-out page, likewise.
+  the sign-out page, likewise; on a page behind ``login_required_session`` the default
+  ``callbackUrl`` is the site's root, since the page itself needs a session.
 * ``{% ifsignedin %}...{% else %}...{% endifsignedin %}``: renders the first
   part for a signed-in user (``useSession().status === "authenticated"``),
-  the optional ``{% else %}`` part otherwise.
+  the optional ``{% else %}`` part otherwise. Inside the first part
+  ``{{ session_user }}`` is set even without the context processor.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Any
 from django import template
 from django.template.base import Parser, Token
 from django.template.context import Context
+from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from django_nextauth import links
-from django_nextauth.decorators import request_session_user
+from django_nextauth.decorators import is_protected, request_session_user
 from django_nextauth.users import ANONYMOUS
 
 register = template.Library()
@@ -58,10 +61,19 @@ def signin_url(context: Context, callback_url: str | None = None) -> SafeString:
     return format_html("{}", url)
 
 
+def _after_signout(context: Context) -> str | None:
+    """The current page, or the site's root when the page is for signed-in users only
+    (coming back to it would only show the sign-in page's "Please sign in" banner)."""
+    request = context.get("request")
+    if request is not None and is_protected(request):
+        return get_script_prefix()
+    return _current_path(context)
+
+
 @register.simple_tag(takes_context=True, name="signout_url")
 def signout_url(context: Context, callback_url: str | None = None) -> SafeString:
     """``{% signout_url [callback_url] [as var] %}``: escaped sign-out page URL."""
-    url = links.signout_url(callback_url if callback_url is not None else _current_path(context))
+    url = links.signout_url(callback_url if callback_url is not None else _after_signout(context))
     return format_html("{}", url)
 
 
@@ -71,9 +83,14 @@ class IfSignedInNode(template.Node):
         self.signed_out = signed_out
 
     def render(self, context: Context) -> str:
-        if context_session_user(context).is_authenticated:
+        user = context_session_user(context)
+        if not user.is_authenticated:
+            return self.signed_out.render(context)
+        if context.get("session_user") is not None:
             return self.signed_in.render(context)
-        return self.signed_out.render(context)
+        # No context processor: {{ session_user }} inside the block still works.
+        with context.push(session_user=user):
+            return self.signed_in.render(context)
 
 
 @register.tag("ifsignedin")

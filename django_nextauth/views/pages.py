@@ -11,17 +11,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings as django_settings
 from django.http import HttpResponseBase, HttpResponseRedirect
 
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.errors import DEFAULT_ERROR_PAGE, DEFAULT_SIGNIN_MESSAGE, ErrorCode
-from django_nextauth.providers import get_providers
+from django_nextauth.providers import get_provider, get_providers
 
 from .base import AuthView
 from .context import AuthRequest, with_query
 from .responses import html_response
 
 __all__ = ["ErrorView", "VerifyRequestView", "render_signin", "signout_page"]
+
+_CONSOLE = "django.core.mail.backends.console.EmailBackend"
 
 
 def render_signin(ctx: AuthRequest) -> HttpResponseBase:
@@ -103,9 +106,24 @@ class VerifyRequestView(AuthView):
             return HttpResponseRedirect(
                 f"{page}{'&' if '?' in page else '?'}{query}" if query else page
             )
+        provider = get_provider(ctx.request.GET.get("provider") or "")
+        max_age = getattr(provider, "max_age", None)
         context = {
             "title": "Verify Request",
             "site_url": ctx.origin,
             "site_host": ctx.origin.split("://", 1)[-1],
+            "signin_url": ctx.url("signin"),
+            "max_age_text": lifetime_text(max_age) if isinstance(max_age, int) else "",
+            # Development with the console backend: say where the link went.
+            "console_mail": django_settings.DEBUG and django_settings.EMAIL_BACKEND == _CONSOLE,
         }
         return html_response(ctx.request, "nextauth/verify_request.html", context)
+
+
+def lifetime_text(seconds: int) -> str:
+    """``86400`` -> ``"24 hours"``, ``600`` -> ``"10 minutes"`` (the link's lifetime)."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0 and not (unit == "day" and seconds <= 86400):
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"

@@ -37,4 +37,5 @@ urlpatterns += [
     path("decorators/acbv-admin/", views.AsyncAdminView.as_view()),
     path("decorators/acbv-staff/", views.AsyncStaffView.as_view()),
     path("templates/page/", views.nextauth_page),
+    path("decorators/protected-page/", views.protected_page),
 ]

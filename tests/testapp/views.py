@@ -204,3 +204,9 @@ _PAGE = (
 def nextauth_page(request: HttpRequest) -> HttpResponse:
     """Renders the context processor's values and the template tags."""
     return HttpResponse(engines["django"].from_string(_PAGE).render({}, request))
+
+
+@login_required_session
+def protected_page(request: HttpRequest) -> HttpResponse:
+    """A page for signed-in users only, with a sign-out link."""
+    return nextauth_page(request)
