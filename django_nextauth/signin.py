@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponseBase
@@ -108,8 +108,14 @@ def complete_sign_in(
     profile: Mapping[str, Any] | None = None,
     is_new_user: bool = False,
     credentials: Mapping[str, Any] | None = None,
+    persist: Callable[[], tuple[Any, bool] | ErrorCode] | None = None,
 ) -> HttpResponseBase:
-    """Finish signing ``user`` in through ``provider``; the answer to send the browser."""
+    """Finish signing ``user`` in through ``provider``; the answer to send the browser.
+
+    ``persist``, when given, runs once the ``sign_in`` callback allowed the sign-in: it
+    stores what the sign-in creates (a passkey's user, account and authenticator) and
+    returns ``(stored user, is_new_user)``, or the error code to answer instead.
+    """
     request = ctx.request
     adapter = get_adapter()
     known = _known_user(adapter, account)
@@ -131,6 +137,11 @@ def complete_sign_in(
     if isinstance(allowed, str):
         return ctx.redirect(safe_redirect(request, allowed, ctx.origin))
     profile_user = user
+    if persist is not None:
+        stored = persist()
+        if isinstance(stored, ErrorCode):
+            return ctx.error_redirect(stored)
+        user, is_new_user = stored
     try:
         linked = link_account(
             ctx, provider=provider, user=user, account=account, profile=profile, known=known

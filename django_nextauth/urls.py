@@ -13,6 +13,7 @@ from .views.api import CsrfView, LogView, ProvidersView, SessionView, not_found
 from .views.pages import ErrorView, VerifyRequestView
 from .views.signin import CallbackView, SigninView
 from .views.signout import SignoutView
+from .views.webauthn import WebAuthnOptionsView
 
 app_name = "nextauth"
 
@@ -28,5 +29,10 @@ urlpatterns: list[URLPattern] = [
     path("error", ErrorView.as_view(), name="error"),
     path("verify-request", VerifyRequestView.as_view(), name="verify-request"),
     path("_log", LogView.as_view(), name="log"),
+    path(
+        "webauthn-options/<str:provider_id>",
+        WebAuthnOptionsView.as_view(),
+        name="webauthn-options",
+    ),
     path("<path:rest>", not_found),
 ]
