@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 
 from .views.api import CsrfView, LogView, ProvidersView, SessionView, not_found
 from .views.pages import ErrorView, VerifyRequestView
+from .views.passkeys import PasskeysView
 from .views.signin import CallbackView, SigninView
 from .views.signout import SignoutView
 from .views.webauthn import WebAuthnOptionsView
@@ -34,5 +35,6 @@ urlpatterns: list[URLPattern] = [
         WebAuthnOptionsView.as_view(),
         name="webauthn-options",
     ),
+    path("passkeys/<str:provider_id>", PasskeysView.as_view(), name="passkeys"),
     path("<path:rest>", not_found),
 ]

@@ -9,6 +9,8 @@ Tags (each is a thin wrapper over a plain function of the same name below):
   ``signIn()``), HTML-escaped for an ``href``.
 * ``{% signout_url %}`` / ``{% signout_url "/" %}`` / ``{% signout_url as url %}``:
   the sign-out page, likewise.
+* ``{% passkeys_url %}`` / ``{% passkeys_url "other-id" %}``: the signed-in user's passkey
+  page (add, name, remove; ``django_nextauth/views/passkeys.py``).
 * ``{% ifsignedin %}...{% else %}...{% endifsignedin %}``: renders the first
   part for a signed-in user (``useSession().status === "authenticated"``),
   the optional ``{% else %}`` part otherwise.
@@ -21,10 +23,12 @@ from typing import Any
 from django import template
 from django.template.base import Parser, Token
 from django.template.context import Context
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from django_nextauth import links
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.decorators import request_session_user
 from django_nextauth.users import ANONYMOUS
 
@@ -62,6 +66,16 @@ def signin_url(context: Context, callback_url: str | None = None) -> SafeString:
 def signout_url(context: Context, callback_url: str | None = None) -> SafeString:
     """``{% signout_url [callback_url] [as var] %}``: escaped sign-out page URL."""
     url = links.signout_url(callback_url if callback_url is not None else _current_path(context))
+    return format_html("{}", url)
+
+
+@register.simple_tag(name="passkeys_url")
+def passkeys_url(provider_id: str = "passkey") -> SafeString:
+    """``{% passkeys_url [provider_id] [as var] %}``: escaped passkey page URL."""
+    try:
+        url = reverse("nextauth:passkeys", kwargs={"provider_id": provider_id})
+    except NoReverseMatch:  # the routes mounted without their namespace
+        url = f"{str(nextauth_settings.BASE_PATH).rstrip('/')}/passkeys/{provider_id}"
     return format_html("{}", url)
 
 

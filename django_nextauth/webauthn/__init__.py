@@ -6,7 +6,8 @@ does; ``ceremony.py`` makes the options the browser passes to
 ``GET /webauthn-options/<id>``; ``callback.py`` finishes ``POST /callback/<id>``;
 ``limits.py`` counts failed attempts. The provider itself is
 ``django_nextauth/providers/webauthn.py``; ``checks.py`` holds its system checks.
-Only ``ceremony.py`` imports py_webauthn (the ``passkeys`` extra).
+Only ``ceremony.py`` imports py_webauthn (the ``passkeys`` extra); the URLconf and the
+views import nothing that needs it.
 """
 
 from __future__ import annotations

@@ -41,8 +41,7 @@ from django_nextauth.views.context import with_query
 from .ceremony import Refused, verify_authentication, verify_registration
 from .challenge import Challenge, ChallengeError, open_challenge
 from .codec import from_base64, to_base64
-from .options import require_adapter
-from .users import signed_in_user
+from .users import require_adapter, signed_in_user
 
 if TYPE_CHECKING:
     from django_nextauth.providers.webauthn import WebAuthnProvider

@@ -15,13 +15,14 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Tags, register
 
 from django_nextauth.adapters import Adapter, get_adapter
-from django_nextauth.conf import nextauth_settings
+from django_nextauth.conf.schema import DEFAULTS
+from django_nextauth.conf.validation import user_settings
 
 __all__ = ["check_passkeys"]
 
 
-def _entries() -> list[Mapping[str, Any]]:
-    raw = nextauth_settings.PROVIDERS
+def _entries(user: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    raw = user.get("PROVIDERS")
     if not isinstance(raw, (list, tuple)):
         return []  # E004 says so
     return [e for e in raw if isinstance(e, Mapping) and e.get("type") == "webauthn"]
@@ -30,11 +31,13 @@ def _entries() -> list[Mapping[str, Any]]:
 @register(Tags.compatibility)
 def check_passkeys(**kwargs: Any) -> list[CheckMessage]:
     """E040, E041, E042."""
-    entries = _entries()
+    # The raw setting: a broken value is another check's message, never an exception here.
+    user = user_settings()
+    entries = _entries(user) if isinstance(user, Mapping) else []
     if not entries:
         return []
     messages: list[CheckMessage] = []
-    if nextauth_settings.VERSION == "v4":
+    if user.get("VERSION", DEFAULTS["VERSION"]) == "v4":
         messages.append(
             Error(
                 "A passkey provider ('type': 'webauthn') needs NEXTAUTH['VERSION'] = 'v5': "

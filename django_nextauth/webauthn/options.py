@@ -15,22 +15,27 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse, HttpResponseBase
 
-from django_nextauth.adapters import Adapter, get_adapter
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import set_cookie
 from django_nextauth.errors import ErrorCode
-from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.views.responses import NO_CACHE, json_response
 
 from .ceremony import authentication_options, registration_options
 from .challenge import seal_challenge
-from .users import UserInfo, display_names, lookup_user, register_data, signed_in_user
+from .users import (
+    UserInfo,
+    display_names,
+    lookup_user,
+    register_data,
+    require_adapter,
+    signed_in_user,
+)
 
 if TYPE_CHECKING:
     from django_nextauth.providers.webauthn import WebAuthnProvider
     from django_nextauth.views.context import AuthRequest
 
-__all__ = ["answer_options", "infer_action", "require_adapter"]
+__all__ = ["answer_options", "infer_action"]
 
 _ACTIONS = ("register", "authenticate")
 
@@ -44,16 +49,6 @@ def infer_action(action: str | None, signed_in: bool, info: UserInfo | None) -> 
     if signed_in:
         return None
     return "register" if info is not None and not info.exists else "authenticate"
-
-
-def require_adapter(provider: WebAuthnProvider) -> Adapter:
-    adapter = get_adapter()
-    if adapter is None:
-        raise ConfigurationError(
-            f"The passkey provider {provider.id!r} needs an adapter to keep the passkeys: add "
-            "'django_nextauth.db' to INSTALLED_APPS or set NEXTAUTH['ADAPTER']."
-        )
-    return adapter
 
 
 def _error(message: str, status: int = 400) -> HttpResponse:

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 
-from django_nextauth.adapters import Adapter
+from django_nextauth.adapters import Adapter, get_adapter
+from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.identity import email_key, is_active, stored_email, user_with_email
 from django_nextauth.session import session_state
 
-__all__ = ["UserInfo", "lookup_user", "register_data", "signed_in_user"]
+if TYPE_CHECKING:
+    from django_nextauth.providers.base import Provider
+
+__all__ = ["UserInfo", "lookup_user", "register_data", "require_adapter", "signed_in_user"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,16 @@ class UserInfo:
     user: Any
     email: str | None
     exists: bool
+
+
+def require_adapter(provider: Provider) -> Adapter:
+    adapter = get_adapter()
+    if adapter is None:
+        raise ConfigurationError(
+            f"The passkey provider {provider.id!r} needs an adapter to keep the passkeys: add "
+            "'django_nextauth.db' to INSTALLED_APPS or set NEXTAUTH['ADAPTER']."
+        )
+    return adapter
 
 
 def signed_in_user(request: HttpRequest, adapter: Adapter) -> Any | None:
