@@ -78,7 +78,12 @@ def test_sign_up_then_sign_in(passkeys: Any, client: Client, key: SoftAuthentica
 
 def test_options_follow_the_inference_rules(passkeys: Any, client: Client, alice: Any) -> None:
     assert options(client).json()["action"] == "authenticate"
-    assert options(client, email="nobody@example.com").json()["action"] == "register"
+    register_options = options(client, email="nobody@example.com").json()
+    assert register_options["action"] == "register"
+    # @simplewebauthn/browser 9 (next-auth/webauthn) takes user.id as <= 64 UTF-8 bytes.
+    assert len(register_options["options"]["user"]["id"]) <= 64
+    assert register_options["options"]["attestation"] == "none"
+    assert [p["alg"] for p in register_options["options"]["pubKeyCredParams"]] == [-7, -8, -257]
     assert options(client, email="ALICE@example.com").json()["action"] == "authenticate"
     refused = options(client, action="register", email="alice@example.com")
     assert (refused.status_code, refused.json()) == (400, {"error": "Invalid request"})

@@ -10,6 +10,7 @@ whose message is safe to log (py_webauthn's reason; never a key or a signature).
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,10 +103,13 @@ def registration_options(
     """``PublicKeyCredentialCreationOptionsJSON`` for ``navigator.credentials.create``.
 
     The user handle is random, as Auth.js's: credentials are found by their id, never by it.
+    32 bytes: its base64url (43 characters) also fits @simplewebauthn/browser 9, which
+    takes ``user.id`` as a UTF-8 string of at most 64 bytes.
     """
     options = generate_registration_options(
         rp_id=rp.id,
         rp_name=rp.name,
+        user_id=secrets.token_bytes(32),
         user_name=user_name,
         user_display_name=display_name or None,
         timeout=timeout,
