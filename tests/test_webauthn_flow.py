@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+
+pytest.importorskip("webauthn", reason="the passkeys extra (py_webauthn) is not installed")
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client

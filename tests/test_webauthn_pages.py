@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+
+pytest.importorskip("webauthn", reason="the passkeys extra (py_webauthn) is not installed")
 from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client

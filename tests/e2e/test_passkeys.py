@@ -22,6 +22,8 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+
+pytest.importorskip("webauthn", reason="the passkeys extra (py_webauthn) is not installed")
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from playwright.sync_api import Browser, CDPSession, Page, expect
