@@ -1,7 +1,7 @@
 """NextAuth's adapter interface, in snake_case, sync with async twins (prefix ``a``).
 
-An adapter stores users, OAuth accounts, database sessions and e-mail verification
-tokens (``packages/next-auth/src/adapters.ts`` in NextAuth). :func:`get_adapter` gives
+An adapter stores users, OAuth accounts, database sessions, e-mail verification
+tokens and passkeys (``packages/next-auth/src/adapters.ts`` in NextAuth). :func:`get_adapter` gives
 the configured one: ``NEXTAUTH["ADAPTER"]`` (an import string naming an
 :class:`Adapter` subclass), else the Django ORM adapter when ``django_nextauth.db`` is
 installed, else ``None`` (a JWT-only site stores nothing).
@@ -126,6 +126,43 @@ class Adapter(ABC):
         Single use: of concurrent calls for one token, at most one gets the row.
         """
 
+    # --- authenticators (passkeys) -------------------------------------------------------------
+    # Auth.js's WebAuthn methods. An authenticator is a dict with Auth.js's keys:
+    # ``credentialID`` and ``credentialPublicKey`` (standard base64), ``userId``,
+    # ``providerAccountId`` (= ``credentialID``), ``counter``, ``credentialDeviceType``,
+    # ``credentialBackedUp``, ``transports`` (comma-separated or ``None``), plus ``name``
+    # and ``created`` for the management page. Not abstract: an adapter written before
+    # passkeys keeps working, and ``manage.py check`` names it when a passkey provider
+    # needs these (``django_nextauth.E041``).
+
+    def get_authenticator(self, credential_id: str) -> Mapping[str, Any] | None:
+        """The authenticator with this credential id, or ``None``."""
+        raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
+
+    def create_authenticator(self, authenticator: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Store a new authenticator (its ``userId`` names the owner); return it."""
+        raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
+
+    def list_authenticators_by_user_id(self, user_id: str) -> list[Mapping[str, Any]]:
+        """The user's authenticators, oldest first."""
+        raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
+
+    def update_authenticator_counter(
+        self, credential_id: str, counter: int
+    ) -> Mapping[str, Any] | None:
+        """Move the signature counter to ``counter``, only forwards (``0`` may stay ``0``:
+        authenticators without a counter); ``None`` when the stored counter is already
+        there or past it, so of two concurrent uses of one count only one succeeds."""
+        raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
+
+    def delete_authenticator(self, user_id: str, credential_id: str) -> bool:
+        """Remove ``user_id``'s authenticator and its account; whether there was one."""
+        raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
+
+    def rename_authenticator(self, user_id: str, credential_id: str, name: str) -> bool:
+        """Give ``user_id``'s authenticator a display name; whether there was one."""
+        raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
+
     # --- async twins --------------------------------------------------------------------------
 
     async def acreate_user(self, data: Mapping[str, Any]) -> Any:
@@ -180,6 +217,26 @@ class Adapter(ABC):
 
     async def ause_verification_token(self, identifier: str, token_hash: str) -> Any | None:
         return await sync_to_async(self.use_verification_token)(identifier, token_hash)
+
+    async def aget_authenticator(self, credential_id: str) -> Mapping[str, Any] | None:
+        return await sync_to_async(self.get_authenticator)(credential_id)
+
+    async def acreate_authenticator(self, authenticator: Mapping[str, Any]) -> Mapping[str, Any]:
+        return await sync_to_async(self.create_authenticator)(authenticator)
+
+    async def alist_authenticators_by_user_id(self, user_id: str) -> list[Mapping[str, Any]]:
+        return await sync_to_async(self.list_authenticators_by_user_id)(user_id)
+
+    async def aupdate_authenticator_counter(
+        self, credential_id: str, counter: int
+    ) -> Mapping[str, Any] | None:
+        return await sync_to_async(self.update_authenticator_counter)(credential_id, counter)
+
+    async def adelete_authenticator(self, user_id: str, credential_id: str) -> bool:
+        return await sync_to_async(self.delete_authenticator)(user_id, credential_id)
+
+    async def arename_authenticator(self, user_id: str, credential_id: str, name: str) -> bool:
+        return await sync_to_async(self.rename_authenticator)(user_id, credential_id, name)
 
 
 def get_adapter() -> Adapter | None:

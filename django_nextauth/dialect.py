@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = [
+    "CHALLENGE_COOKIE_MAX_AGE",
     "CHECK_COOKIE_MAX_AGE",
     "COOKIE_KINDS",
     "CookieKind",
@@ -27,7 +28,13 @@ __all__ = [
 
 Version = Literal["v4", "v5"]
 CookieKind = Literal[
-    "session_token", "csrf_token", "callback_url", "state", "pkce_code_verifier", "nonce"
+    "session_token",
+    "csrf_token",
+    "callback_url",
+    "state",
+    "pkce_code_verifier",
+    "nonce",
+    "webauthn_challenge",
 ]
 COOKIE_KINDS: tuple[CookieKind, ...] = (
     "session_token",
@@ -39,6 +46,8 @@ COOKIE_KINDS: tuple[CookieKind, ...] = (
 )
 #: Lifetime of the OAuth check cookies (state, PKCE verifier, nonce), in seconds.
 CHECK_COOKIE_MAX_AGE = 15 * 60
+#: Lifetime of the WebAuthn challenge cookie (v5 only), in seconds.
+CHALLENGE_COOKIE_MAX_AGE = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,9 @@ class Dialect:
     #: v4 reports a failed step of an e-mail sign-in with its own code (``EmailSignin``,
     #: ``EmailCreateAccount``, ``Callback``); v5 reports them all as ``Configuration``.
     step_error_codes: bool
+    #: Whether the version has WebAuthn (Auth.js's ``webauthn`` provider type and its
+    #: ``webauthnChallenge`` cookie); next-auth 4 has none.
+    has_webauthn: bool = False
 
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:
         """The full cookie name of ``kind``: ``[__Secure-|__Host-]<family>.<suffix>``."""
@@ -156,7 +168,16 @@ V5 = Dialect(
     version="v5",
     enc="A256CBC-HS512",
     chunk_size=4096 - 160,
-    cookies=_cookies("authjs"),
+    cookies={
+        **_cookies("authjs"),
+        # @auth/core's webauthnChallenge: Max-Age and Expires, like the check cookies.
+        "webauthn_challenge": CookieSpec(
+            "webauthn_challenge",
+            "authjs.challenge",
+            max_age=CHALLENGE_COOKIE_MAX_AGE,
+            expires=True,
+        ),
+    },
     signed_out_body=None,
     csrf_joins_secrets=True,
     json_trigger="header",
@@ -170,6 +191,7 @@ V5 = Dialect(
     email_domain_needs_dot=False,
     email_placeholder_id="uuid",
     step_error_codes=False,
+    has_webauthn=True,
 )
 VERSIONS: dict[str, Dialect] = {"v4": V4, "v5": V5}
 

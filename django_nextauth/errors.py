@@ -96,6 +96,9 @@ class ErrorCode(str, Enum):
     SESSION_REQUIRED = "SessionRequired"
     MISSING_CSRF = "MissingCSRF"
     TOO_MANY_ATTEMPTS = "TooManyAttempts"
+    #: Auth.js's passkey codes: a response that did not verify, a credential of another user.
+    WEBAUTHN_VERIFICATION_ERROR = "WebAuthnVerificationError"
+    ACCOUNT_NOT_LINKED = "AccountNotLinked"
 
     def __str__(self) -> str:
         return self.value

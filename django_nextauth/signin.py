@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponseBase
@@ -112,12 +112,16 @@ def complete_sign_in(
     is_new_user: bool = False,
     credentials: Mapping[str, Any] | None = None,
     bound_to_session: bool = False,
+    persist: Callable[[], tuple[Any, bool] | ErrorCode] | None = None,
 ) -> HttpResponseBase:
     """Finish signing ``user`` in through ``provider``; the answer to send the browser.
 
     ``bound_to_session``: an OAuth sign-in started by the session the request carries
     (``providers/binding.py``); without it an unknown account is not linked to the
-    signed-in user.
+    signed-in user. ``persist``, when given, runs once the ``sign_in`` callback allowed
+    the sign-in: it stores what the sign-in creates (a passkey's user, account and
+    authenticator) and returns ``(stored user, is_new_user)``, or the error code to
+    answer instead.
     """
     request = ctx.request
     adapter = get_adapter()
@@ -144,6 +148,11 @@ def complete_sign_in(
     if isinstance(allowed, str):
         return ctx.redirect(safe_redirect(request, allowed, ctx.origin))
     profile_user = user
+    if persist is not None:
+        stored = persist()
+        if isinstance(stored, ErrorCode):
+            return ctx.error_redirect(stored)
+        user, is_new_user = stored
     try:
         linked = link_account(
             ctx,

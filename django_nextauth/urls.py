@@ -11,8 +11,10 @@ from django.urls import URLPattern, path
 
 from .views.api import CsrfView, LogView, ProvidersView, SessionView, not_found
 from .views.pages import ErrorView, VerifyRequestView
+from .views.passkeys import PasskeysView
 from .views.signin import CallbackView, SigninView
 from .views.signout import SignoutView
+from .views.webauthn import WebAuthnOptionsView
 
 app_name = "nextauth"
 
@@ -28,5 +30,11 @@ urlpatterns: list[URLPattern] = [
     path("error", ErrorView.as_view(), name="error"),
     path("verify-request", VerifyRequestView.as_view(), name="verify-request"),
     path("_log", LogView.as_view(), name="log"),
+    path(
+        "webauthn-options/<str:provider_id>",
+        WebAuthnOptionsView.as_view(),
+        name="webauthn-options",
+    ),
+    path("passkeys/<str:provider_id>", PasskeysView.as_view(), name="passkeys"),
     path("<path:rest>", not_found),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_nextauth.adapters import Adapter, hash_token
 from django_nextauth.identity import email_key
 
+from .authenticators import AuthenticatorStore
 from .devices import device_summary
 from .models import Account, Session, VerificationToken
 from .usernames import unique_username
@@ -58,9 +59,9 @@ def _user_fields(model: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-class DjangoAdapter(Adapter):
-    """Users are ``AUTH_USER_MODEL``; accounts, sessions and tokens are ``django_nextauth.db``
-    rows. Session tokens are stored as their SHA-256."""
+class DjangoAdapter(AuthenticatorStore, Adapter):
+    """Users are ``AUTH_USER_MODEL``; accounts, sessions, tokens and passkeys are
+    ``django_nextauth.db`` rows. Session tokens are stored as their SHA-256."""
 
     # --- users --------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Admin pages: every session (whose, which device, since when, until when) with an action that
-ends the selected ones, and the linked accounts. A user's own sessions and accounts are one
-filter away (``?user__id__exact=<pk>``); :class:`SessionInline` and :class:`AccountInline`
+ends the selected ones, the linked accounts and the passkeys. A user's own sessions and accounts
+are one filter away (``?user__id__exact=<pk>``); :class:`SessionInline` and :class:`AccountInline`
 add them to a project's own ``UserAdmin``."""
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import Account, Session, VerificationToken
+from .models import Account, Authenticator, Session, VerificationToken
 
 __all__ = [
     "AccountAdmin",
     "AccountInline",
+    "AuthenticatorAdmin",
     "SessionAdmin",
     "SessionInline",
     "VerificationTokenAdmin",
@@ -70,6 +71,37 @@ class VerificationTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ("identifier", "token", "expires")
 
 
+class AuthenticatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Passkeys: a public key each; deleting one (and its account row) revokes it."""
+
+    list_display = ("user", "name", "credential_device_type", "created", "last_used")
+    list_filter = ("credential_device_type", "credential_backed_up")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "name", "credential_id")
+    readonly_fields = (
+        "user", "credential_id", "provider_account_id", "credential_public_key", "counter",
+        "credential_device_type", "credential_backed_up", "transports", "created", "last_used",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # registered by the user's own authenticator, never by hand
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        _delete_authenticators(Authenticator.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
+        _delete_authenticators(queryset)
+
+
+def _delete_authenticators(queryset: QuerySet[Authenticator]) -> None:
+    # The account row would otherwise outlive its credential.
+    for row in queryset:
+        Account.objects.filter(
+            user_id=row.user_id, type="webauthn", provider_account_id=row.provider_account_id
+        ).delete()
+    queryset.delete()
+
+
 class SessionInline(admin.TabularInline):  # type: ignore[type-arg]
     """A user's sessions on their change page; deleting a row ends that session."""
 
@@ -96,10 +128,11 @@ class AccountInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 def register(site: admin.AdminSite) -> None:
-    """Register the three model admins on ``site`` (done for the default site on import)."""
+    """Register the model admins on ``site`` (done for the default site on import)."""
     site.register(Session, SessionAdmin)
     site.register(Account, AccountAdmin)
     site.register(VerificationToken, VerificationTokenAdmin)
+    site.register(Authenticator, AuthenticatorAdmin)
 
 
 # Only the admin's autodiscovery imports this module, and then the admin is installed.

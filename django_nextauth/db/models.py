@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-__all__ = ["Account", "Revocation", "Session", "VerificationToken"]
+__all__ = ["Account", "Authenticator", "Revocation", "Session", "VerificationToken"]
 
 
 class Account(models.Model):
@@ -96,3 +96,33 @@ class Revocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} (until {self.expires:%Y-%m-%d})"
+
+
+class Authenticator(models.Model):
+    """A passkey (WebAuthn credential), Auth.js's ``Authenticator``: the public key only.
+
+    ``credential_id`` and ``credential_public_key`` are standard base64, as Auth.js's
+    adapters store them, so a Next.js app on the same tables reads the same rows. Its
+    ``Account`` row (type ``webauthn``) has the credential id as ``provider_account_id``.
+    """
+
+    credential_id = models.CharField(max_length=255, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nextauth_authenticators"
+    )
+    provider_account_id = models.CharField(max_length=255, editable=False)
+    credential_public_key = models.TextField(editable=False)
+    #: The signature counter last seen; it only moves forwards (0: no counter).
+    counter = models.BigIntegerField(default=0)
+    #: ``singleDevice`` or ``multiDevice`` (a synced passkey).
+    credential_device_type = models.CharField(max_length=32)
+    credential_backed_up = models.BooleanField(default=False)
+    #: Comma-separated, e.g. ``internal,hybrid``.
+    transports = models.CharField(max_length=255, blank=True, null=True)
+    #: A label the user chose on the management page.
+    name = models.CharField(max_length=100, blank=True, default="")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    last_used = models.DateTimeField(blank=True, null=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name or 'passkey'} ({self.credential_id[:12]}…)"

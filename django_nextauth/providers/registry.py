@@ -41,7 +41,7 @@ __all__ = [
 _TYPES: dict[str, type[Provider]] = {}
 #: The built-in types: each is the module ``django_nextauth.providers.<type>``, imported (and
 #: registered) only once an entry names it, so a site without the oauth extra can still load.
-BUILTIN_TYPES = ("credentials", "email", "oauth", "oidc")
+BUILTIN_TYPES = ("credentials", "email", "oauth", "oidc", "webauthn")
 #: Top-level modules of the optional extras, and the extra that installs each.
 _EXTRAS = {"jwt": "oauth", "httpx": "oauth"}
 

@@ -10,6 +10,8 @@ Tags (each is a thin wrapper over a plain function of the same name below):
 * ``{% signout_url %}`` / ``{% signout_url "/" %}`` / ``{% signout_url as url %}``:
   the sign-out page, likewise; on a page behind ``login_required_session`` the default
   ``callbackUrl`` is the site's root, since the page itself needs a session.
+* ``{% passkeys_url %}`` / ``{% passkeys_url "other-id" %}``: the signed-in user's passkey
+  page (add, name, remove; ``django_nextauth/views/passkeys.py``).
 * ``{% ifsignedin %}...{% else %}...{% endifsignedin %}``: renders the first
   part for a signed-in user (``useSession().status === "authenticated"``),
   the optional ``{% else %}`` part otherwise. Inside the first part
@@ -23,11 +25,12 @@ from typing import Any
 from django import template
 from django.template.base import Parser, Token
 from django.template.context import Context
-from django.urls import get_script_prefix
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from django_nextauth import links
+from django_nextauth.conf import nextauth_settings
 from django_nextauth.decorators import is_protected, request_session_user
 from django_nextauth.users import ANONYMOUS
 
@@ -74,6 +77,16 @@ def _after_signout(context: Context) -> str | None:
 def signout_url(context: Context, callback_url: str | None = None) -> SafeString:
     """``{% signout_url [callback_url] [as var] %}``: escaped sign-out page URL."""
     url = links.signout_url(callback_url if callback_url is not None else _after_signout(context))
+    return format_html("{}", url)
+
+
+@register.simple_tag(name="passkeys_url")
+def passkeys_url(provider_id: str = "passkey") -> SafeString:
+    """``{% passkeys_url [provider_id] [as var] %}``: escaped passkey page URL."""
+    try:
+        url = reverse("nextauth:passkeys", kwargs={"provider_id": provider_id})
+    except NoReverseMatch:  # the routes mounted without their namespace
+        url = f"{str(nextauth_settings.BASE_PATH).rstrip('/')}/passkeys/{provider_id}"
     return format_html("{}", url)
 
 
