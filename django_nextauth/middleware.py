@@ -39,6 +39,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .conf import nextauth_settings
+from .flow.responses import session_unavailable
 from .lazy import LazyRequestAttribute
 from .negotiation import wants_json
 from .revocation import RevocationUnavailable
@@ -52,7 +53,6 @@ from .session import (
     session_was_read,
 )
 from .users import adjango_user_for_token, anonymous_django_user, django_user_for_token
-from .views.responses import session_unavailable
 
 __all__ = ["NextAuthMiddleware"]
 

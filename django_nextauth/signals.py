@@ -15,7 +15,7 @@ The sender is the provider id (a ``str``) for ``user_signed_in``, ``sign_in_fail
 ``user_created`` and ``account_linked``, and ``None`` for the other two.
 ``user_signed_in`` also has ``is_new_user``. ``user_created`` and ``account_linked``
 are sent when an OAuth sign-in creates a Django user or links an account to one
-(``django_nextauth/linking.py``); ``user`` is the Django user. ``credentials`` has
+(``django_nextauth/flow/accounts.py``); ``user`` is the Django user. ``credentials`` has
 passwords, tokens and the like masked, as Django's ``user_login_failed`` does;
 ``error`` is the NextAuth error code (``"CredentialsSignin"``,
 ``"TooManyAttempts"``, ``"AccessDenied"``). As with NextAuth's events, an

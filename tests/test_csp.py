@@ -1,4 +1,4 @@
-"""The built-in pages under a strict Content Security Policy (``views/responses.py``).
+"""The built-in pages under a strict Content Security Policy (``flow/responses.py``).
 
 Every ``<style>`` and ``<script>`` of every page carries the nonce of the policy the CSP
 middleware sent (Django 6's own, or one that sets ``request.csp_nonce``), and no element
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from django_nextauth.views.responses import csp_nonce
+from django_nextauth.flow.responses import csp_nonce
 from tests.testapp.csp import (
     DJANGO_MIDDLEWARE,
     HAS_DJANGO_CSP,

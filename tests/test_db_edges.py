@@ -16,7 +16,7 @@ from django_nextauth.db import adapter as orm
 from django_nextauth.db.adapter import DjangoAdapter, _user_fields
 from django_nextauth.db.models import Session
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.linking import signed_in_user
+from django_nextauth.flow.accounts import signed_in_user
 from django_nextauth.revocation import sign_out_everywhere
 from django_nextauth.session import abuild_session, session_state
 from tests.test_views import csrf_token, form

@@ -16,9 +16,9 @@ from django.test import RequestFactory
 from django_nextauth import signals
 from django_nextauth.db.adapter import DjangoAdapter
 from django_nextauth.db.models import Account, Session
+from django_nextauth.flow.complete import complete_sign_in
+from django_nextauth.flow.context import build_context
 from django_nextauth.session import flush, session_state
-from django_nextauth.signin import complete_sign_in
-from django_nextauth.views.context import build_context
 from tests.test_views import Recorder, session_name
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The magic link's confirmation page (``email/confirm.py``) and the POST it leads to.
+"""The magic link's confirmation page (``providers/email_confirm.py``) and the POST it leads to.
 
 A GET or HEAD of the link spends nothing and signs nobody in (mail scanners, login
 CSRF); the page says whom the link signs in and whom the browser is signed in as;
@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from django_nextauth.db.models import Session, VerificationToken
 from django_nextauth.dialect import dialect
-from django_nextauth.email.confirm import mask_address
-from django_nextauth.email.tokens import read_link
+from django_nextauth.email.verification import read_link
 from django_nextauth.errors import ErrorCode
+from django_nextauth.providers.email_confirm import mask_address
 from tests.conftest import CLAIMS
 from tests.magic_link import FORM, confirm, follow_link, read_form
 

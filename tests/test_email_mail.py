@@ -26,7 +26,12 @@ from django.test import Client, override_settings
 
 from django_nextauth.dialect import V4, V5
 from django_nextauth.email.mail import check_recipient, has_mailers, send_verification_request
-from django_nextauth.email.tokens import generate_token, hash_token, search_params, token_secrets
+from django_nextauth.email.verification import (
+    generate_token,
+    hash_verification_token,
+    search_params,
+    token_secrets,
+)
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers.email import EmailProvider
 from tests.magic_link import follow_link
@@ -41,7 +46,7 @@ before_mailers = pytest.mark.skipif(has_mailers(), reason="Django 6.1+ has MAILE
 def test_tokens() -> None:
     token = generate_token()
     assert re.fullmatch(r"[0-9a-f]{64}", token) and token != generate_token()
-    assert hash_token("abc", "sec") == hashlib.sha256(b"abcsec").hexdigest()
+    assert hash_verification_token("abc", "sec") == hashlib.sha256(b"abcsec").hexdigest()
 
 
 def test_token_secrets(nextauth: Any) -> None:

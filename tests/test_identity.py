@@ -21,10 +21,10 @@ from django.test import Client, RequestFactory, override_settings
 from django_nextauth.db.adapter import DjangoAdapter
 from django_nextauth.db.models import Account
 from django_nextauth.dialect import dialect
+from django_nextauth.flow.complete import complete_sign_in
+from django_nextauth.flow.context import build_context
 from django_nextauth.identity import email_key, is_active, stored_email, user_with_email
 from django_nextauth.session import flush, session_state
-from django_nextauth.signin import complete_sign_in
-from django_nextauth.views.context import build_context
 from tests.magic_link import follow_link
 
 FORM = "application/x-www-form-urlencoded"

@@ -20,11 +20,11 @@ from django.dispatch import Signal
 from django.test import Client, RequestFactory, override_settings
 
 from django_nextauth import authenticate as nextauth_authenticate
-from django_nextauth import signin
+from django_nextauth.flow import complete
+from django_nextauth.flow.context import build_context
 from django_nextauth.providers import CredentialsProvider
 from django_nextauth.session import flush
 from django_nextauth.signals import login_attempt
-from django_nextauth.views.context import build_context
 
 FORM = "application/x-www-form-urlencoded"
 WITH_BACKEND = [
@@ -194,13 +194,13 @@ def test_complete_sign_in_runs_the_callbacks_with_sign_up(
 ) -> None:
     seen.clear()
     linked: list[Any] = []
-    monkeypatch.setattr(signin, "link_account", lambda ctx, **kw: linked.append(kw))
+    monkeypatch.setattr(complete, "link_account", lambda ctx, **kw: linked.append(kw))
     nextauth(CALLBACKS={"jwt": f"{__name__}.jwt_sign_up_recorder"})
     request = rf.get("/api/auth/callback/x")
     ctx = build_context(request)
     provider = CredentialsProvider()
     account = {"provider": "x", "type": "oauth", "providerAccountId": "1"}
-    response = signin.complete_sign_in(
+    response = complete.complete_sign_in(
         ctx, provider=provider, user=alice, account=account, profile={"p": 1}, is_new_user=True
     )
     assert (response.status_code, response["Location"]) == (302, "http://testserver")
@@ -221,10 +221,10 @@ def test_complete_sign_in_runs_the_callbacks_with_sign_up(
 
 
 def test_link_account_is_a_no_op_for_other_than_oauth_accounts(rf: RequestFactory) -> None:
-    assert signin.link_account(None, provider=None, user=None, account={}, profile=None) is None  # type: ignore[arg-type]
+    assert complete.link_account(None, provider=None, user=None, account={}, profile=None) is None  # type: ignore[arg-type]
 
 
 def test_only_json_objects_can_be_stored() -> None:
-    assert signin._storable({"a": [1]})
-    assert not signin._storable("token")
-    assert not signin._storable({"n": float("nan")})
+    assert complete._storable({"a": [1]})
+    assert not complete._storable("token")
+    assert not complete._storable({"n": float("nan")})

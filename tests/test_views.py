@@ -1080,8 +1080,8 @@ def test_the_configuration_error_page_is_not_a_server_error(
 def test_finish_puts_nextauths_cookies_before_the_handlers(rf: Any, version: str) -> None:
     from django.http import HttpResponse
 
+    from django_nextauth.flow.context import build_context
     from django_nextauth.views.base import finish
-    from django_nextauth.views.context import build_context
 
     ctx = build_context(rf.get("/api/auth/signin"))
     response = HttpResponse()

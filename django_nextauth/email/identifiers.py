@@ -23,8 +23,8 @@ class InvalidIdentifier(NextAuthError, ValueError):
     """The submitted e-mail address is not one NextAuth would send a link to."""
 
 
-def normalize_identifier(raw: object, rules: Dialect) -> str:
-    """The address NextAuth ``rules``' default normaliser makes of ``raw``."""
+def normalize_identifier(raw: object, dialect: Dialect) -> str:
+    """The address ``dialect``'s default normaliser makes of ``raw``."""
     if not isinstance(raw, str) or not raw:
         raise InvalidIdentifier("Missing email from request body.")
     address = email_key(raw)  # the identity key of identity.py, by construction
@@ -33,6 +33,6 @@ def normalize_identifier(raw: object, rules: Dialect) -> str:
         raise InvalidIdentifier("Invalid email address format.")
     local, domain = address.split("@")
     domain = domain.split(",", 1)[0]
-    if not local or not domain or (rules.email_domain_needs_dot and "." not in domain):
+    if not local or not domain or (dialect.email_domain_needs_dot and "." not in domain):
         raise InvalidIdentifier("Invalid email address format.")
     return f"{local}@{domain}"

@@ -4,7 +4,7 @@ A provider type is one module that subclasses :class:`Provider` and registers
 itself (see :mod:`django_nextauth.providers.registry`). The views never look at
 a provider's type: they call :meth:`Provider.begin` for ``POST /signin/<id>`` and
 :meth:`Provider.callback` for ``GET|POST /callback/<id>`` with the request
-context (``django_nextauth/views/context.py``), and finish the response.
+context (``django_nextauth/flow/context.py``), and finish the response.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.urls import reverse
 from django_nextauth.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
 
 __all__ = ["Provider"]
 

@@ -1,6 +1,6 @@
 """Which session an OAuth sign-in belongs to: the binding its check cookies carry.
 
-Linking an unknown account to the signed-in user (rule 2 of ``django_nextauth/linking.py``)
+Linking an unknown account to the signed-in user (rule 2 of ``django_nextauth/flow/accounts.py``)
 is safe only when that user's own browser session started the sign-in. Otherwise an
 attacker's callback URL opened in a signed-in victim's browser, or a session planted
 between the start and the callback, would attach the attacker's IdP account to the victim.

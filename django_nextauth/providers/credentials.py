@@ -21,7 +21,7 @@ the account key(s) instead: a string, a list of strings, or ``None``. See
 ``docs/security.md`` for an ``authorize`` that accepts a username or an e-mail.
 
 The callback follows NextAuth (``docs/protocol.md`` §4.4): CSRF check, limiter,
-``authorize``, then :func:`~django_nextauth.signin.complete_sign_in`. Failures
+``authorize``, then :func:`~django_nextauth.flow.complete.complete_sign_in`. Failures
 never answer 500 and never echo what ``authorize`` raised; a database or network fault
 inside it is the version's server error (``Configuration``), logged with its message,
 not a failed sign-in.
@@ -42,6 +42,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.flow.complete import complete_sign_in
 from django_nextauth.hooks import HookFailed, run_hook
 from django_nextauth.identity import is_active
 from django_nextauth.logs import SERVER_FAULTS, log_server_fault
@@ -59,7 +60,7 @@ from .base import Provider
 from .registry import register_provider_type
 
 if TYPE_CHECKING:
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
 
 __all__ = ["CredentialsProvider"]
 
@@ -158,9 +159,6 @@ class CredentialsProvider(Provider):
             self._failed(ctx, ErrorCode.CREDENTIALS_SIGNIN, login_failed_sent=django_sent[0] > 0)
             return ctx.error_redirect(ErrorCode.CREDENTIALS_SIGNIN, provider_id=self.id)
         attempt.succeeded()
-        # Imported here: sign-in completion sits above the views, which list the providers.
-        from django_nextauth.signin import complete_sign_in
-
         user_id = user.get("id") if isinstance(user, Mapping) else user.pk
         account = {
             "providerAccountId": None if user_id is None else str(user_id),

@@ -16,9 +16,9 @@ The entry, like NextAuth's ``EmailProvider({...})`` / Auth.js's ``Nodemailer({..
     }
 
 ``POST /signin/<id>`` sends the link; ``GET /callback/<id>`` (the link) shows a
-confirmation page (``django_nextauth/email/confirm.py``) whose form posts to
+confirmation page (``providers/email_confirm.py``) whose form posts to
 ``POST /callback/<id>``, which signs the link's owner in
-(``django_nextauth/email/flow.py``; ``docs/protocol-providers.md`` §2). It
+(``providers/email_link.py``; ``docs/protocol-providers.md`` §2). It
 needs an adapter (``django_nextauth.adapters.get_adapter()``, e.g. the
 ``django_nextauth.db`` app) to keep the tokens and find or create the users.
 """
@@ -32,18 +32,18 @@ from django.conf import settings
 from django.forms.utils import flatatt
 from django.http import HttpResponseBase
 
-from django_nextauth.email.confirm import confirm_link
-from django_nextauth.email.flow import send_link, use_link
 from django_nextauth.email.limits import SendLimits
 from django_nextauth.email.mail import DEFAULT_MAILER, has_mailers
 from django_nextauth.exceptions import ConfigurationError
 
 from .authorize import load_hook
 from .base import Provider
+from .email_confirm import confirm_link
+from .email_link import send_link, use_link
 from .registry import register_provider_type
 
 if TYPE_CHECKING:
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
 
 __all__ = ["EmailProvider"]
 

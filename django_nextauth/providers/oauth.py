@@ -13,7 +13,7 @@ Two entry shapes, NextAuth's option names in snake_case (``docs/providers.md``):
 into it, as ``signIn(id, options, authorizationParams)`` sends it) and sets the check
 cookies; ``GET|POST /callback/<id>`` (no CSRF: the checks are the CSRF protection)
 validates, exchanges the code, maps the profile and hands over to
-:func:`~django_nextauth.signin.complete_sign_in`. Every failure ends on the error
+:func:`~django_nextauth.flow.complete.complete_sign_in`. Every failure ends on the error
 redirect the configured version sends (``docs/protocol-providers.md`` §1.11);
 nothing an IdP or a browser sends can make these views answer 5xx.
 """
@@ -33,6 +33,8 @@ from django_nextauth.cookies import delete_cookie, set_cookie
 from django_nextauth.dialect import CookieKind
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.flow.complete import complete_sign_in
+from django_nextauth.flow.context import with_query
 from django_nextauth.oauth import OAuthConfig, OAuthError, oauth_dialect
 from django_nextauth.oauth.config import VERSIONS
 
@@ -41,7 +43,7 @@ from .binding import session_binding, started_by_this_session
 from .registry import register_provider_type
 
 if TYPE_CHECKING:
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
 
 __all__ = ["OAuthProvider"]
 
@@ -179,9 +181,6 @@ class OAuthProvider(Provider):
             raise
         except Exception as exc:  # a hostile IdP answer must not become a 500
             return self.failed(ctx, _unexpected("callback", exc))
-        # Imported here: sign-in completion sits above the views, which list the providers.
-        from django_nextauth.signin import complete_sign_in
-
         response = complete_sign_in(
             ctx,
             provider=self,
@@ -205,8 +204,6 @@ class OAuthProvider(Provider):
         error = ErrorCode(code)
         if ctx.dialect.errors_via_error_route or error not in _SIGNIN_KIND:
             return ctx.error_redirect(error)
-        from django_nextauth.views.context import with_query
-
         return ctx.redirect(with_query(ctx.page("SIGN_IN", "signin"), error=error.value))
 
 

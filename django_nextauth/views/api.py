@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from django_nextauth.callbacks import run_jwt
+from django_nextauth.flow.context import AuthRequest
+from django_nextauth.flow.responses import NO_CACHE, bad_request, json_response, session_unavailable
 from django_nextauth.providers import get_providers
 from django_nextauth.session import build_session, login, logout, session_state
 from django_nextauth.signals import send_robust, session_updated
 
 from .base import AuthView
-from .context import AuthRequest
-from .responses import NO_CACHE, bad_request, json_response, session_unavailable
 
 __all__ = ["CsrfView", "LogView", "ProvidersView", "SessionView", "not_found"]
 

@@ -2,7 +2,7 @@
 
 :meth:`AuthView.dispatch` runs, in order: the method allow-list (NextAuth's
 400), the media-type check (415 for multipart, before anything parses the body),
-the request context (:func:`~django_nextauth.views.context.build_context`), the
+the request context (:func:`~django_nextauth.flow.context.build_context`), the
 route's :meth:`AuthView.handle`, then response finishing (the CSRF and
 callback-url cookies first, then the pending session write), and maps errors:
 configuration problems to NextAuth's 500, oversized input to 400, a cache
@@ -31,18 +31,17 @@ from django_nextauth.cookies import set_cookie
 from django_nextauth.csrf import apply_csrf_cookie
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.ratelimit import LimiterUnavailable
-from django_nextauth.revocation import RevocationUnavailable
-from django_nextauth.session import flush
-
-from .context import AuthRequest, build_context
-from .responses import (
+from django_nextauth.flow.context import AuthRequest, build_context
+from django_nextauth.flow.responses import (
     RETRY_AFTER_OUTAGE,
     bad_request,
     config_error,
     service_unavailable,
     unsupported_media_type,
 )
+from django_nextauth.ratelimit import LimiterUnavailable
+from django_nextauth.revocation import RevocationUnavailable
+from django_nextauth.session import flush
 
 __all__ = ["AuthView", "finish"]
 

@@ -16,11 +16,11 @@ from django.http import HttpResponseBase, HttpResponseRedirect
 
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.errors import DEFAULT_ERROR_PAGE, DEFAULT_SIGNIN_MESSAGE, ErrorCode
+from django_nextauth.flow.context import AuthRequest, with_query
+from django_nextauth.flow.responses import html_response
 from django_nextauth.providers import get_provider, get_providers
 
 from .base import AuthView
-from .context import AuthRequest, with_query
-from .responses import html_response
 
 __all__ = ["ErrorView", "VerifyRequestView", "render_signin", "signout_page"]
 

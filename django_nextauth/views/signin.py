@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponseBase
 
+from django_nextauth.flow.context import AuthRequest
 from django_nextauth.providers import get_provider
 
 from .base import AuthView
-from .context import AuthRequest
 from .pages import render_signin
 
 __all__ = ["CallbackView", "SigninView"]

@@ -9,12 +9,12 @@ from django.http import HttpResponseBase
 
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.flow.context import AuthRequest
 from django_nextauth.revocation import sign_out_everywhere
 from django_nextauth.session import logout, session_state
 from django_nextauth.signals import send_robust, user_signed_out
 
 from .base import AuthView
-from .context import AuthRequest
 from .pages import signout_page
 
 __all__ = ["SignoutView"]

@@ -26,7 +26,7 @@ from django.urls import include, path
 from django_nextauth.db.models import VerificationToken
 from django_nextauth.dialect import dialect
 from django_nextauth.email.identifiers import InvalidIdentifier, normalize_identifier
-from django_nextauth.email.tokens import search_params
+from django_nextauth.email.verification import search_params
 from tests.interop.nodejs import run_node
 
 pytestmark = pytest.mark.interop

@@ -72,7 +72,7 @@ def html_response(
     return response
 
 
-def _version_rules() -> Dialect:
+def _dialect_or_v4() -> Dialect:
     # These answers may be needed while the settings are invalid: fall back to v4's.
     version = str(nextauth_settings.VERSION)
     return dialect(version if version in VERSIONS else "v4")
@@ -80,7 +80,7 @@ def _version_rules() -> Dialect:
 
 def bad_request(request: HttpRequest) -> HttpResponse:
     """NextAuth's answer to an unknown action or method (400)."""
-    if not _version_rules().has_log_route:  # v5: @auth/core's JSON string
+    if not _dialect_or_v4().has_log_route:  # v5: @auth/core's JSON string
         return json_response("Bad request.", status=400)
     method = "".join(ch for ch in str(request.method) if ch.isalnum() or ch in "-_")[:20]
     return HttpResponse(
@@ -110,7 +110,7 @@ def config_error(request: HttpRequest, *, html: bool = False) -> HttpResponse:
             ),
         }
         return HttpResponse(render_page(request, "nextauth/error.html", context), status=500)
-    return json_response({"message": _version_rules().config_message}, status=500)
+    return json_response({"message": _dialect_or_v4().config_message}, status=500)
 
 
 def service_unavailable(request: HttpRequest, *, action: str = "Signing in") -> HttpResponse:

@@ -4,7 +4,7 @@ NextAuth uses the token on this GET. Mail scanners (Safe Links, Mimecast, Proofp
 fetch every link in a mail and so spend it; and a link to the attacker's account opened
 in a victim's browser silently replaces the victim's session (login CSRF). So the GET
 only shows "Sign in as d***@example.com" and a form that posts the same fields, with
-the CSRF token, to ``POST /callback/<id>`` (``email/flow.py``), which uses the token.
+the CSRF token, to ``POST /callback/<id>`` (``providers/email_link.py``), which uses the token.
 
 The page looks nothing up, spends nothing and writes no session cookie: it only reads
 which account the browser is signed in to, to say whom it will become. The token is in
@@ -17,18 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
 
+from django_nextauth.email.verification import read_link
 from django_nextauth.errors import ErrorCode
+from django_nextauth.flow.responses import NO_CACHE, html_response
 from django_nextauth.session import SessionState
 from django_nextauth.session.state import mark_read
 from django_nextauth.session.strategies import strategy
-from django_nextauth.views.responses import NO_CACHE, html_response
 
-from .flow import _adapter, _failed
-from .tokens import read_link
+from .email_link import link_failed, require_adapter
 
 if TYPE_CHECKING:
-    from django_nextauth.providers.email import EmailProvider
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
+
+    from .email import EmailProvider
 
 __all__ = ["PAGE_HEADERS", "confirm_link", "mask_address"]
 
@@ -54,9 +55,9 @@ def confirm_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     """The page: whom the link signs in, whom the browser is signed in as, and the form."""
     fields = read_link(ctx.request.GET)
     if isinstance(fields, ErrorCode):
-        response = _failed(ctx, provider, fields)
+        response = link_failed(ctx, provider, fields)
     else:
-        _adapter(provider)  # no adapter: the configuration error now, not after the click
+        require_adapter(provider)  # no adapter: the configuration error now, not after the click
         token, identifier = fields
         context = {
             "title": "Sign In",

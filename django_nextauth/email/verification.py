@@ -21,7 +21,13 @@ from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.storable import MAX_EMAIL, storable
 
-__all__ = ["generate_token", "hash_token", "read_link", "search_params", "token_secrets"]
+__all__ = [
+    "generate_token",
+    "hash_verification_token",
+    "read_link",
+    "search_params",
+    "token_secrets",
+]
 
 #: Longest token a link may carry: ours are 64 hex digits; a custom ``generate_token`` gets
 #: room to spare. An address is at most ``storable.MAX_EMAIL``.
@@ -36,15 +42,15 @@ def generate_token() -> str:
     return secrets.token_hex(32)
 
 
-def hash_token(token: str, secret: str) -> str:
+def hash_verification_token(token: str, secret: str) -> str:
     """``sha256hex(token + secret)``: what the verification-token table stores."""
     return hashlib.sha256(f"{token}{secret}".encode()).hexdigest()
 
 
-def token_secrets(rules: Dialect) -> tuple[str, ...]:
+def token_secrets(dialect: Dialect) -> tuple[str, ...]:
     """The secrets a token hash may have been made with, the one to hash with first."""
     configured = tuple(nextauth_settings.secrets)
-    if rules.csrf_joins_secrets:
+    if dialect.csrf_joins_secrets:
         return (",".join(configured),)
     return configured
 

@@ -31,7 +31,14 @@ from django_nextauth.redirects import normalize_origin, site_origin
 
 from .responses import JSON_CONTENT_TYPE, json_response
 
-__all__ = ["AuthRequest", "build_context", "parse_body", "safe_redirect", "with_query"]
+__all__ = [
+    "AuthRequest",
+    "auth_path",
+    "build_context",
+    "parse_body",
+    "safe_redirect",
+    "with_query",
+]
 
 logger = logging.getLogger("django_nextauth")
 
@@ -140,7 +147,7 @@ def parse_body(request: HttpRequest) -> dict[str, Any]:
     """The POST body as a dict: form fields (last value wins) or a JSON object, else ``{}``.
 
     Raises :exc:`RequestDataTooBig` / :exc:`TooManyFieldsSent` past Django's limits.
-    Multipart bodies are refused before this runs (``views/base.py``).
+    Multipart bodies are refused before this runs (``views/base.py``, the auth views).
     """
     if request.method != "POST":
         return {}
@@ -177,7 +184,7 @@ def _text(value: object) -> str | None:
 @sensitive_variables()
 def build_context(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
     """NextAuth's ``init``: everything a route needs to know about the request."""
-    rules = dialect(str(nextauth_settings.VERSION))
+    site_dialect = dialect(str(nextauth_settings.VERSION))
     origin = site_origin(request)
     body = parse_body(request)
     csrf = get_csrf_state(request, body_token=body.get("csrfToken"))
@@ -193,7 +200,7 @@ def build_context(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
         json_mode = None
     ctx = AuthRequest(
         request=request,
-        dialect=rules,
+        dialect=site_dialect,
         origin=origin,
         auth_url=origin + auth_path(request),
         body=body,
@@ -203,7 +210,7 @@ def build_context(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
     )
     if not cookies:
         return ctx
-    name = rules.cookie("callback_url", secure=csrf.secure)
+    name = site_dialect.cookie("callback_url", secure=csrf.secure)
     stored = read_cookie(request, name)
     requested = _text(body.get("callbackUrl")) or _text(request.GET.get("callbackUrl")) or stored
     if requested:

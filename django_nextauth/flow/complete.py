@@ -2,7 +2,7 @@
 
 A provider that has identified a user calls :func:`complete_sign_in`, which runs
 ``sign_in`` callback -> account linking (:func:`link_account`: with an adapter, an
-OAuth / OIDC sign-in signs in as a stored Django user, see ``django_nextauth/linking.py``)
+OAuth / OIDC sign-in signs in as a stored Django user, see ``django_nextauth/flow/accounts.py``)
 -> ``jwt`` callback (``trigger="signUp"`` for a new user, else ``"signIn"``; not run
 for database sessions, as in NextAuth) -> :func:`login` -> ``user_signed_in`` -> a
 redirect to the callback URL (``docs/protocol.md`` §4.4 steps 8-9). The auth
@@ -19,19 +19,19 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponseBase
 from django.views.decorators.debug import sensitive_variables
 
-from .adapters import Adapter, get_adapter
-from .callbacks import run_jwt, run_sign_in, user_to_token
-from .errors import ErrorCode
-from .identity import is_active
-from .linking import AccountNotLinked, InactiveUser, Linked, link
-from .session import login, logout, session_state
-from .session.strategies import strategy
-from .signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
-from .views.context import safe_redirect, with_query
+from django_nextauth.adapters import Adapter, get_adapter
+from django_nextauth.callbacks import run_jwt, run_sign_in, user_to_token
+from django_nextauth.errors import ErrorCode
+from django_nextauth.identity import is_active
+from django_nextauth.session import login, logout, session_state
+from django_nextauth.session.strategies import strategy
+from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
+
+from .accounts import AccountNotLinked, InactiveUser, Linked, link
+from .context import AuthRequest, safe_redirect, with_query
 
 if TYPE_CHECKING:
-    from .providers.base import Provider
-    from .views.context import AuthRequest
+    from django_nextauth.providers.base import Provider
 
 __all__ = ["complete_sign_in", "link_account"]
 
@@ -63,8 +63,8 @@ def link_account(
     """NextAuth's account linking: who signs in (``None``: ``user`` as given).
 
     With an adapter and an OAuth / OIDC account, applies NextAuth's rules
-    (``django_nextauth/linking.py``); raises
-    :class:`~django_nextauth.linking.AccountNotLinked` when they refuse. Other
+    (``django_nextauth/flow/accounts.py``); raises
+    :class:`~django_nextauth.flow.accounts.AccountNotLinked` when they refuse. Other
     sign-ins (credentials, e-mail: their provider already has the user) and sites
     without an adapter store nothing. ``bound_to_session``: the sign-in was started by
     the session the request carries (only then is an unknown account linked to its user).

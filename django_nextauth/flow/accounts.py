@@ -32,10 +32,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest
 
-from .adapters import Adapter
-from .identity import is_active, user_with_email
-from .session import session_state
-from .signals import account_linked, send_robust, user_created
+from django_nextauth.adapters import Adapter
+from django_nextauth.identity import is_active, user_with_email
+from django_nextauth.session import session_state
+from django_nextauth.signals import account_linked, send_robust, user_created
 
 __all__ = ["AccountNotLinked", "InactiveUser", "Linked", "link", "signed_in_user"]
 

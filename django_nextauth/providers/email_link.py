@@ -1,7 +1,7 @@
 """The magic-link flow: send a link (``POST /signin/<id>``), use it (``POST /callback/<id>``).
 
 Following the link (``GET /callback/<id>``) only shows a confirmation page
-(``email/confirm.py``) whose form posts here: mail scanners that fetch every link
+(``providers/email_confirm.py``) whose form posts here: mail scanners that fetch every link
 spend no token, and a link opened in someone else's browser signs nobody in unasked.
 
 NextAuth's steps and answers (``docs/protocol-providers.md`` §2.2 and §2.4), with
@@ -31,56 +31,62 @@ from django.utils import timezone
 from django_nextauth.adapters import Adapter, get_adapter
 from django_nextauth.callbacks import get_callback
 from django_nextauth.dialect import Dialect
+from django_nextauth.email.identifiers import InvalidIdentifier, normalize_identifier
+from django_nextauth.email.limits import allow_send
+from django_nextauth.email.mail import send_verification_request
+from django_nextauth.email.verification import (
+    generate_token,
+    hash_verification_token,
+    read_link,
+    search_params,
+    token_secrets,
+)
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.flow.complete import complete_sign_in
+from django_nextauth.flow.context import safe_redirect
 from django_nextauth.hooks import HookFailed, describe, run_hook
 from django_nextauth.identity import is_active, stored_email, user_with_email
 from django_nextauth.logs import is_server_fault, log_server_fault
 from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
-from django_nextauth.signin import complete_sign_in
 from django_nextauth.storable import MAX_EMAIL, storable
-from django_nextauth.views.context import safe_redirect
-
-from .identifiers import InvalidIdentifier, normalize_identifier
-from .limits import allow_send
-from .mail import send_verification_request
-from .tokens import generate_token, hash_token, read_link, search_params, token_secrets
 
 if TYPE_CHECKING:
-    from django_nextauth.providers.email import EmailProvider
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
 
-__all__ = ["send_link", "use_link"]
+    from .email import EmailProvider
+
+__all__ = ["link_failed", "require_adapter", "send_link", "use_link"]
 
 logger = logging.getLogger("django_nextauth")
 
 
 def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     """``POST /signin/<id>`` (CSRF verified): mail a sign-in link, answer "check your e-mail"."""
-    rules = ctx.dialect
+    dialect = ctx.dialect
     try:
-        identifier = _normalize(provider, ctx.body.get("email"), rules)
+        identifier = _normalize(provider, ctx.body.get("email"), dialect)
     except Exception as exc:
         logger.warning("django_nextauth: e-mail sign-in refused an address (%s)", describe(exc))
-        return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
+        return link_failed(ctx, provider, _email_error(dialect, ErrorCode.EMAIL_SIGNIN))
     if not allow_send(ctx.request, identifier, provider.rate_limit):
-        response = _failed(ctx, provider, ErrorCode.TOO_MANY_ATTEMPTS)
+        response = link_failed(ctx, provider, ErrorCode.TOO_MANY_ATTEMPTS)
         response["Retry-After"] = str(provider.rate_limit.window)
         return response
-    adapter = _adapter(provider)
+    adapter = require_adapter(provider)
     user = user_with_email(adapter, identifier)
     if (user is None and not provider.allow_sign_up) or not is_active(user):
         return _verify_request(ctx, provider)  # the same answer as a sent link: no enumeration
-    user = user if user is not None else _placeholder(identifier, rules)
+    user = user if user is not None else _placeholder(identifier, dialect)
     account = {
         "providerAccountId": identifier,
-        "userId": identifier if rules.email_placeholder_id == "email" else _user_id(user),
+        "userId": identifier if dialect.email_placeholder_id == "email" else _user_id(user),
         "type": "email",
         "provider": provider.id,
     }
     allowed = _verification_sign_in(ctx, user, account)
     if not allowed:
-        return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
+        return link_failed(ctx, provider, ErrorCode.ACCESS_DENIED)
     if isinstance(allowed, str):
         return ctx.redirect(safe_redirect(ctx.request, allowed, ctx.origin))
     # A known user's link goes to the address stored for them, never to the spelling typed in
@@ -94,42 +100,42 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
             log_server_fault("the sign-in link was not sent", fault)  # its message is the fix
         else:  # a hook's message may quote the link
             logger.error("django_nextauth: the sign-in link was not sent (%s)", describe(exc))
-        return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_SIGNIN))
+        return link_failed(ctx, provider, _email_error(dialect, ErrorCode.EMAIL_SIGNIN))
     return _verify_request(ctx, provider)
 
 
 def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     """``POST /callback/<id>`` with ``token``, ``email`` and ``callbackUrl`` (the confirmation
-    page's form, ``email/confirm.py``): use the token once, sign its owner in."""
+    page's form, ``providers/email_confirm.py``): use the token once, sign its owner in."""
     if not ctx.csrf.verified:  # checked first: a forged or cross-site POST spends no token
         return ctx.missing_csrf("signin")
-    rules = ctx.dialect
+    dialect = ctx.dialect
     fields = read_link(ctx.body)
     if isinstance(fields, ErrorCode):
-        return _failed(ctx, provider, fields)
+        return link_failed(ctx, provider, fields)
     token, identifier = fields
-    adapter = _adapter(provider)
+    adapter = require_adapter(provider)
     invite = None
     # The lookup is by address and token hash, as NextAuth's adapters do.
-    for secret in token_secrets(rules):
-        invite = adapter.use_verification_token(identifier, hash_token(token, secret))
+    for secret in token_secrets(dialect):
+        invite = adapter.use_verification_token(identifier, hash_verification_token(token, secret))
         if invite is not None:
             break
     if invite is None or invite.expires < timezone.now() or invite.identifier != identifier:
-        return _failed(ctx, provider, ErrorCode.VERIFICATION)
+        return link_failed(ctx, provider, ErrorCode.VERIFICATION)
     user, is_new_user = user_with_email(adapter, identifier), False
     if (user is None and not provider.allow_sign_up) or not is_active(user):
-        return _failed(ctx, provider, ErrorCode.ACCESS_DENIED)
+        return link_failed(ctx, provider, ErrorCode.ACCESS_DENIED)
     try:
         with transaction.atomic(using=router.db_for_write(get_user_model())):
             if user is None:
                 user, is_new_user = _create_user(adapter, identifier), True
             adapter.mark_email_verified(user, identifier, provider.id)
     except _CreateUserError:
-        return _failed(ctx, provider, _email_error(rules, ErrorCode.EMAIL_CREATE_ACCOUNT))
+        return link_failed(ctx, provider, _email_error(dialect, ErrorCode.EMAIL_CREATE_ACCOUNT))
     except Exception as exc:
         logger.error("django_nextauth: e-mail sign-in failed (%s)", type(exc).__name__)
-        return _failed(ctx, provider, _email_error(rules, ErrorCode.CALLBACK))
+        return link_failed(ctx, provider, _email_error(dialect, ErrorCode.CALLBACK))
     account = {
         "providerAccountId": identifier,
         "userId": _user_id(user),
@@ -153,9 +159,9 @@ def _create_user(adapter: Adapter, identifier: str) -> Any:
         raise _CreateUserError from exc
 
 
-def _normalize(provider: EmailProvider, raw: object, rules: Dialect) -> str:
+def _normalize(provider: EmailProvider, raw: object, dialect: Dialect) -> str:
     if provider.normalize_identifier is None:
-        identifier = normalize_identifier(raw, rules)
+        identifier = normalize_identifier(raw, dialect)
     elif not isinstance(raw, str) or not raw:
         raise ValueError("Missing email from request body.")
     else:
@@ -176,7 +182,7 @@ def _store_and_send(
     if not isinstance(token, str) or not token:
         raise ValueError("generate_token returned no token")
     expires = timezone.now() + timedelta(seconds=provider.max_age)
-    token_hash = hash_token(token, token_secrets(ctx.dialect)[0])
+    token_hash = hash_verification_token(token, token_secrets(ctx.dialect)[0])
     params = {"callbackUrl": ctx.callback_url, "token": token, "email": identifier}
     url = f"{ctx.url('callback', provider_id=provider.id)}?{search_params(params)}"
     adapter.create_verification_token(identifier, token_hash, expires)
@@ -222,7 +228,11 @@ def _verify_request(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBa
     return ctx.redirect(f"{ctx.url('verify-request')}?{query}")
 
 
-def _failed(ctx: AuthRequest, provider: EmailProvider, code: ErrorCode) -> HttpResponseBase:
+def link_failed(ctx: AuthRequest, provider: EmailProvider, code: ErrorCode) -> HttpResponseBase:
+    """Refuse an e-mail sign-in step with ``code``: ``sign_in_failed``, then the error redirect.
+
+    Shared with the confirmation page (``providers/email_confirm.py``), which refuses a bad
+    link the same way."""
     send_robust(
         sign_in_failed,
         provider.id,
@@ -234,11 +244,12 @@ def _failed(ctx: AuthRequest, provider: EmailProvider, code: ErrorCode) -> HttpR
     return ctx.error_redirect(code)
 
 
-def _email_error(rules: Dialect, code: ErrorCode) -> ErrorCode:
-    return code if rules.step_error_codes else ErrorCode.CONFIGURATION
+def _email_error(dialect: Dialect, code: ErrorCode) -> ErrorCode:
+    return code if dialect.step_error_codes else ErrorCode.CONFIGURATION
 
 
-def _adapter(provider: EmailProvider) -> Adapter:
+def require_adapter(provider: EmailProvider) -> Adapter:
+    """The adapter that keeps ``provider``'s tokens; :exc:`ConfigurationError` without one."""
     adapter = get_adapter()
     if adapter is None:
         raise ConfigurationError(
@@ -248,9 +259,9 @@ def _adapter(provider: EmailProvider) -> Adapter:
     return adapter
 
 
-def _placeholder(identifier: str, rules: Dialect) -> dict[str, Any]:
+def _placeholder(identifier: str, dialect: Dialect) -> dict[str, Any]:
     """NextAuth's user for an address with no account yet."""
-    user_id = identifier if rules.email_placeholder_id == "email" else str(uuid.uuid4())
+    user_id = identifier if dialect.email_placeholder_id == "email" else str(uuid.uuid4())
     return {"id": user_id, "email": identifier, "emailVerified": None}
 
 
