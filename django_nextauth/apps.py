@@ -15,7 +15,7 @@ class NextAuthConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks once apps are ready)
         from .revocation import end_sessions_of_inactive_user
-        from .webauthn import checks as webauthn_checks  # noqa: F401  (the passkey checks)
+        from .webauthn import system_checks  # noqa: F401  (the passkey checks)
 
         # Counts Django's own sends during a credentials attempt (signals.login_attempt).
         user_login_failed.connect(count_login_failed, dispatch_uid="django_nextauth.attempts")

@@ -9,7 +9,7 @@ import pytest
 
 from django_nextauth.adapters import Adapter
 from django_nextauth.db.adapter import DjangoAdapter
-from django_nextauth.webauthn.checks import check_passkeys
+from django_nextauth.webauthn.system_checks import check_passkeys
 
 
 def ids() -> list[str]:

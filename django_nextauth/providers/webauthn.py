@@ -16,8 +16,8 @@ The entry, Auth.js's ``Passkey({...})`` options in snake_case::
 
 The relying party defaults to the site's origin (``NEXTAUTH["URL"]`` or the request):
 its host name, ``host[:port]`` and origin, as Auth.js's ``getRelayingParty``.
-``GET /webauthn-options/<id>`` (``webauthn/options.py``) answers the options and sets
-the challenge cookie; ``POST /callback/<id>`` (``webauthn/callback.py``), CSRF-checked,
+``GET /webauthn-options/<id>`` (``providers/passkey_options.py``) answers the options and sets
+the challenge cookie; ``POST /callback/<id>`` (``providers/passkey_callback.py``), CSRF-checked,
 registers or authenticates. Auth.js v5 only (``VERSION = "v5"``): next-auth 4 has no
 WebAuthn, so under v4 the provider is a configuration error (``django_nextauth.E040``).
 Needs an adapter that stores authenticators (``django_nextauth.db``; ``E041``) and the
@@ -33,16 +33,16 @@ from django.forms.utils import flatatt
 from django.http import HttpResponseBase
 
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.webauthn.callback import finish
 from django_nextauth.webauthn.ceremony import RelyingParty
 from django_nextauth.webauthn.limits import AttemptLimits
-from django_nextauth.webauthn.options import answer_options
 
 from .base import Provider
+from .passkey_callback import finish
+from .passkey_options import answer_options
 from .registry import register_provider_type
 
 if TYPE_CHECKING:
-    from django_nextauth.views.context import AuthRequest
+    from django_nextauth.flow.context import AuthRequest
 
 __all__ = ["WebAuthnProvider"]
 

@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 
+from django_nextauth.flow.context import AuthRequest, with_query
+from django_nextauth.flow.responses import html_response
 from django_nextauth.providers import get_provider
-from django_nextauth.webauthn.users import require_adapter, signed_in_user
+from django_nextauth.providers.passkey_users import require_adapter, signed_in_user
 
 from .base import AuthView
-from .context import AuthRequest, with_query
-from .responses import html_response
 
 __all__ = ["PasskeysView"]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
 
+from django_nextauth.flow.context import AuthRequest
 from django_nextauth.providers import get_provider
 
 from .base import AuthView
-from .context import AuthRequest
 
 __all__ = ["WebAuthnOptionsView"]
 

@@ -18,11 +18,11 @@ from django.http import HttpResponse, HttpResponseBase
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import set_cookie
 from django_nextauth.errors import ErrorCode
-from django_nextauth.views.responses import NO_CACHE, json_response
+from django_nextauth.flow.responses import NO_CACHE, json_response
+from django_nextauth.webauthn.ceremony import authentication_options, registration_options
+from django_nextauth.webauthn.challenge import seal_challenge
 
-from .ceremony import authentication_options, registration_options
-from .challenge import seal_challenge
-from .users import (
+from .passkey_users import (
     UserInfo,
     display_names,
     lookup_user,
@@ -32,8 +32,8 @@ from .users import (
 )
 
 if TYPE_CHECKING:
+    from django_nextauth.flow.context import AuthRequest
     from django_nextauth.providers.webauthn import WebAuthnProvider
-    from django_nextauth.views.context import AuthRequest
 
 __all__ = ["answer_options", "infer_action"]
 

@@ -33,19 +33,19 @@ from django_nextauth.adapters import Adapter
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import delete_cookie
 from django_nextauth.errors import ErrorCode
+from django_nextauth.flow.complete import complete_sign_in
+from django_nextauth.flow.context import with_query
 from django_nextauth.identity import user_with_email
 from django_nextauth.signals import send_robust, sign_in_failed
-from django_nextauth.signin import complete_sign_in
-from django_nextauth.views.context import with_query
+from django_nextauth.webauthn.ceremony import Refused, verify_authentication, verify_registration
+from django_nextauth.webauthn.challenge import Challenge, ChallengeError, open_challenge
+from django_nextauth.webauthn.codec import from_base64, to_base64
 
-from .ceremony import Refused, verify_authentication, verify_registration
-from .challenge import Challenge, ChallengeError, open_challenge
-from .codec import from_base64, to_base64
-from .users import require_adapter, signed_in_user
+from .passkey_users import require_adapter, signed_in_user
 
 if TYPE_CHECKING:
+    from django_nextauth.flow.context import AuthRequest
     from django_nextauth.providers.webauthn import WebAuthnProvider
-    from django_nextauth.views.context import AuthRequest
 
 __all__ = ["finish"]
 
