@@ -23,6 +23,7 @@ from django_nextauth import authenticate as nextauth_authenticate
 from django_nextauth import signin
 from django_nextauth.providers import CredentialsProvider
 from django_nextauth.session import flush
+from django_nextauth.session import jwt as session_jwt
 from django_nextauth.signals import login_attempt
 from django_nextauth.views.context import build_context
 
@@ -225,6 +226,6 @@ def test_link_account_is_a_no_op_for_other_than_oauth_accounts(rf: RequestFactor
 
 
 def test_only_json_objects_can_be_stored() -> None:
-    assert signin._storable({"a": [1]})
-    assert not signin._storable("token")
-    assert not signin._storable({"n": float("nan")})
+    assert session_jwt._storable({"a": [1]})
+    assert not session_jwt._storable("token")
+    assert not session_jwt._storable({"n": float("nan")})
