@@ -34,7 +34,6 @@ __all__ = [
     "run_redirect",
     "run_session",
     "run_sign_in",
-    "user_to_token",
 ]
 
 CALLBACK_NAMES = ("jwt", "session", "sign_in", "redirect")
@@ -301,34 +300,3 @@ async def arun_redirect(*, url: str, base_url: str, request: HttpRequest | None 
     """Async :func:`run_redirect`."""
     kwargs = {"url": url, "base_url": base_url, "request": request}
     return await _acall("redirect", kwargs)  # type: ignore[no-any-return]
-
-
-def user_to_token(user: Any) -> Token:
-    """NextAuth's default token for a signed-in user: ``{name, email, picture, sub}``.
-
-    ``user`` is a mapping (NextAuth's user shape: ``id``, ``name``, ``email``,
-    ``image``) or a Django user (name = full name or username, ``sub`` = pk).
-    As in NextAuth, a field the user does not have is left out; ``None`` stays.
-    """
-    token: Token = {}
-    if isinstance(user, Mapping):
-        for key, source in (("name", "name"), ("email", "email"), ("picture", "image")):
-            if source in user:
-                token[key] = user[source]
-        if user.get("id") is not None:
-            token["sub"] = str(user["id"])
-        return token
-    get_full_name = getattr(user, "get_full_name", None)
-    full_name = get_full_name() if callable(get_full_name) else ""
-    get_username = getattr(user, "get_username", None)
-    token["name"] = full_name or (get_username() if callable(get_username) else None)
-    if hasattr(user, "email"):
-        token["email"] = user.email
-    image = getattr(user, "image", None)
-    # An ImageField gives a FieldFile: its URL is what a browser can show.
-    picture = image if isinstance(image, str) or not image else getattr(image, "url", None)
-    if picture:
-        token["picture"] = picture
-    if user.pk is not None:
-        token["sub"] = str(user.pk)
-    return token

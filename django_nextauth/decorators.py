@@ -38,10 +38,8 @@ from .session import aget_session_user, get_session_user
 __all__ = [
     "Authorized",
     "LoginRequiredSessionMixin",
-    "arequest_session_user",
     "is_protected",
     "login_required_session",
-    "request_session_user",
 ]
 
 #: ``authorized(request, session_user) -> bool`` (may be ``async def``).
@@ -51,21 +49,6 @@ _V = TypeVar("_V", bound=Callable[..., Any])
 REDIRECT_FIELD_NAME = "callbackUrl"
 SESSION_REQUIRED = "SessionRequired"
 ACCESS_DENIED = "AccessDenied"
-
-
-def request_session_user(request: HttpRequest) -> Any:
-    """``request.session_user`` when set (by the middleware), else read for this request."""
-    user = getattr(request, "session_user", None)
-    return get_session_user(request) if user is None else user
-
-
-async def arequest_session_user(request: HttpRequest) -> Any:
-    """:func:`request_session_user` for async code: async callbacks are awaited, not blocked on."""
-    getter = getattr(request, "asession_user", None)
-    if getter is not None:
-        return await getter()
-    user = getattr(request, "session_user", None)
-    return await aget_session_user(request) if user is None else user
 
 
 #: Set on a request that passed a session gate: its page is for signed-in users only.
@@ -108,7 +91,7 @@ class _Gate:
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         """``None`` when the request may proceed, else the refusal to send."""
-        user = request_session_user(request)
+        user = get_session_user(request)
         if not user.is_authenticated:
             return self.session_required(request)
         _mark_protected(request)
@@ -122,7 +105,7 @@ class _Gate:
 
     async def acheck(self, request: HttpRequest) -> HttpResponse | None:
         """:meth:`check` for async views; a sync ``authorized`` runs in a thread."""
-        user = await arequest_session_user(request)
+        user = await aget_session_user(request)
         if not user.is_authenticated:
             return self.session_required(request)
         _mark_protected(request)

@@ -29,11 +29,9 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from .callbacks import run_jwt, user_to_token
-from .session import flush, get_token, session_state
+from .session import CallbackFailed, flush, get_token, session_state, strategy, user_to_token
 from .session import login as session_login
 from .session import logout as session_logout
-from .session.strategies import strategy
 
 __all__ = ["alogin", "alogout", "login", "logout", "session_token"]
 
@@ -67,10 +65,8 @@ def login(
     request = _request(client, secure)
     if isinstance(user_or_claims, Mapping):
         session_login(request, dict(user_or_claims), max_age=max_age)
-    elif strategy().stores_sessions:  # as NextAuth: no jwt callback for database sessions
-        session_login(request, user_to_token(user_or_claims), max_age=max_age, user=user_or_claims)
     else:
-        session_login(request, _signed_in_token(request, user_or_claims, provider), max_age=max_age)
+        _sign_in(request, user_or_claims, provider, max_age)
     _apply(request, client)
     claims = session_state(request).claims
     assert claims is not None  # login() just recorded them
@@ -113,7 +109,7 @@ def session_token(
 ) -> str:
     """An encrypted session token for ``Authorization: Bearer <token>`` (JWT sessions only:
     NextAuth's database sessions are never read from a header)."""
-    if strategy().stores_sessions:
+    if not strategy().reads_bearer:
         raise ValueError("Database sessions are not read from an Authorization header.")
     jar = _Jar()
     login(jar, user_or_claims, max_age=max_age, provider=provider)
@@ -136,15 +132,18 @@ def _request(client: CookieClient, secure: bool) -> HttpRequest:
     return factory.get("/", secure=secure)
 
 
-def _signed_in_token(request: HttpRequest, user: Any, provider: str) -> Claims:
-    """What a credentials sign-in of ``user`` stores: the default token, then ``jwt``."""
+def _sign_in(request: HttpRequest, user: Any, provider: str, max_age: int | None) -> None:
+    """A credentials sign-in of ``user``, as the strategy stores it (JWT: the default token,
+    then the ``jwt`` callback; database: a row)."""
     account = {"providerAccountId": str(user.pk), "type": "credentials", "provider": provider}
-    token = run_jwt(
-        token=user_to_token(user), user=user, account=account, trigger="signIn", request=request
-    )
+    try:
+        token = session_state(request).sign_in(
+            user_to_token(user), user=user, account=account, max_age=max_age
+        )
+    except CallbackFailed as exc:  # the test sees the callback's own exception
+        raise exc.__cause__ or exc from None
     if token is None:
         raise ValueError("The jwt callback returned None: it refuses to sign this user in.")
-    return token
 
 
 def _apply(request: HttpRequest, client: CookieClient) -> None:

@@ -6,8 +6,8 @@
 ``is_authenticated`` works as on Django's users, so a session user can stand in
 for ``request.user`` (DRF, templates). :func:`django_user_for_token` maps a
 token's ``sub`` to a Django user (``NEXTAUTH["SET_REQUEST_USER"]``). The
-request-level accessors are :func:`django_nextauth.session.get_session_user`
-and its async twin.
+session user of a request is :func:`django_nextauth.session.get_session_user`'s
+(or its async twin's): the one way to it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ __all__ = [
     "adjango_user_for_token",
     "anonymous_django_user",
     "django_user_for_token",
-    "session_user",
 ]
 
 
@@ -114,19 +113,6 @@ class AnonymousSessionUser(Mapping[str, Any]):
 
 #: The one anonymous user (it holds no state).
 ANONYMOUS = AnonymousSessionUser()
-
-
-def session_user(
-    session: Any, token: Mapping[str, Any] | None
-) -> SessionUser | AnonymousSessionUser:
-    """The user of a session dict (``None``: signed out); ``pk`` falls back to ``token["sub"]``."""
-    # type() first: isinstance() against an ABC is slow, and these are nearly always dicts.
-    if type(session) is not dict and not isinstance(session, Mapping):
-        return ANONYMOUS
-    user = session.get("user")
-    if type(user) is not dict and not isinstance(user, Mapping):
-        user = {}
-    return SessionUser(user, sub=token.get("sub") if token else None)
 
 
 #: Resolved when a request needs it, never at import: the module also defines contrib.auth's

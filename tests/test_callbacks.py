@@ -25,9 +25,9 @@ from django_nextauth.callbacks import (
     run_redirect,
     run_session,
     run_sign_in,
-    user_to_token,
 )
 from django_nextauth.checks import check_callbacks
+from django_nextauth.session import user_to_token
 
 SECRET = "callback-tests-secret"
 seen: list[dict[str, Any]] = []

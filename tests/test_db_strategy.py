@@ -21,8 +21,8 @@ from django_nextauth.session import (
     alogin,
     alogout,
     session_state,
+    strategy,
 )
-from django_nextauth.session.strategies import strategy
 from tests.test_views import csrf_token, empty_session, form, session_name, set_cookie, sign_in
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")

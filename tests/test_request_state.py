@@ -16,9 +16,9 @@ from django_nextauth.session import (
     peek_session_state,
     session_state,
     session_was_read,
+    strategy,
 )
 from django_nextauth.session.state import mark_read
-from django_nextauth.session.strategies import strategy
 from django_nextauth.session.token_cache import DecryptedTokens
 from tests.conftest import CLAIMS as README_CLAIMS
 from tests.strategies import json_like

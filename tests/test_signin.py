@@ -24,6 +24,7 @@ from django_nextauth.flow import complete
 from django_nextauth.flow.context import build_context
 from django_nextauth.providers import CredentialsProvider
 from django_nextauth.session import flush
+from django_nextauth.session import jwt as session_jwt
 from django_nextauth.signals import login_attempt
 
 FORM = "application/x-www-form-urlencoded"
@@ -225,6 +226,6 @@ def test_link_account_is_a_no_op_for_other_than_oauth_accounts(rf: RequestFactor
 
 
 def test_only_json_objects_can_be_stored() -> None:
-    assert complete._storable({"a": [1]})
-    assert not complete._storable("token")
-    assert not complete._storable({"n": float("nan")})
+    assert session_jwt._storable({"a": [1]})
+    assert not session_jwt._storable("token")
+    assert not session_jwt._storable({"n": float("nan")})

@@ -6,13 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.template import Context, Template
 
+from django_nextauth.session.shape import session_user
 from django_nextauth.users import (
     ANONYMOUS,
     AnonymousSessionUser,
     SessionUser,
     adjango_user_for_token,
     django_user_for_token,
-    session_user,
 )
 
 

@@ -25,7 +25,7 @@ from django_nextauth.exceptions import ConfigurationError, MissingSecret
 
 from .problem import Problem
 from .rules import ENV_SECRETS
-from .schema import DEFAULTS, IMPORT_STRINGS, merged
+from .schema import DEFAULTS, IMPORT_STRINGS, SESSION_STRATEGIES, merged
 from .validation import user_settings, validate, validate_setting
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "IMPORT_STRINGS",
     "NextAuthSettings",
     "Problem",
+    "SESSION_STRATEGIES",
     "nextauth_settings",
     "validate",
 ]

@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.utils.module_loading import import_string
 
 from .problem import Problem, setting_problem, unknown_key
-from .schema import NESTED, merged
+from .schema import NESTED, SESSION_STRATEGIES, merged
 
 __all__ = ["ENV_SECRETS", "MIN_SECRET_LENGTH", "RULES", "Rule", "is_http_origin"]
 
@@ -24,6 +24,24 @@ def _is_count(value: Any, minimum: int = 0) -> bool:
 
 
 Rule = Callable[[Any, Mapping[str, Any]], Iterator[Problem]]
+
+
+def _is_strategy(value: Any) -> bool:
+    """A built-in strategy's name, or the import string of a ``SessionStrategy`` subclass
+    (recognised by its bases' names: the session layer is above this one)."""
+    if not isinstance(value, str):
+        return False
+    if value in SESSION_STRATEGIES:
+        return True
+    try:
+        found = import_string(value)
+    except (ImportError, ValueError, TypeError):
+        return False
+    names = {f"{base.__module__}.{base.__qualname__}" for base in getattr(found, "__mro__", ())}
+    return isinstance(found, type) and _STRATEGY_BASE in names
+
+
+_STRATEGY_BASE = "django_nextauth.session.base.SessionStrategy"
 
 
 def _secret(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
@@ -121,7 +139,10 @@ _FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
             lambda v: v is None or _is_count(v, 1),
             "None or a positive number of seconds",
         ),
-        "STRATEGY": (lambda v: v in ("jwt", "database"), "'jwt' or 'database'"),
+        "STRATEGY": (
+            _is_strategy,
+            "'jwt', 'database' or the dotted path of a SessionStrategy subclass",
+        ),
         "REVOCATION_CACHE": (
             lambda v: v is None or (isinstance(v, str) and v in django_settings.CACHES),
             "None or the alias of a cache in settings.CACHES",

@@ -17,8 +17,15 @@ __all__ = [
     "IMPORT_STRINGS",
     "NESTED",
     "NEXTAUTH_SPELLINGS",
+    "SESSION_STRATEGIES",
     "merged",
 ]
+
+#: ``SESSION["STRATEGY"]``'s names for the built-in session strategies -> their dotted paths.
+SESSION_STRATEGIES = {
+    "jwt": "django_nextauth.session.jwt.JwtStrategy",
+    "database": "django_nextauth.session.database.DatabaseStrategy",
+}
 
 #: Every key of ``NEXTAUTH`` with its default. Nested dicts are merged key by key.
 DEFAULTS: dict[str, Any] = {
@@ -42,7 +49,8 @@ DEFAULTS: dict[str, Any] = {
         "SLIDING": False,
         # Seconds after sign-in when a session can no longer be renewed (None: never).
         "ABSOLUTE_MAX_AGE": None,
-        # "jwt": the session lives in the cookie; "database": a row, the cookie holds its key.
+        # "jwt": the session lives in the cookie; "database": a row, the cookie holds its key;
+        # or the dotted path of a django_nextauth.session.base.SessionStrategy subclass.
         "STRATEGY": "jwt",
         # A cache alias (settings.CACHES) turns on revocation of JWT sessions (sign-out).
         "REVOCATION_CACHE": None,

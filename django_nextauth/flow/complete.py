@@ -11,7 +11,6 @@ view flushes the session write onto the answer.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,11 +19,16 @@ from django.http import HttpResponseBase
 from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.adapters import Adapter, get_adapter
-from django_nextauth.callbacks import run_jwt, run_sign_in, user_to_token
+from django_nextauth.callbacks import run_sign_in
 from django_nextauth.errors import ErrorCode
 from django_nextauth.identity import is_active
-from django_nextauth.session import login, logout, session_state
-from django_nextauth.session.strategies import strategy
+from django_nextauth.session import (
+    CallbackFailed,
+    UnstorableToken,
+    logout,
+    session_state,
+    user_to_token,
+)
 from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
 
 from .accounts import AccountNotLinked, InactiveUser, Linked, link
@@ -175,31 +179,22 @@ def complete_sign_in(
         user, is_new_user = linked.user, linked.is_new_user
     if not is_active(user):  # every provider, whoever it found: no session for a deactivated user
         return _denied(ctx, provider, credentials)
-    if strategy().stores_sessions:
-        # NextAuth's database strategy runs no jwt callback: the session is the stored user's.
-        login(request, _token_for(user, profile_user), user=user)
-        token: Any = session_state(request).claims
-    else:
-        try:
-            token = run_jwt(
-                token=_token_for(user, profile_user),
-                user=user,
-                account=account,
-                profile=profile,
-                trigger="signUp" if is_new_user else "signIn",
-                is_new_user=is_new_user,
-                request=request,
-            )
-        except Exception as exc:  # user code: no session, one log line, the version's error
-            logger.error("django_nextauth: jwt callback raised %s", type(exc).__name__)
-            return ctx.error_redirect(_step_error(ctx))
-        if token is None:
-            logout(request)
-        elif not _storable(token):
-            logger.error("django_nextauth: the jwt callback returned a token that cannot be stored")
-            return ctx.error_redirect(ErrorCode.CONFIGURATION, status=200)
-        else:
-            login(request, token)
+    try:
+        token = session_state(request).sign_in(
+            _token_for(user, profile_user),
+            user=user,
+            account=account,
+            profile=profile,
+            is_new_user=is_new_user,
+        )
+    except CallbackFailed as exc:  # user code: no session, one log line, the version's error
+        logger.error("django_nextauth: jwt callback raised %s", type(exc.__cause__).__name__)
+        return ctx.error_redirect(_step_error(ctx))
+    except UnstorableToken:
+        logger.error("django_nextauth: the jwt callback returned a token that cannot be stored")
+        return ctx.error_redirect(ErrorCode.CONFIGURATION, status=200)
+    if token is None:
+        logout(request)
     send_robust(
         user_signed_in,
         provider.id,
@@ -229,14 +224,3 @@ def _denied(
 def _step_error(ctx: AuthRequest) -> ErrorCode:
     """A failed step of the callback: v4's ``Callback``, v5's ``Configuration``."""
     return ErrorCode.CALLBACK if ctx.dialect.step_error_codes else ErrorCode.CONFIGURATION
-
-
-def _storable(token: object) -> bool:
-    """Whether ``token`` can become a JWT payload (a JSON object)."""
-    if not isinstance(token, Mapping):
-        return False
-    try:
-        json.dumps(token, allow_nan=False)
-    except (TypeError, ValueError):
-        return False
-    return True

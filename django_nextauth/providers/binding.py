@@ -17,7 +17,6 @@ import hmac
 from django.http import HttpRequest
 
 from django_nextauth.session import session_state
-from django_nextauth.session.state import SID
 
 __all__ = ["session_binding", "started_by_this_session"]
 
@@ -35,11 +34,7 @@ def session_binding(request: HttpRequest) -> str | None:
     state = session_state(request)
     if not state.from_cookie or state.claims is None:
         return None
-    sid = state.claims.get(SID)
-    if state.record is None and isinstance(sid, str) and sid:
-        name = "sid:" + sid
-    else:
-        name = "token:" + (state.raw or "")
+    name = state.stable_name or ""  # decoded: claims are there
     return hashlib.sha256(_PREFIX + name.encode()).hexdigest()
 
 

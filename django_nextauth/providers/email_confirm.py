@@ -20,9 +20,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django_nextauth.email.verification import read_link
 from django_nextauth.errors import ErrorCode
 from django_nextauth.flow.responses import NO_CACHE, html_response
-from django_nextauth.session import SessionState
-from django_nextauth.session.state import mark_read
-from django_nextauth.session.strategies import strategy
+from django_nextauth.session.state import mark_read, new_session_state
 
 from .email_link import link_failed, require_adapter
 
@@ -84,8 +82,7 @@ def _other_account(request: HttpRequest, identifier: str) -> str:
     A state of its own, not the request's: the middleware then neither renews nor deletes
     the session cookie on the way out, so this GET leaves it exactly as it came.
     """
-    current = strategy()
-    state = SessionState(request, current, current.candidates(current.is_secure(request)))
+    state = new_session_state(request)
     mark_read(request)  # the page depends on the cookie: Vary: Cookie
     claims: dict[str, Any] | None = state.claims if state.from_cookie else None
     if claims is None:

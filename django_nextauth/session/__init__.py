@@ -1,26 +1,28 @@
 """The NextAuth session of a request: read it (``getToken``, ``getServerSession``), and
 write it (``login`` / ``logout``, applied to the response by ``flush``).
 
-Layers, each calling only the next: :mod:`.api` (these functions) ->
-:mod:`.state` (the per-request :class:`SessionState`, the one owner of what a
-request carries) -> :mod:`.strategies` (the JWT strategy: cookies and tokens,
-with the decrypted-token cache of :mod:`.token_cache`) -> :mod:`.shape` (the
-session dict and the ``jwt`` / ``session`` callbacks). The JWT path runs no SQL;
-a missing, bad, expired or tampered token reads as "signed out".
+Layers, each calling only the next: :mod:`.access` (these functions) -> :mod:`.state`
+(the per-request :class:`SessionState`, the one owner of what a request carries) -> the
+session strategy (:mod:`.base`'s interface; :mod:`.jwt`: cookies and tokens, with the
+decrypted-token cache of :mod:`.token_cache`; :mod:`.database`: adapter rows), chosen by
+``SESSION["STRATEGY"]`` -> :mod:`.shape` (the default session and token shape). The JWT
+path runs no SQL; a missing, bad, expired or tampered token reads as "signed out".
 """
 
 from __future__ import annotations
 
 from django_nextauth.users import AnonymousSessionUser, SessionUser
 
-from .api import (
+from .access import (
     _clear_session,
     _issue_session,
+    abuild_session,
     aget_server_session,
     aget_session_user,
     aget_token,
     alogin,
     alogout,
+    build_session,
     flush,
     get_server_session,
     get_session_user,
@@ -28,13 +30,17 @@ from .api import (
     login,
     logout,
 )
-from .shape import abuild_session, build_session
+from .base import CallbackFailed, SessionStrategy, UnstorableToken, strategy
+from .shape import user_to_token
 from .state import SessionState, peek_session_state, session_state, session_was_read
 
 __all__ = [
     "AnonymousSessionUser",
+    "CallbackFailed",
     "SessionState",
+    "SessionStrategy",
     "SessionUser",
+    "UnstorableToken",
     "abuild_session",
     "aget_server_session",
     "aget_session_user",
@@ -51,6 +57,8 @@ __all__ = [
     "peek_session_state",
     "session_state",
     "session_was_read",
+    "strategy",
+    "user_to_token",
 ]
 
 # Internal: the names the views used before login / logout / session_state. Kept only until

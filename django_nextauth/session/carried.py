@@ -1,6 +1,5 @@
 """What a request carries, as the session strategies hand it up: the incoming token
-(:class:`Incoming`) and a usable session (:class:`Decoded`), plus the claim names that
-:mod:`.strategies` keeps across re-issues."""
+(:class:`Incoming`) and a usable session (:class:`Decoded`)."""
 
 from __future__ import annotations
 
@@ -12,17 +11,12 @@ from typing import Any
 from django_nextauth.dialect import Dialect
 from django_nextauth.users import SessionUser
 
-from .shape import default_user
+from .shape import Claims, default_session_user
 from .token_cache import CachedToken
 
-__all__ = ["AUTH_TIME", "SID", "Candidate", "Claims", "Decoded", "Incoming"]
+__all__ = ["Candidate", "Decoded", "Incoming"]
 
-Claims = dict[str, Any]
-Candidate = tuple[Dialect, str]  # a cookie family and its session cookie name
-#: The claim that keeps the sign-in time (seconds) across re-issues, as OpenID Connect names it.
-AUTH_TIME = "auth_time"
-#: The stable session id claim: set at sign-in, kept when the token is re-issued.
-SID = "sid"
+Candidate = tuple[Dialect, str]  # a cookie dialect and its session cookie name
 
 
 @dataclass(frozen=True)
@@ -32,12 +26,12 @@ class Incoming:
     raw: str | None
     from_cookie: bool
     from_bearer: bool
-    #: The families the token may belong to, tried in order (one, when it came in a cookie).
+    #: The dialects the token may belong to, tried in order (one, when it came in a cookie).
     candidates: tuple[Candidate, ...]
 
 
 class Decoded:
-    """A usable session: its claims and the family that decoded it; for a database session
+    """A usable session: its claims and the dialect that decoded it; for a database session
     also the cookie's session token (``raw``), the row, its user and the cookie's expiry."""
 
     def __init__(
@@ -66,9 +60,5 @@ class Decoded:
         """The session user under NextAuth's default callbacks."""
         token = self._token
         if isinstance(token, CachedToken):
-            return token.default_user(_default_session_user)
-        return _default_session_user(self.claims)
-
-
-def _default_session_user(claims: Claims) -> SessionUser:
-    return SessionUser(default_user(claims), sub=claims.get("sub"))
+            return token.default_user(default_session_user)
+        return default_session_user(self.claims)

@@ -14,22 +14,26 @@ Unlike NextAuth, credentials sign-ins get database sessions too.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from django_nextauth.adapters import Adapter, get_adapter
-from django_nextauth.callbacks import arun_session, defaults_only, run_session, user_to_token
+from django_nextauth.callbacks import NO_UPDATE, arun_session, defaults_only, run_session
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.cookies import read_chunked, write_session_cookie
+from django_nextauth.cookies import write_session_cookie
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.identity import is_active
 
-from .shape import Resolved, stored_session
-from .strategies import AUTH_TIME, SID, Candidate, Decoded, Incoming, JwtStrategy
+from .base import SessionStrategy
+from .carried import Candidate, Decoded, Incoming
+from .shape import SID, Claims, Resolved, stored_claims, stored_session
+
+if TYPE_CHECKING:
+    from .state import SessionState
 
 __all__ = ["DatabaseStrategy"]
 
@@ -37,11 +41,11 @@ __all__ = ["DatabaseStrategy"]
 _MAX_TOKEN = 128
 
 
-class DatabaseStrategy(JwtStrategy):
-    """Sessions as adapter rows; the cookie handling (names, families, deletion) is the JWT
-    strategy's."""
+class DatabaseStrategy(SessionStrategy):
+    """Sessions as adapter rows; the cookie holds the row's session token."""
 
-    stores_sessions = True
+    does_io = True
+    issue_does_io = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,11 +62,8 @@ class DatabaseStrategy(JwtStrategy):
 
     def find(self, request: HttpRequest, candidates: Sequence[Candidate]) -> Incoming:
         """The first session cookie present; never a Bearer header (as NextAuth's route)."""
-        for candidate in candidates:
-            value = read_chunked(request, candidate[1])
-            if value is not None:
-                return Incoming(value, True, False, (candidate,))
-        return Incoming(None, False, False, tuple(candidates))
+        found = self.find_cookie(request, candidates)
+        return Incoming(None, False, False, tuple(candidates)) if found is None else found
 
     def decode(
         self,
@@ -82,9 +83,9 @@ class DatabaseStrategy(JwtStrategy):
         if not self._alive(record, user):
             self.adapter.delete_session(raw)
             return None
-        family, name = incoming.candidates[0]
-        claims = self._stored_claims(record, user)
-        return Decoded(claims, family, name, raw=raw, record=record, user=user)
+        cookie_dialect, name = incoming.candidates[0]
+        claims = stored_claims(record, user, self.max_age)
+        return Decoded(claims, cookie_dialect, name, raw=raw, record=record, user=user)
 
     def _alive(self, record: Any, user: Any) -> bool:
         now = timezone.now()
@@ -92,19 +93,6 @@ class DatabaseStrategy(JwtStrategy):
             return False
         limit = self.absolute_max_age
         return limit is None or now < record.created + timedelta(seconds=limit)
-
-    def _stored_claims(self, record: Any, user: Any) -> dict[str, Any]:
-        """What ``request.session_token`` shows: the user's token fields, the session id
-        (``sid``), when it began (``auth_time``), was last renewed (``iat``), and ends
-        (``exp``)."""
-        expires = int(record.expires.timestamp())
-        return {
-            **user_to_token(user),
-            SID: str(record.pk),
-            AUTH_TIME: int(record.created.timestamp()),
-            "iat": expires - self.max_age,
-            "exp": expires,
-        }
 
     def resolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
         """``(claims, session)``: no ``jwt`` callback; the ``session`` callback gets ``user=``."""
@@ -134,16 +122,19 @@ class DatabaseStrategy(JwtStrategy):
         *,
         max_age: int | None = None,
         user: Any = None,
-        current: Decoded | None = None,
+        current: Callable[[], Decoded | None] | None = None,
     ) -> Decoded:
-        """Renew ``current`` when ``token`` names it (its ``sid``), else store a new session for
-        ``user`` (default: the stored user whose id is ``token["sub"]``), ending ``current``."""
+        """Renew the session the request carries (``current()``) when ``token`` names it (its
+        ``sid``), else store a new session for ``user`` (default: the stored user whose id
+        is ``token["sub"]``), ending the current one."""
         lifetime = self.max_age if max_age is None else max_age
         now = timezone.now()
-        if current is not None and current.record is not None:
-            if token.get(SID) == current.claims.get(SID):
-                return self._renew(current, now, lifetime)
-            self.end(current)  # a new sign-in replaces the session this browser had
+        # A stored session this browser already has is renewed or replaced: look it up.
+        carried = None if current is None else current()
+        if carried is not None and carried.record is not None:
+            if token.get(SID) == carried.claims.get(SID):
+                return self._renew(carried, now, lifetime)
+            self.end(carried)  # a new sign-in replaces the session this browser had
         if user is None or isinstance(user, Mapping):
             user = self.adapter.get_user(str(token.get("sub", "")))
             if user is None:
@@ -155,7 +146,7 @@ class DatabaseStrategy(JwtStrategy):
         expires = now + timedelta(seconds=lifetime)
         record = self.adapter.create_session(user, session_token, expires, request=request)
         name = self.dialect.cookie("session_token", secure=self.is_secure(request))
-        claims = self._stored_claims(record, user)
+        claims = stored_claims(record, user, self.max_age)
         return Decoded(
             claims, self.dialect, name, raw=session_token, record=record, user=user, expires=expires
         )
@@ -171,7 +162,7 @@ class DatabaseStrategy(JwtStrategy):
             record.expires = expires
         # The cookie is re-set every time: it may run up to UPDATE_AGE ahead of the row.
         return Decoded(
-            self._stored_claims(record, current.user),
+            stored_claims(record, current.user, self.max_age),
             current.dialect,
             current.name,
             raw=current.raw,
@@ -179,6 +170,58 @@ class DatabaseStrategy(JwtStrategy):
             user=current.user,
             expires=expires,
         )
+
+    def sign_in(
+        self,
+        state: SessionState,
+        token: Claims,
+        *,
+        user: Any,
+        account: Mapping[str, Any] | None,
+        profile: Mapping[str, Any] | None,
+        is_new_user: bool,
+        max_age: int | None = None,
+    ) -> Claims | None:
+        """A row for ``user``; no ``jwt`` callback, as in NextAuth: the token is the stored
+        user's (what ``request.session_token`` shows)."""
+        state.login(token, max_age=max_age, user=user)
+        return state.claims
+
+    def update(
+        self, state: SessionState, token: Claims, data: Any
+    ) -> tuple[Claims | None, dict[str, Any] | None]:
+        """As NextAuth's: no ``jwt`` callback; the ``session`` callback gets ``data`` as
+        ``new_session`` (trigger ``"update"``). Nothing else is written."""
+        return token, state.build_session(token, update=data)
+
+    def stable_name(self, decoded: Decoded, raw: str) -> str:
+        """Its session token (the row's key)."""
+        return "token:" + raw
+
+    def build_session(
+        self,
+        decoded: Decoded | None,
+        token: Claims,
+        request: HttpRequest | None,
+        update: Any = NO_UPDATE,
+    ) -> dict[str, Any]:
+        """The row's expiry; the ``session`` callback gets ``user=`` the stored user (and for
+        ``update()`` the posted data as ``new_session=`` with ``trigger="update"``)."""
+        if decoded is None or decoded.record is None:
+            return super().build_session(decoded, token, request, update)
+        session = stored_session(token, decoded.record.expires.timestamp())
+        return run_session(
+            session=session, token=token, request=request, user=decoded.user, update=update
+        )
+
+    async def abuild_session(
+        self, decoded: Decoded | None, token: Claims, request: HttpRequest | None
+    ) -> dict[str, Any]:
+        """Async :meth:`build_session`."""
+        if decoded is None or decoded.record is None:
+            return await super().abuild_session(decoded, token, request)
+        session = stored_session(token, decoded.record.expires.timestamp())
+        return await arun_session(session=session, token=token, request=request, user=decoded.user)
 
     def end(self, decoded: Decoded) -> None:
         """Sign-out: delete the row."""

@@ -1,4 +1,12 @@
-"""NextAuth's session shape: the default session dict, then the ``jwt`` / ``session`` callbacks."""
+"""NextAuth's default session and token shape, in one place.
+
+The default token of a user (:func:`user_to_token`), the claims a database session shows
+(:func:`stored_claims`), the default session dict (:func:`default_session`, and a
+database session's :func:`stored_session`) and the :class:`SessionUser` of a session
+(:func:`session_user`, and :func:`default_session_user` under the default callbacks).
+Pure functions of their arguments (and ``SESSION["MAX_AGE"]``): the strategies and the
+request state build every session through here.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +14,75 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpRequest
-
-from django_nextauth.callbacks import (
-    NO_UPDATE,
-    arun_jwt,
-    arun_session,
-    defaults_only,
-    is_default,
-    run_jwt,
-    run_session,
-)
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.dialect import Dialect
+from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
 
 __all__ = [
-    "abuild_session",
-    "aresolve",
-    "build_session",
+    "AUTH_TIME",
+    "SID",
+    "Claims",
+    "Resolved",
     "default_session",
+    "default_session_user",
     "default_user",
-    "resolve",
+    "js_iso",
+    "session_user",
+    "stored_claims",
+    "stored_session",
+    "user_to_token",
 ]
 
 Claims = dict[str, Any]
 Resolved = tuple[Claims | None, dict[str, Any] | None]  # (token, session); (None, None): ended
+#: The claim that keeps the sign-in time (seconds) across re-issues, as OpenID Connect names it.
+AUTH_TIME = "auth_time"
+#: The stable session id claim: set at sign-in, kept when the token is re-issued.
+SID = "sid"
+
+
+def user_to_token(user: Any) -> Claims:
+    """NextAuth's default token for a signed-in user: ``{name, email, picture, sub}``.
+
+    ``user`` is a mapping (NextAuth's user shape: ``id``, ``name``, ``email``,
+    ``image``) or a Django user (name = full name or username, ``sub`` = pk).
+    As in NextAuth, a field the user does not have is left out; ``None`` stays.
+    """
+    token: Claims = {}
+    if isinstance(user, Mapping):
+        for key, source in (("name", "name"), ("email", "email"), ("picture", "image")):
+            if source in user:
+                token[key] = user[source]
+        if user.get("id") is not None:
+            token["sub"] = str(user["id"])
+        return token
+    get_full_name = getattr(user, "get_full_name", None)
+    full_name = get_full_name() if callable(get_full_name) else ""
+    get_username = getattr(user, "get_username", None)
+    token["name"] = full_name or (get_username() if callable(get_username) else None)
+    if hasattr(user, "email"):
+        token["email"] = user.email
+    image = getattr(user, "image", None)
+    # An ImageField gives a FieldFile: its URL is what a browser can show.
+    picture = image if isinstance(image, str) or not image else getattr(image, "url", None)
+    if picture:
+        token["picture"] = picture
+    if user.pk is not None:
+        token["sub"] = str(user.pk)
+    return token
+
+
+def stored_claims(record: Any, user: Any, max_age: int) -> Claims:
+    """What ``request.session_token`` shows for a database session: the user's token fields,
+    the session id (``sid``), when it began (``auth_time``), was last renewed (``iat``),
+    and ends (``exp``)."""
+    expires = int(record.expires.timestamp())
+    return {
+        **user_to_token(user),
+        SID: str(record.pk),
+        AUTH_TIME: int(record.created.timestamp()),
+        "iat": expires - max_age,
+        "exp": expires,
+    }
 
 
 def default_user(token: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,11 +97,6 @@ def default_user(token: Mapping[str, Any]) -> dict[str, Any]:
     return user
 
 
-def _expires(max_age: int) -> str:
-    """now + ``max_age`` as JS ``Date.toISOString()`` writes it: UTC, milliseconds, "Z"."""
-    return js_iso(time.time() + max_age)
-
-
 def js_iso(moment: float) -> str:
     """A POSIX time as JS ``Date.toISOString()`` writes it: UTC, milliseconds, "Z"."""
     second = int(moment)
@@ -59,7 +106,8 @@ def js_iso(moment: float) -> str:
 
 def default_session(token: Mapping[str, Any]) -> dict[str, Any]:
     """NextAuth's default session: ``{user, expires}`` (expires: now + ``SESSION["MAX_AGE"]``)."""
-    return {"user": default_user(token), "expires": _expires(nextauth_settings.SESSION["MAX_AGE"])}
+    expires = js_iso(time.time() + nextauth_settings.SESSION["MAX_AGE"])
+    return {"user": default_user(token), "expires": expires}
 
 
 def stored_session(token: Mapping[str, Any], expires: float) -> dict[str, Any]:
@@ -67,61 +115,20 @@ def stored_session(token: Mapping[str, Any], expires: float) -> dict[str, Any]:
     return {"user": default_user(token), "expires": js_iso(expires)}
 
 
-def _row(request: HttpRequest | None) -> tuple[float, Any] | None:
-    """``(expires, user)`` of the database session ``request`` carries, if it carries one."""
-    from .state import peek_session_state
-
-    state = None if request is None else peek_session_state(request)
-    record = None if state is None else state.record
-    return None if record is None else (record.expires.timestamp(), state.stored_user)  # type: ignore[union-attr]
-
-
-def build_session(
-    token: Claims, *, request: HttpRequest | None = None, update: Any = NO_UPDATE
-) -> dict[str, Any]:
-    """The session dict for ``token``: NextAuth's default shape, then the ``session`` callback
-    (a database session: its row's expiry, ``user=`` the stored user, and for its
-    ``update()`` the posted data as ``new_session=`` with ``trigger="update"``)."""
-    row = _row(request)
-    if row is None:
-        return run_session(session=default_session(token), token=token, request=request)
-    session = stored_session(token, row[0])
-    return run_session(session=session, token=token, request=request, user=row[1], update=update)
+def session_user(
+    session: Any, token: Mapping[str, Any] | None
+) -> SessionUser | AnonymousSessionUser:
+    """The user of a session dict (``None``: signed out); ``pk`` falls back to ``token["sub"]``."""
+    # type() first: isinstance() against an ABC is slow, and these are nearly always dicts.
+    if type(session) is not dict and not isinstance(session, Mapping):
+        return ANONYMOUS
+    user = session.get("user")
+    if type(user) is not dict and not isinstance(user, Mapping):
+        user = {}
+    return SessionUser(user, sub=token.get("sub") if token else None)
 
 
-async def abuild_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
-    """Async :func:`build_session`."""
-    row = _row(request)
-    if row is None:
-        return await arun_session(session=default_session(token), token=token, request=request)
-    session = stored_session(token, row[0])
-    return await arun_session(session=session, token=token, request=request, user=row[1])
-
-
-def resolve(claims: Claims, family: Dialect, request: HttpRequest | None) -> Resolved:
-    """Run the ``jwt`` then the ``session`` callback on decoded ``claims``.
-
-    The session is built from the decoded claims (v4) or the ``jwt`` callback's
-    result (v5), as each NextAuth does.
-    """
-    if defaults_only():
-        return claims, default_session(claims)
-    token = claims if is_default("jwt") else run_jwt(token=claims, request=request)
-    if token is None:
-        return None, None
-    session = default_session(token if family.session_from_jwt_result else claims)
-    if is_default("session"):
-        return token, session
-    return token, run_session(session=session, token=token, request=request)
-
-
-async def aresolve(claims: Claims, family: Dialect, request: HttpRequest | None) -> Resolved:
-    """Async :func:`resolve`: async callbacks are awaited, sync ones run off the event loop."""
-    if defaults_only():
-        return claims, default_session(claims)
-    token = await arun_jwt(token=claims, request=request)
-    if token is None:
-        return None, None
-    source = token if family.session_from_jwt_result else claims
-    session = await arun_session(session=default_session(source), token=token, request=request)
-    return token, session
+def default_session_user(claims: Mapping[str, Any]) -> SessionUser:
+    """The session user under NextAuth's default callbacks: a function of the claims alone
+    (no session dict, and no expiry string, is built for it)."""
+    return SessionUser(default_user(claims), sub=claims.get("sub"))

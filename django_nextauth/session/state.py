@@ -17,18 +17,20 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
-from django_nextauth.callbacks import defaults_only
+from django_nextauth.callbacks import NO_UPDATE, defaults_only
 from django_nextauth.dialect import Dialect
 from django_nextauth.revocation import RevocationUnavailable
-from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser, session_user
+from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
 
-from .shape import Resolved
-from .strategies import SID, Candidate, Decoded, Incoming, JwtStrategy, strategy
+from .base import SessionStrategy, strategy
+from .carried import Candidate, Decoded, Incoming
+from .shape import SID, Claims, Resolved, session_user
 
 __all__ = [
     "SID",
     "SessionState",
     "mark_read",
+    "new_session_state",
     "peek_session_state",
     "session_state",
     "session_was_read",
@@ -36,7 +38,6 @@ __all__ = [
 
 logger = logging.getLogger("django_nextauth")
 
-Claims = dict[str, Any]
 User = SessionUser | AnonymousSessionUser
 _STATE_ATTR = "_nextauth_session"
 _READ_ATTR = "_nextauth_session_read"
@@ -53,7 +54,7 @@ class SessionState:
     def __init__(
         self,
         request: HttpRequest,
-        strategy: JwtStrategy,
+        strategy: SessionStrategy,
         candidates: Sequence[Candidate],
         *,
         secret: str | Sequence[str] | None = None,
@@ -70,6 +71,11 @@ class SessionState:
         self._pending: tuple[str, Any] | None = None
         #: The revocation cache failed on this request's read (re-raised on every later one).
         self._outage: RevocationUnavailable | None = None
+
+    @property
+    def request(self) -> HttpRequest:
+        """The request whose session this is."""
+        return self._request
 
     # --- what the request carries -----------------------------------------------------------
 
@@ -237,13 +243,56 @@ class SessionState:
         """Record a new session for ``token`` (for the database strategy: for ``user``, else
         the stored user whose id is ``token["sub"]``); later reads in this request see it.
         The session this request carries is renewed when ``token`` has its ``sid``."""
-        # A stored session this browser already has is renewed or replaced: look it up.
-        current = self._decoded if self._strategy.stores_sessions else None
         decoded = self._strategy.issue(
-            self._request, token, max_age=max_age, user=user, current=current
+            self._request, token, max_age=max_age, user=user, current=lambda: self._decoded
         )
         self._pending = ("write", decoded)
         self._replace(decoded)
+
+    def sign_in(
+        self,
+        token: Claims,
+        *,
+        user: Any,
+        account: Mapping[str, Any] | None = None,
+        profile: Mapping[str, Any] | None = None,
+        is_new_user: bool = False,
+        max_age: int | None = None,
+    ) -> Claims | None:
+        """Sign ``user`` in, ``token`` its default token, as the strategy does it (JWT: the
+        ``jwt`` callback decides the token; database: a row). The token stored, or ``None``
+        when the ``jwt`` callback refused (nothing recorded). Raises ``CallbackFailed`` /
+        ``UnstorableToken`` (nothing recorded)."""
+        return self._strategy.sign_in(
+            self,
+            token,
+            user=user,
+            account=account,
+            profile=profile,
+            is_new_user=is_new_user,
+            max_age=max_age,
+        )
+
+    def update(self, token: Claims, data: Any) -> tuple[Claims | None, dict[str, Any] | None]:
+        """NextAuth's ``update(data)`` of this session (decoded: ``token``): ``(token,
+        session)`` to store and answer; ``None`` in either: sign out. Records nothing."""
+        return self._strategy.update(self, token, data)
+
+    def build_session(self, token: Claims, *, update: Any = NO_UPDATE) -> dict[str, Any]:
+        """The session dict for ``token``: the default shape (a database session's: its row's
+        expiry), then the ``session`` callback."""
+        return self._strategy.build_session(self._decoded, token, self._request, update)
+
+    async def abuild_session(self, token: Claims) -> dict[str, Any]:
+        """Async :meth:`build_session`."""
+        decoded = await self.adecode()
+        return await self._strategy.abuild_session(decoded, token, self._request)
+
+    @property
+    def stable_name(self) -> str | None:
+        """A name of the session that survives its renewals (``None``: none); secret."""
+        decoded = self._decoded
+        return None if decoded is None else self._strategy.stable_name(decoded, self.raw or "")
 
     def logout(self) -> None:
         """End the session the request carries in a cookie (a database row is deleted, a JWT's
@@ -286,10 +335,26 @@ def session_state(request: HttpRequest) -> SessionState:
     """The request's :class:`SessionState` with the configured cookie names, cached on it."""
     state: SessionState | None = request.__dict__.get(_STATE_ATTR)
     if state is None:
-        current = strategy()
-        candidates = current.candidates(current.is_secure(request))
-        state = request.__dict__[_STATE_ATTR] = SessionState(request, current, candidates)
+        state = request.__dict__[_STATE_ATTR] = new_session_state(request)
     return state
+
+
+def new_session_state(
+    request: HttpRequest,
+    *,
+    secure: bool | None = None,
+    cookie_name: str | None = None,
+    secret: str | Sequence[str] | None = None,
+    salt: str | None = None,
+) -> SessionState:
+    """A :class:`SessionState` of ``request`` not cached on it (the middleware then neither
+    renews nor deletes what it reads): the configured cookie names, or ``cookie_name``;
+    ``secure`` / ``secret`` / ``salt`` override the settings'."""
+    current = strategy()
+    candidates = current.candidates(current.is_secure(request) if secure is None else secure)
+    if cookie_name is not None:
+        candidates = ((candidates[0][0], cookie_name),)
+    return SessionState(request, current, candidates, secret=secret, salt=salt)
 
 
 def peek_session_state(request: HttpRequest) -> SessionState | None:

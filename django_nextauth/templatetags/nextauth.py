@@ -31,7 +31,8 @@ from django.utils.safestring import SafeString
 
 from django_nextauth import links
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.decorators import is_protected, request_session_user
+from django_nextauth.decorators import is_protected
+from django_nextauth.session import get_session_user
 from django_nextauth.users import ANONYMOUS
 
 register = template.Library()
@@ -43,7 +44,7 @@ def context_session_user(context: Context) -> Any:
     if user is not None:
         return user
     request = context.get("request")
-    return ANONYMOUS if request is None else request_session_user(request)
+    return ANONYMOUS if request is None else get_session_user(request)
 
 
 def _current_path(context: Context) -> str | None:

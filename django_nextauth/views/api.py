@@ -8,11 +8,10 @@ from typing import Any, ClassVar
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from django_nextauth.callbacks import run_jwt
 from django_nextauth.flow.context import AuthRequest
 from django_nextauth.flow.responses import NO_CACHE, bad_request, json_response, session_unavailable
 from django_nextauth.providers import get_providers
-from django_nextauth.session import build_session, login, logout, session_state
+from django_nextauth.session import login, logout, session_state
 from django_nextauth.signals import send_robust, session_updated
 
 from .base import AuthView
@@ -89,14 +88,7 @@ class SessionView(AuthView):
         token: dict[str, Any] | None
         body: dict[str, Any] | None
         try:
-            if state.record is not None:
-                # A database session, as NextAuth's: no jwt callback; the session callback
-                # gets the data as new_session (trigger "update"). Nothing else is written.
-                token = claims
-                body = build_session(token, request=request, update=data)
-            else:
-                token = run_jwt(token=claims, trigger="update", session=data, request=request)
-                body = None if token is None else build_session(token, request=request)
+            token, body = state.update(claims, data)  # the strategy's update(): see session/
         except Exception as exc:
             logger.error("django_nextauth: jwt/session callback raised %s", type(exc).__name__)
             token = body = None

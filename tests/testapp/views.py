@@ -10,13 +10,8 @@ from django.template import engines
 from django.views import View
 
 from django_nextauth import aget_server_session, get_server_session, get_token
-from django_nextauth.decorators import (
-    LoginRequiredSessionMixin,
-    arequest_session_user,
-    login_required_session,
-    request_session_user,
-)
-from django_nextauth.session import issue_session
+from django_nextauth.decorators import LoginRequiredSessionMixin, login_required_session
+from django_nextauth.session import aget_session_user, get_session_user, issue_session
 
 # --- Request path: NextAuthMiddleware attributes, get_token, get_server_session ---------------
 
@@ -120,38 +115,38 @@ def _email(user: Any) -> JsonResponse:
 @login_required_session
 def protected(request: HttpRequest) -> JsonResponse:
     """The decorator used bare on a sync view."""
-    return _email(request_session_user(request))
+    return _email(get_session_user(request))
 
 
 @login_required_session
 async def aprotected(request: HttpRequest) -> JsonResponse:
     """The decorator used bare on an async view."""
-    return _email(await arequest_session_user(request))
+    return _email(await aget_session_user(request))
 
 
 @login_required_session()
 def protected_called(request: HttpRequest) -> JsonResponse:
-    return _email(request_session_user(request))
+    return _email(get_session_user(request))
 
 
 @login_required_session(authorized=_is_admin)
 def admin_only(request: HttpRequest) -> JsonResponse:
-    return _email(request_session_user(request))
+    return _email(get_session_user(request))
 
 
 @login_required_session(authorized=_ais_admin)
 def admin_only_async_check(request: HttpRequest) -> JsonResponse:
-    return _email(request_session_user(request))
+    return _email(get_session_user(request))
 
 
 @login_required_session(authorized=_ais_admin)
 async def aadmin_only(request: HttpRequest) -> JsonResponse:
-    return _email(await arequest_session_user(request))
+    return _email(await aget_session_user(request))
 
 
 @login_required_session(authorized=_is_staff)
 async def astaff_only(request: HttpRequest) -> JsonResponse:
-    return _email(await arequest_session_user(request))
+    return _email(await aget_session_user(request))
 
 
 @login_required_session(login_url="/custom-login/?lang=en", redirect_field_name="next")
@@ -161,12 +156,12 @@ def custom_login(request: HttpRequest) -> HttpResponse:
 
 class ProtectedView(LoginRequiredSessionMixin, View):
     def get(self, request: HttpRequest) -> JsonResponse:
-        return _email(request_session_user(request))
+        return _email(get_session_user(request))
 
 
 class AsyncProtectedView(LoginRequiredSessionMixin, View):
     async def get(self, request: HttpRequest) -> JsonResponse:
-        return _email(await arequest_session_user(request))
+        return _email(await aget_session_user(request))
 
 
 class AdminView(LoginRequiredSessionMixin, View):
@@ -175,14 +170,14 @@ class AdminView(LoginRequiredSessionMixin, View):
     redirect_field_name = "next"
 
     def get(self, request: HttpRequest) -> JsonResponse:
-        return _email(request_session_user(request))
+        return _email(get_session_user(request))
 
 
 class AsyncAdminView(LoginRequiredSessionMixin, View):
     authorized = staticmethod(_ais_admin)
 
     async def get(self, request: HttpRequest) -> JsonResponse:
-        return _email(await arequest_session_user(request))
+        return _email(await aget_session_user(request))
 
 
 class AsyncStaffView(LoginRequiredSessionMixin, View):
@@ -190,7 +185,7 @@ class AsyncStaffView(LoginRequiredSessionMixin, View):
         return _is_staff
 
     async def get(self, request: HttpRequest) -> JsonResponse:
-        return _email(await arequest_session_user(request))
+        return _email(await aget_session_user(request))
 
 
 _PAGE = (

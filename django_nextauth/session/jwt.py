@@ -1,98 +1,71 @@
-"""Session strategies: where a session lives.
+"""The JWT session strategy (NextAuth's default, ``SESSION["STRATEGY"] = "jwt"``).
 
-:class:`JwtStrategy` (NextAuth's default) keeps the whole session in an encrypted
-token in the session cookie (chunked when long), read as NextAuth's ``getToken``
-reads it: the cookie of each accepted family in order, else an ``Authorization:
-Bearer`` header. It owns the decrypted-token cache, and asks the revocation cache
-(``django_nextauth/revocation/``) about every token it accepts, cache hits included.
-:class:`~.database.DatabaseStrategy` (``SESSION["STRATEGY"] = "database"``) keeps it in
-a row. Both have the same shape: ``find`` / ``decode`` / ``resolve`` (read),
-``issue`` / ``write`` (sign in), ``end`` / ``clear`` (sign out).
+The whole session is an encrypted token in the session cookie (chunked when long),
+read as NextAuth's ``getToken`` reads it: the cookie of each accepted dialect in order,
+else an ``Authorization: Bearer`` header. This strategy owns the decrypted-token cache
+(:mod:`.token_cache`) and asks the revocation cache (``django_nextauth/revocation/``)
+about every token it accepts, cache hits included. A read runs the ``jwt`` then the
+``session`` callback; so does a sign-in (``jwt`` with ``trigger="signIn"``) and
+``update()`` (``trigger="update"``).
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import math
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth import jwt
+from django_nextauth.callbacks import (
+    arun_jwt,
+    arun_session,
+    defaults_only,
+    is_default,
+    run_jwt,
+    run_session,
+)
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.cookies import (
-    clear_session_cookie,
-    decode_value,
-    read_chunked,
-    write_session_cookie,
-)
-from django_nextauth.dialect import Dialect, dialect
-from django_nextauth.exceptions import (
-    ConfigurationError,
-    DecryptionFailed,
-    InvalidToken,
-    TokenExpired,
-)
+from django_nextauth.cookies import decode_value, write_session_cookie
+from django_nextauth.dialect import Dialect
+from django_nextauth.exceptions import DecryptionFailed, InvalidToken, TokenExpired
 from django_nextauth.logs import log_undecryptable_cookie
 from django_nextauth.revocation import mint_sid, revocations
 
-from .carried import AUTH_TIME, SID, Candidate, Claims, Decoded, Incoming
-from .shape import Resolved, aresolve, resolve
+from .base import CallbackFailed, SessionStrategy, UnstorableToken
+from .carried import Candidate, Decoded, Incoming
+from .shape import AUTH_TIME, SID, Claims, Resolved, default_session
 from .token_cache import CachedToken, DecryptedTokens
 
-__all__ = ["AUTH_TIME", "SID", "Candidate", "Decoded", "Incoming", "JwtStrategy", "strategy"]
+if TYPE_CHECKING:
+    from .state import SessionState
 
-logger = logging.getLogger("django_nextauth")
+__all__ = ["JwtStrategy"]
 
 
-class JwtStrategy:
-    """The JWT session strategy for one settings snapshot (see :func:`strategy`)."""
+class JwtStrategy(SessionStrategy):
+    """Sessions as encrypted tokens in the cookie (or a Bearer header)."""
 
-    #: Whether sessions live in a store (no ``jwt`` callback at sign-in, as in NextAuth).
-    stores_sessions: bool = False
+    reads_bearer = True
 
     def __init__(self) -> None:
-        versions = nextauth_settings.DECODE_VERSIONS or [nextauth_settings.VERSION]
-        if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
-            raise ConfigurationError("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
-        self.dialect = dialect(nextauth_settings.VERSION)  # the family this site writes
-        self._candidates = {
-            secure: tuple(
-                (family, family.cookie("session_token", secure=secure))
-                for family in map(dialect, versions)
-            )
-            for secure in (False, True)
-        }
-        self._use_secure: bool | None = nextauth_settings.USE_SECURE_COOKIES
-        session = nextauth_settings.SESSION
-        self.max_age: int = session["MAX_AGE"]
-        self.absolute_max_age: int | None = session.get("ABSOLUTE_MAX_AGE")
+        super().__init__()
         self.tokens = DecryptedTokens()
         self.revocations = revocations()
-        #: Whether reading a session does I/O (async callers then read it in a thread).
-        self.does_io = self.stores_sessions or self.revocations is not None
-
-    def is_secure(self, request: HttpRequest) -> bool:
-        """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""
-        forced = self._use_secure
-        return request.is_secure() if forced is None else bool(forced)
-
-    def candidates(self, secure: bool) -> tuple[Candidate, ...]:
-        """Each accepted family with its session cookie name, in priority order."""
-        return self._candidates[secure]
+        self.does_io = self.revocations is not None
 
     # --- reading ------------------------------------------------------------------------------
 
     def find(self, request: HttpRequest, candidates: Sequence[Candidate]) -> Incoming:
         """The first session cookie present (chunks joined), else the Bearer token."""
-        for candidate in candidates:
-            value = read_chunked(request, candidate[1])
-            if value is not None:
-                return Incoming(value, True, False, (candidate,))
+        found = self.find_cookie(request, candidates)
+        if found is not None:
+            return found
         # NextAuth's getToken reads the Authorization header only when no cookie is present.
         raw = _bearer(request.META.get("HTTP_AUTHORIZATION"))
         return Incoming(raw, False, raw is not None, tuple(candidates))
@@ -104,15 +77,15 @@ class JwtStrategy:
         secret: str | Sequence[str] | None = None,
         salt: str | None = None,
     ) -> Decoded | None:
-        """The token's claims, or ``None`` when no candidate family accepts it."""
+        """The token's claims, or ``None`` when no candidate dialect accepts it."""
         if not incoming.raw:
             return None
         secrets = _as_tuple(nextauth_settings.secrets if secret is None else secret)
         undecryptable = False
-        for family, name in incoming.candidates:
+        for each, name in incoming.candidates:
             try:
                 claims = self._claims(
-                    incoming.raw, secrets, family.salt(name) if salt is None else salt, family
+                    incoming.raw, secrets, each.salt(name) if salt is None else salt, each
                 )
             except DecryptionFailed:
                 undecryptable = True
@@ -122,23 +95,15 @@ class JwtStrategy:
             # Every read, decrypted-token cache hit or not (raises RevocationUnavailable).
             if self.revocations is not None and self.revocations.is_revoked(claims.checked):
                 return None
-            return Decoded(claims, family, name)
+            return Decoded(claims, each, name)
         if undecryptable and incoming.from_cookie:  # silent sign-outs are hard to explain
             log_undecryptable_cookie(incoming.candidates[0][1])
         return None
 
-    def resolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
-        """``(token, session)``: the ``jwt`` then the ``session`` callback."""
-        return resolve(decoded.claims, decoded.dialect, request)
-
-    async def aresolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
-        """Async :meth:`resolve`."""
-        return await aresolve(decoded.claims, decoded.dialect, request)
-
     def _claims(
-        self, raw: str, secrets: tuple[str, ...], salt: str, family: Dialect
+        self, raw: str, secrets: tuple[str, ...], salt: str, dialect: Dialect
     ) -> CachedToken:
-        version = family.version
+        version = dialect.version
         token = self.tokens.get_or_decrypt(
             (raw, secrets, salt, version),
             lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version),
@@ -156,6 +121,38 @@ class JwtStrategy:
             return False
         return time.time() < signed_in + self.absolute_max_age  # type: ignore[operator]
 
+    def resolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
+        """``(token, session)``: the ``jwt`` then the ``session`` callback. The session is
+        built from the decoded claims (v4) or the ``jwt`` callback's result (v5), as each
+        NextAuth does."""
+        claims = decoded.claims
+        if defaults_only():
+            return claims, default_session(claims)
+        token = claims if is_default("jwt") else run_jwt(token=claims, request=request)
+        if token is None:
+            return None, None
+        session = default_session(token if decoded.dialect.session_from_jwt_result else claims)
+        if is_default("session"):
+            return token, session
+        return token, run_session(session=session, token=token, request=request)
+
+    async def aresolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
+        """Async :meth:`resolve`: async callbacks are awaited, sync ones run off the event loop."""
+        claims = decoded.claims
+        if defaults_only():
+            return claims, default_session(claims)
+        token = await arun_jwt(token=claims, request=request)
+        if token is None:
+            return None, None
+        source = token if decoded.dialect.session_from_jwt_result else claims
+        session = await arun_session(session=default_session(source), token=token, request=request)
+        return token, session
+
+    def stable_name(self, decoded: Decoded, raw: str) -> str:
+        """Its ``sid`` (kept across re-issues); a token without one (NextAuth's) by itself."""
+        sid = decoded.claims.get(SID)
+        return "sid:" + sid if isinstance(sid, str) and sid else "token:" + raw
+
     # --- writing ------------------------------------------------------------------------------
 
     def issue(
@@ -165,12 +162,13 @@ class JwtStrategy:
         *,
         max_age: int | None = None,
         user: Any = None,
-        current: Decoded | None = None,
+        current: Callable[[], Decoded | None] | None = None,
     ) -> Decoded:
         """The session to write for ``token``: fresh ``iat`` / ``exp`` / ``jti`` as
         NextAuth's ``encode`` sets them; ``sid`` and ``auth_time`` kept or set now (the
         ``sid`` a UUIDv7 of the same clock reading: the precise sign-in time revocation
-        needs, see ``django_nextauth/revocation/rule.py``)."""
+        needs, see ``django_nextauth/revocation/rule.py``). The current session is not
+        looked at: a token replaces it whole."""
         now_ms = math.floor(time.time() * 1000)
         now = now_ms // 1000
         claims: Claims = dict(token)
@@ -181,6 +179,45 @@ class JwtStrategy:
         claims.update(iat=now, exp=self.expiry(claims, now, max_age), jti=str(uuid.uuid4()))
         name = self.dialect.cookie("session_token", secure=self.is_secure(request))
         return Decoded(claims, self.dialect, name)
+
+    def sign_in(
+        self,
+        state: SessionState,
+        token: Claims,
+        *,
+        user: Any,
+        account: Mapping[str, Any] | None,
+        profile: Mapping[str, Any] | None,
+        is_new_user: bool,
+        max_age: int | None = None,
+    ) -> Claims | None:
+        """The ``jwt`` callback (``trigger`` ``"signUp"`` for a new user, else ``"signIn"``)
+        decides the token; ``None``: it refused, nothing is stored."""
+        try:
+            stored = run_jwt(
+                token=token,
+                user=user,
+                account=account,
+                profile=profile,
+                trigger="signUp" if is_new_user else "signIn",
+                is_new_user=is_new_user,
+                request=state.request,
+            )
+        except Exception as exc:  # user code
+            raise CallbackFailed("The jwt callback raised.") from exc
+        if stored is None:
+            return None
+        if not _storable(stored):
+            raise UnstorableToken("The jwt callback returned a token that cannot be stored.")
+        state.login(stored, max_age=max_age)
+        return stored
+
+    def update(
+        self, state: SessionState, token: Claims, data: Any
+    ) -> tuple[Claims | None, dict[str, Any] | None]:
+        """The ``jwt`` callback with ``trigger="update"`` and ``session=data``, then the session."""
+        stored = run_jwt(token=token, trigger="update", session=data, request=state.request)
+        return stored, None if stored is None else state.build_session(stored)
 
     def end(self, decoded: Decoded) -> None:
         """Sign-out of the session ``decoded``: revoke its ``sid`` (when revocation is on).
@@ -199,7 +236,7 @@ class JwtStrategy:
         return expires
 
     def write(self, response: HttpResponseBase, request: HttpRequest, decoded: Decoded) -> None:
-        """Encrypt the claims of :meth:`issue` into the session cookie of this site's family,
+        """Encrypt the claims of :meth:`issue` into the session cookie of this site's dialect,
         chunked, deleting stale incoming chunks."""
         claims = decoded.claims
         secure = self.is_secure(request)
@@ -221,29 +258,16 @@ class JwtStrategy:
             chunk_size=self.dialect.chunk_size,
         )
 
-    def clear(
-        self, response: HttpResponseBase, request: HttpRequest, names: Sequence[str] | None = None
-    ) -> None:
-        """Delete every incoming chunk of the session cookies ``names`` (default: every family)."""
-        secure = self.is_secure(request)
-        if names is None:
-            names = [name for _family, name in self.candidates(secure)]
-        for name in names:
-            clear_session_cookie(response, request, name, secure=secure)
 
-
-def strategy() -> JwtStrategy:
-    """The session strategy of the current settings (a new one, and an empty cache, when
-    they change)."""
-    return nextauth_settings.cached("session_strategy", _make_strategy)
-
-
-def _make_strategy() -> JwtStrategy:
-    if nextauth_settings.SESSION.get("STRATEGY", "jwt") == "database":
-        from .database import DatabaseStrategy
-
-        return DatabaseStrategy()
-    return JwtStrategy()
+def _storable(token: object) -> bool:
+    """Whether ``token`` can become a JWT payload (a JSON object)."""
+    if not isinstance(token, Mapping):
+        return False
+    try:
+        json.dumps(token, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _as_tuple(secret: str | Sequence[str]) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
-"""The session functions views call: NextAuth's ``getToken`` / ``getServerSession``, and
-Django-style ``login`` / ``logout`` with ``flush`` (the response side of both)."""
+"""Access to a request's session, the functions views call: NextAuth's ``getToken`` /
+``getServerSession``, the session user, ``build_session``, and Django-style ``login`` /
+``logout`` with ``flush`` (the response side of both)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
+from django_nextauth.callbacks import NO_UPDATE
+from django_nextauth.lazy import LazyRequestAttribute
 from django_nextauth.users import AnonymousSessionUser, SessionUser
 
-from .state import SessionState, mark_read, peek_session_state, session_state
-from .strategies import strategy
+from .base import strategy
+from .shape import Claims
+from .state import mark_read, new_session_state, peek_session_state, session_state
 
 __all__ = [
+    "abuild_session",
     "aget_server_session",
     "aget_session_user",
     "aget_token",
     "alogin",
     "alogout",
+    "build_session",
     "flush",
     "get_server_session",
     "get_session_user",
@@ -28,7 +34,8 @@ __all__ = [
     "logout",
 ]
 
-Claims = dict[str, Any]
+#: The request attribute the middleware sets (``request.session_user``).
+_SESSION_USER_ATTR = "session_user"
 
 
 def get_token(
@@ -51,12 +58,9 @@ def get_token(
     if secret is None and cookie_name is None and secure_cookie is None and salt is None:
         state = session_state(request)
     else:
-        current = strategy()
-        secure = current.is_secure(request) if secure_cookie is None else secure_cookie
-        candidates = current.candidates(secure)
-        if cookie_name is not None:
-            candidates = ((candidates[0][0], cookie_name),)
-        state = SessionState(request, current, candidates, secret=secret, salt=salt)
+        state = new_session_state(
+            request, secure=secure_cookie, cookie_name=cookie_name, secret=secret, salt=salt
+        )
         mark_read(request)
     return state.raw if raw else state.claims
 
@@ -95,13 +99,48 @@ async def aget_server_session(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def get_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
-    """``request.session_user``: the session's user, or the anonymous user (cached)."""
-    return session_state(request).user
+    """The session's user, or the anonymous user (cached on the request).
+
+    The one way to the session user: ``request.session_user`` (the middleware's lazy
+    attribute), the context processor, the template tags, the decorators and the DRF class
+    all end here. A user set on ``request.session_user`` by hand (a test) is that user.
+    """
+    user = _assigned_user(request)
+    return session_state(request).user if user is None else user
 
 
 async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
     """Async :func:`get_session_user`: callbacks never block the event loop."""
-    return await session_state(request).auser()
+    user = _assigned_user(request)
+    return await session_state(request).auser() if user is None else user
+
+
+def _assigned_user(request: HttpRequest) -> Any:
+    # The middleware's lazy attribute computes its value through here: only a value set by
+    # hand is taken as it is.
+    user = request.__dict__.get(_SESSION_USER_ATTR)
+    return None if user is None or type(user) is LazyRequestAttribute else user
+
+
+def build_session(
+    token: Claims, *, request: HttpRequest | None = None, update: Any = NO_UPDATE
+) -> dict[str, Any]:
+    """The session dict for ``token``: NextAuth's default shape, then the ``session`` callback
+    (for the database session ``request`` carries: its row's expiry, ``user=`` the stored
+    user, and for its ``update()`` the posted data as ``new_session=`` with
+    ``trigger="update"``)."""
+    state = None if request is None else peek_session_state(request)
+    if state is None:
+        return strategy().build_session(None, token, request)
+    return state.build_session(token, update=update)
+
+
+async def abuild_session(token: Claims, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Async :func:`build_session`."""
+    state = None if request is None else peek_session_state(request)
+    if state is None:
+        return await strategy().abuild_session(None, token, request)
+    return await state.abuild_session(token)
 
 
 def login(
@@ -133,7 +172,7 @@ async def alogin(
     user: Any = None,
 ) -> None:
     """Async :func:`login` (the database strategy's queries run in a thread)."""
-    if strategy().stores_sessions:
+    if strategy().issue_does_io:
         await sync_to_async(login)(request, token, max_age=max_age, user=user)
     else:
         login(request, token, max_age=max_age)
