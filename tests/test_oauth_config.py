@@ -10,7 +10,7 @@ import pytest
 
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.oauth import PRESETS, OAuthConfig, OAuthError, authorization_url
-from django_nextauth.oauth.checks import AuthorizationChecks, code_challenge, random_value
+from django_nextauth.oauth.check_cookies import AuthorizationChecks, code_challenge, random_value
 from django_nextauth.oauth.profiles import default_profile, discord_profile, gitlab_profile
 
 ACME: dict[str, Any] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import OAuthError
+from .failures import OAuthError
 from .http import request_json
 
 if TYPE_CHECKING:

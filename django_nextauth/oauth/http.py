@@ -10,7 +10,7 @@ The default client's transport (:class:`DeadlineTransport`) bounds every socket 
 by the time left; the body is also checked against the deadline chunk by chunk, which
 holds for any client passed to :func:`set_client`. Responses larger than
 :data:`MAX_RESPONSE_BYTES` are refused while streaming, so a hostile IdP cannot exhaust
-memory. Every failure becomes an :class:`~django_nextauth.oauth.errors.OAuthError` whose
+memory. Every failure becomes an :class:`~django_nextauth.oauth.failures.OAuthError` whose
 message names the endpoint's role, never a token.
 """
 
@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 import httpcore
 import httpx
 
-from .errors import ErrorKind, OAuthError
+from .failures import ErrorKind, OAuthError
 
 __all__ = [
     "MAX_RESPONSE_BYTES",

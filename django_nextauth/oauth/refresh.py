@@ -17,8 +17,8 @@ from django_nextauth.exceptions import ConfigurationError
 
 from .config import OAuthConfig
 from .discovery import metadata
-from .errors import OAuthError
-from .tokens import token_request
+from .failures import OAuthError
+from .token_endpoint import token_request
 
 __all__ = ["REFRESH_ERROR", "provider_config", "refresh_access_token"]
 

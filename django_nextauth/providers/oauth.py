@@ -30,11 +30,12 @@ from django.http import HttpResponse, HttpResponseBase
 from django_nextauth import oauth
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import delete_cookie, set_cookie
-from django_nextauth.dialect import CookieKind
+from django_nextauth.dialect import CookieKind, dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.oauth import OAuthConfig, OAuthError, oauth_dialect
+from django_nextauth.oauth import OAuthConfig, OAuthError
 from django_nextauth.oauth.config import VERSIONS
+from django_nextauth.oauth.failures import ErrorKind
 
 from .base import Provider
 from .binding import session_binding, started_by_this_session
@@ -99,7 +100,7 @@ class OAuthProvider(Provider):
     def to_json(self, auth_url: str) -> dict[str, str]:
         entry = super().to_json(auth_url)
         # next-auth 4 normalises every OAuth provider to "oauth" (accounts and /providers).
-        if oauth_dialect(nextauth_settings.VERSION).account_type_is_oauth:
+        if dialect(nextauth_settings.VERSION).oauth_account_type_is_oauth:
             entry["type"] = "oauth"
         return entry
 
@@ -210,7 +211,7 @@ class OAuthProvider(Provider):
         return ctx.redirect(with_query(ctx.page("SIGN_IN", "signin"), error=error.value))
 
 
-def _unexpected(kind: oauth.errors.ErrorKind, exc: Exception) -> OAuthError:
+def _unexpected(kind: ErrorKind, exc: Exception) -> OAuthError:
     # The type only: the message of a library error may quote a token or a response.
     return OAuthError(kind, f"Unexpected {type(exc).__name__} from the OAuth flow.")
 
