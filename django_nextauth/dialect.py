@@ -155,6 +155,10 @@ class Dialect:
     #: ``?error=`` code per :data:`~django_nextauth.oauth.failures.ErrorKind` (``None``:
     #: back to the sign-in page without a code).
     oauth_error_codes: Mapping[str, str | None]
+    #: The authorization parameters NextAuth's OIDC presets (Google, Auth0, ...) send:
+    #: next-auth 4's definitions ask for ``openid email profile``; Auth.js's set none and
+    #: append ``openid profile email`` as for any OIDC provider.
+    oauth_oidc_preset_params: Mapping[str, str]
     # --- end of OAuth
 
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:
@@ -199,6 +203,7 @@ V4 = Dialect(
         "idp_error": "Callback",
         "profile": None,
     },
+    oauth_oidc_preset_params={"scope": "openid email profile"},
 )
 V5 = Dialect(
     version="v5",
@@ -233,6 +238,7 @@ V5 = Dialect(
         "idp_error": "OAuthCallbackError",
         "profile": None,
     },
+    oauth_oidc_preset_params={},
 )
 VERSIONS: dict[str, Dialect] = {"v4": V4, "v5": V5}
 
