@@ -9,6 +9,7 @@ cookies).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -134,7 +135,43 @@ class Dialect:
     step_error_codes: bool
     #: Whether the version has WebAuthn (Auth.js's ``webauthn`` provider type and its
     #: ``webauthnChallenge`` cookie); next-auth 4 has none.
-    has_webauthn: bool = False
+    has_webauthn: bool
+
+    # --- OAuth: next-auth 4 (openid-client) vs Auth.js (oauth4webapi) on the wire.
+    # Facts and sources: docs/protocol-providers.md §1.2-1.11.
+    #: Spaces in the authorization URL's query: ``%20`` (openid-client) or ``+``
+    #: (``URLSearchParams``).
+    oauth_space: str
+    #: How the authorization URL's query is assembled (docs/protocol-providers.md §1.5):
+    #: ``openid-client`` sets ``client_id``, ``scope`` (default ``openid``),
+    #: ``response_type``, ``redirect_uri`` first; ``oauth4webapi`` (Auth.js) first merges
+    #: the provider's parameters into an explicit URL, then sets ``response_type``,
+    #: ``client_id``, ``redirect_uri``, and appends an OIDC provider's missing scope last.
+    oauth_authorization_style: Literal["openid-client", "oauth4webapi"]
+    #: The ``state`` parameter is a JWE (salt ``encodedState``) rather than the random value.
+    oauth_state_is_jwe: bool
+    #: An ``?error=`` from the IdP is reported before any check (v4) or only after
+    #: ``iss`` and ``state`` passed (v5).
+    oauth_idp_error_first: bool
+    #: id_token ``exp`` / ``nbf`` / ``iat`` clock tolerance in seconds.
+    id_token_clock_tolerance: int
+    #: ``account.type`` is always ``"oauth"`` (v4) or the provider's type (v5); v4 also
+    #: lists every OAuth provider as ``"oauth"`` in ``GET /providers``.
+    oauth_account_type_is_oauth: bool
+    #: The token response's ``expires_in`` stays in ``account`` (v5) or becomes
+    #: ``expires_at`` only (openid-client's TokenSet).
+    oauth_account_keeps_expires_in: bool
+    #: ``user.id`` is a fresh UUID on every OAuth sign-in without an adapter (v5), not the
+    #: profile's id (v4).
+    oauth_random_user_id: bool
+    #: ``?error=`` code per :data:`~django_nextauth.oauth.failures.ErrorKind` (``None``:
+    #: back to the sign-in page without a code).
+    oauth_error_codes: Mapping[str, str | None]
+    #: The authorization parameters NextAuth's OIDC presets (Google, Auth0, ...) send:
+    #: next-auth 4's definitions ask for ``openid email profile``; Auth.js's set none and
+    #: append ``openid profile email`` as for any OIDC provider.
+    oauth_oidc_preset_params: Mapping[str, str]
+    # --- end of OAuth
 
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:
         """The full cookie name of ``kind``: ``[__Secure-|__Host-]<family>.<suffix>``."""
@@ -163,6 +200,23 @@ V4 = Dialect(
     email_domain_needs_dot=True,
     email_placeholder_id="email",
     step_error_codes=True,
+    has_webauthn=False,
+    # --- OAuth
+    oauth_space="%20",
+    oauth_authorization_style="openid-client",
+    oauth_state_is_jwe=False,
+    oauth_idp_error_first=True,
+    id_token_clock_tolerance=10,
+    oauth_account_type_is_oauth=True,
+    oauth_account_keeps_expires_in=False,
+    oauth_random_user_id=False,
+    oauth_error_codes={
+        "signin": "OAuthSignin",
+        "callback": "OAuthCallback",
+        "idp_error": "Callback",
+        "profile": None,
+    },
+    oauth_oidc_preset_params={"scope": "openid email profile"},
 )
 V5 = Dialect(
     version="v5",
@@ -192,6 +246,22 @@ V5 = Dialect(
     email_placeholder_id="uuid",
     step_error_codes=False,
     has_webauthn=True,
+    # --- OAuth
+    oauth_space="+",
+    oauth_authorization_style="oauth4webapi",
+    oauth_state_is_jwe=True,
+    oauth_idp_error_first=False,
+    id_token_clock_tolerance=30,
+    oauth_account_type_is_oauth=False,
+    oauth_account_keeps_expires_in=True,
+    oauth_random_user_id=True,
+    oauth_error_codes={
+        "signin": "Configuration",
+        "callback": "Configuration",
+        "idp_error": "OAuthCallbackError",
+        "profile": None,
+    },
+    oauth_oidc_preset_params={},
 )
 VERSIONS: dict[str, Dialect] = {"v4": V4, "v5": V5}
 

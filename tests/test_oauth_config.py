@@ -10,8 +10,10 @@ import pytest
 
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.oauth import PRESETS, OAuthConfig, OAuthError, authorization_url
-from django_nextauth.oauth.checks import AuthorizationChecks, code_challenge, random_value
-from django_nextauth.oauth.profiles import default_profile, discord_profile, gitlab_profile
+from django_nextauth.oauth.check_cookies import AuthorizationChecks, code_challenge, random_value
+from django_nextauth.oauth.presets.discord import discord_profile
+from django_nextauth.oauth.presets.gitlab import gitlab_profile
+from django_nextauth.oauth.profiles import default_profile
 
 ACME: dict[str, Any] = {
     "id": "acme",

@@ -32,7 +32,7 @@ from django_nextauth.oauth import (
     validate_id_token,
 )
 from django_nextauth.oauth import http as oauth_http
-from django_nextauth.oauth.github import github_userinfo
+from django_nextauth.oauth.presets.github import github_userinfo
 
 SECRET = "s" * 40
 ISSUER = "https://idp.example"

@@ -146,25 +146,37 @@ def test_a_custom_client_keeps_the_deadline_on_the_body(deadline: None) -> None:
     assert elapsed < 1.5
 
 
-def bounded(transport: Any) -> bool:
-    return type(transport._pool._network_backend).__name__ == "_DeadlineBackend"
-
-
-def test_every_transport_of_the_default_client_bounds_its_sockets(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_proxy_of_the_environment_keeps_the_deadline(
+    deadline: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # httpx keeps its connection pool's network backend, and makes its transports, where
-    # these look; an upgrade that moves them must fail here, not silently lose the deadline
-    # on the headers.
-    assert bounded(http.DeadlineTransport())
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    http.set_client(None)
-    try:
-        made = http.client()
-        proxies = [t for t in made._mounts.values() if t is not None]
-        assert proxies and all(bounded(t) for t in [made._transport, *proxies])
-    finally:
+    # The default client's proxy transports are deadline transports too: a proxy (here
+    # the trickling server, which answers whatever it is asked) cannot hold a call either.
+    with trickling_server(trickle_head=True) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
         http.set_client(None)
+        elapsed, error = timed(
+            lambda: http.request_json("GET", "http://idp.invalid/jwks", what="JWKS endpoint")
+        )
+    assert isinstance(error, OAuthError)
+    assert str(error) == "The JWKS endpoint did not answer within 1 s."
+    assert DEADLINE <= elapsed < 1.5
+
+
+def test_no_proxy_hosts_are_reached_directly(
+    deadline: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    dead_proxy = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()  # nothing listens there: a call through this proxy fails to connect
+    with trickling_server(trickle_head=True) as base:
+        monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        http.set_client(None)
+        _, error = timed(lambda: http.request_json("GET", f"{base}/jwks", what="JWKS endpoint"))
+    assert str(error) == "The JWKS endpoint did not answer within 1 s."
 
 
 @pytest.mark.django_db

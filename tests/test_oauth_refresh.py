@@ -7,8 +7,8 @@ import time
 import pytest
 
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.oauth import REFRESH_ERROR, refresh_access_token
-from django_nextauth.oauth.refresh import provider_config
+from django_nextauth.oauth import REFRESH_ERROR
+from django_nextauth.providers.oauth import provider_config, refresh_access_token
 from tests.interop.idp.harness import IdP
 from tests.test_oauth_flow import idp, oidc, sign_in  # noqa: F401 (the module's IdP)
 

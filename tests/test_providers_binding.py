@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory
 
 from django_nextauth import jwt, oauth
 from django_nextauth.db.models import Account
-from django_nextauth.oauth.checks import create_checks, read_checks
+from django_nextauth.oauth.check_cookies import create_checks, read_checks
 from django_nextauth.providers.binding import session_binding, started_by_this_session
 from django_nextauth.session import flush, session_state
 from tests.conftest import CLAIMS, SECRET

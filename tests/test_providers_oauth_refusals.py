@@ -23,7 +23,7 @@ from django.test import Client
 from django_nextauth import jwt
 from django_nextauth.dialect import dialect
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.oauth import flow, http
+from django_nextauth.oauth import code_flow, http
 from tests.conftest import SECRET
 from tests.interop.idp.harness import IdP
 from tests.test_providers_oauth import (  # noqa: F401 (fixtures)
@@ -234,9 +234,9 @@ def test_unexpected_errors_never_5xx(
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("surprise")
 
-    monkeypatch.setattr(flow, "exchange_code", boom)
+    monkeypatch.setattr(code_flow, "exchange_code", boom)
     refused(callback(client, params), CALLBACK_ERROR[version])
-    monkeypatch.setattr(flow, "metadata", boom)
+    monkeypatch.setattr(code_flow, "metadata", boom)
     refused(begin(client, "corp"), SIGNIN_ERROR[version])
 
 
@@ -276,7 +276,7 @@ def test_configuration_errors_stay_configuration_errors(
     def misconfigured(*args: Any, **kwargs: Any) -> Any:
         raise ConfigurationError("NEXTAUTH['SECRET'] is unusable")
 
-    monkeypatch.setattr(flow, "exchange_code", misconfigured)
+    monkeypatch.setattr(code_flow, "exchange_code", misconfigured)
     assert callback(client, params).status_code == 500
-    monkeypatch.setattr(flow, "metadata", misconfigured)
+    monkeypatch.setattr(code_flow, "metadata", misconfigured)
     assert begin(client, "corp").status_code == 500

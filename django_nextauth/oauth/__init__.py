@@ -9,9 +9,9 @@ exchange, profile); :func:`refresh_access_token` serves ``jwt`` callbacks.
 from __future__ import annotations
 
 from .account import fetch_userinfo, raw_profile, user_and_account
-from .authorize import authorization_url
-from .callback import validate_authorization_response
-from .checks import (
+from .authorization_response import validate_authorization_response
+from .authorization_url import authorization_url
+from .check_cookies import (
     AuthorizationChecks,
     CallbackChecks,
     CheckCookie,
@@ -20,15 +20,14 @@ from .checks import (
     random_value,
     read_checks,
 )
+from .code_flow import CallbackResult, SignInRedirect, begin, complete
 from .config import Endpoint, OAuthConfig
 from .discovery import Metadata, clear_caches, metadata
-from .errors import OAuthError
-from .flow import CallbackResult, SignInRedirect, begin, complete
+from .failures import OAuthError
 from .id_token import validate_id_token
 from .presets import PRESETS
 from .refresh import REFRESH_ERROR, refresh_access_token
-from .tokens import exchange_code
-from .wire import OAuthDialect, oauth_dialect
+from .token_endpoint import exchange_code
 
 __all__ = [
     "PRESETS",
@@ -40,7 +39,6 @@ __all__ = [
     "Endpoint",
     "Metadata",
     "OAuthConfig",
-    "OAuthDialect",
     "OAuthError",
     "SignInRedirect",
     "authorization_url",
@@ -52,7 +50,6 @@ __all__ = [
     "exchange_code",
     "fetch_userinfo",
     "metadata",
-    "oauth_dialect",
     "random_value",
     "raw_profile",
     "read_checks",

@@ -13,13 +13,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django_nextauth.dialect import dialect
 from django_nextauth.storable import ACCOUNT_LIMITS, PROFILE_LIMITS, unstorable_keys
 
 from .config import OAuthConfig
 from .discovery import Metadata
-from .errors import OAuthError
+from .failures import OAuthError
 from .http import request_json
-from .wire import oauth_dialect
 
 __all__ = ["check_storable", "fetch_userinfo", "raw_profile", "user_and_account"]
 
@@ -69,25 +69,25 @@ def user_and_account(
     Raises :class:`OAuthError` (kind ``profile``) when the mapping fails or gives no id,
     (kind ``callback``) when a value could not be stored (:func:`check_storable`).
     """
-    rules = oauth_dialect(version)
+    current = dialect(version)
     try:
         mapped = dict(config.profile(profile, tokens))
     except Exception as exc:  # a user-supplied mapping may raise anything
         raise OAuthError("profile", f"The profile mapping raised {type(exc).__name__}.") from exc
-    if mapped.get("id") is None and not rules.random_user_id:
+    if mapped.get("id") is None and not current.oauth_random_user_id:
         raise OAuthError("profile", "The profile mapping returned no id.")
     account_id = str(mapped["id"]) if mapped.get("id") is not None else str(uuid.uuid4())
     user = dict(mapped)
     if isinstance(user.get("email"), str):
         user["email"] = user["email"].lower()
-    if rules.random_user_id:
+    if current.oauth_random_user_id:
         user["id"] = str(uuid.uuid4())
     token_set = {k: v for k, v in tokens.items() if k != "expires_in"}
-    if rules.account_keeps_expires_in and "expires_in" in tokens:
+    if current.oauth_account_keeps_expires_in and "expires_in" in tokens:
         token_set["expires_in"] = tokens["expires_in"]
     identity = {
         "provider": config.id,
-        "type": "oauth" if rules.account_type_is_oauth else config.type,
+        "type": "oauth" if current.oauth_account_type_is_oauth else config.type,
         "providerAccountId": account_id,
     }
     account = {**identity, **token_set}

@@ -1,8 +1,11 @@
 """``OAuthConfig``: one OAuth / OIDC provider entry of ``NEXTAUTH["PROVIDERS"]``, normalised.
 
 The entry uses NextAuth's option names in snake_case (``client_id``, ``well_known``,
-``allow_dangerous_email_account_linking``, ...). ``"provider": "<name>"`` starts from a
-built-in preset (``django_nextauth/oauth/presets.py``) and the entry's keys override it.
+``allow_dangerous_email_account_linking``, ...). ``"provider": "<id>"`` starts from a
+built-in preset (one module each in ``django_nextauth/oauth/presets/``) and the entry's
+keys override it; what only a preset can say (GitHub's userinfo request, extra endpoint
+origins) is never read from the entry. :data:`OPTIONS` is the one list of the keys an
+entry may have.
 Type ``"oidc"`` follows Auth.js whatever ``VERSION`` says (discovery from ``issuer``,
 scope ``openid profile email``, the profile from the id_token claims); what differs per
 version (the authorization parameters of a preset) is resolved here once per version.
@@ -14,7 +17,6 @@ downgrade take an attacker's code in a victim's browser. Every mistake raises
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,13 +24,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.utils.module_loading import import_string
 
+from django_nextauth.dialect import VERSIONS, dialect
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.provider_id import check_provider_id
 
+from .presets import PRESETS, Preset
 from .profiles import ProfileFn, UserinfoFn, default_profile
 
-__all__ = ["CHECKS", "CLIENT_AUTH", "DEFAULT_CHECKS", "VERSIONS", "Endpoint", "OAuthConfig"]
+__all__ = ["CHECKS", "CLIENT_AUTH", "DEFAULT_CHECKS", "OPTIONS", "Endpoint", "OAuthConfig"]
 
-VERSIONS = ("v4", "v5")
 CHECKS = ("pkce", "state", "nonce")
 #: The checks of a provider whose entry (and preset) sets no ``checks``, per type.
 DEFAULT_CHECKS: Mapping[str, tuple[str, ...]] = {
@@ -36,15 +40,18 @@ DEFAULT_CHECKS: Mapping[str, tuple[str, ...]] = {
     "oidc": ("pkce", "state", "nonce"),
 }
 CLIENT_AUTH = ("client_secret_basic", "client_secret_post", "none")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_KNOWN = frozenset(
+#: The keys any oauth / oidc entry may have.
+_GENERIC = frozenset(
     {
-        "id", "name", "type", "provider", "issuer", "well_known", "authorization", "token",
-        "userinfo", "client_id", "client_secret", "client_auth", "checks", "id_token",
-        "profile", "allow_dangerous_email_account_linking", "style", "class", "enterprise",
-        "tenant_id", "jwks_endpoint",
+        "id", "name", "type", "class", "provider", "issuer", "well_known", "authorization",
+        "token", "userinfo", "client_id", "client_secret", "client_auth", "checks",
+        "id_token", "profile", "allow_dangerous_email_account_linking", "style",
+        "jwks_endpoint",
     }
 )  # fmt: skip
+#: Every key an oauth / oidc entry may have: the generic ones, and those of a preset
+#: (``enterprise``, ``tenant_id``), which only an entry of that preset may set.
+OPTIONS = _GENERIC.union(*(preset.options for preset in PRESETS.values()))
 
 
 @dataclass(frozen=True)
@@ -102,27 +109,26 @@ class OAuthConfig:
         """Validate and normalise one provider entry; ``where`` names it in errors."""
         if not isinstance(entry, Mapping):
             raise ConfigurationError(f"{where} must be a dict.")
-        return _normalise(_with_preset(entry, where), where)
+        preset = _preset(entry, where)
+        allowed = _GENERIC if preset is None else _GENERIC | preset.options
+        unknown = sorted(str(key) for key in entry if key not in allowed)
+        if unknown:
+            raise ConfigurationError(f"{where}: unknown option {unknown[0]!r}.")
+        if preset is None:
+            return _normalise(entry, where, preset=None, user_params={})
+        preset = preset.for_entry(entry, where)
+        merged, user_params = preset.merged(entry)
+        return _normalise(merged, where, preset=preset, user_params=user_params)
 
 
-def _with_preset(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
-    from .presets import PRESETS
-
+def _preset(entry: Mapping[str, Any], where: str) -> Preset | None:
     name = entry.get("provider")
     if name is None:
-        return dict(entry)
+        return None
     if name not in PRESETS:
         known = ", ".join(sorted(PRESETS))
         raise ConfigurationError(f"{where}['provider']: unknown preset {name!r} (one of {known}).")
-    preset = PRESETS[name](entry)
-    merged = {**preset, **entry}
-    auth = entry.get("authorization")
-    if isinstance(auth, Mapping) and isinstance(preset.get("authorization"), Mapping):
-        base = preset["authorization"]
-        params = {**base.get("params", {}), **auth.get("params", {})}
-        merged["authorization"] = {**base, **auth, "params": params}
-        merged["_user_params"] = auth.get("params", {})
-    return merged
+    return PRESETS[name]
 
 
 def _text(entry: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
@@ -189,14 +195,16 @@ def _callable(value: Any, where: str, default: ProfileFn) -> ProfileFn:
     return fn
 
 
-def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
-    unknown = sorted(k for k in entry if k not in _KNOWN and not k.startswith("_"))
-    if unknown:
-        raise ConfigurationError(f"{where}: unknown option {unknown[0]!r}.")
+def _normalise(
+    entry: Mapping[str, Any],
+    where: str,
+    *,
+    preset: Preset | None,
+    user_params: Mapping[str, Any],
+) -> OAuthConfig:
     provider_id = _text(entry, "id", where, required=True)
+    check_provider_id(provider_id, f"{where}['id']")
     assert provider_id is not None
-    if not _ID.fullmatch(provider_id):
-        raise ConfigurationError(f"{where}['id'] must be URL-safe ([A-Za-z0-9_.-]).")
     kind = entry.get("type", "oauth")
     if kind not in ("oauth", "oidc"):
         raise ConfigurationError(f"{where}['type'] must be 'oauth' or 'oidc'.")
@@ -229,8 +237,9 @@ def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
         raise ConfigurationError(f"{where}['id_token'] must be a boolean.")
     if not id_token and userinfo is None and well_known is None:
         raise ConfigurationError(f"{where}['userinfo'] is required without an id_token.")
-    version_params: Mapping[str, Mapping[str, str]] = entry.get("_params_by_version", {})
-    user_params: Mapping[str, str] = entry.get("_user_params", {})
+    # The user's own authorization parameters win over the version's preset scope.
+    own = {str(k): str(v) for k, v in user_params.items()}
+    preset_scope = preset is not None and preset.dialect_scope
     return OAuthConfig(
         id=provider_id,
         name=_text(entry, "name", where) or provider_id,
@@ -250,11 +259,15 @@ def _normalise(entry: dict[str, Any], where: str) -> OAuthConfig:
         ),
         style=dict(entry.get("style") or {}),
         params_by_version={
-            v: {**authorization.params, **version_params.get(v, {}), **user_params}
+            v: {
+                **authorization.params,
+                **(dialect(v).oauth_oidc_preset_params if preset_scope else {}),
+                **own,
+            }
             for v in VERSIONS
         },
         checks_by_version=_checks(entry, kind, where),
-        userinfo_request=entry.get("_userinfo_request"),
+        userinfo_request=None if preset is None else preset.userinfo_request,
         jwks_endpoint=jwks_endpoint,
-        endpoint_origins=tuple(entry.get("_endpoint_origins", ())),
+        endpoint_origins=() if preset is None else preset.endpoint_origins,
     )

@@ -23,7 +23,7 @@ from django.conf import settings as django_settings
 
 from .config import OAuthConfig
 from .endpoints import discovered_endpoint_allowed, origin
-from .errors import ErrorKind, OAuthError
+from .failures import ErrorKind, OAuthError
 from .http import request_json
 
 __all__ = ["JWKS_TTL", "METADATA_TTL", "Metadata", "clear_caches", "jwks_client", "metadata"]

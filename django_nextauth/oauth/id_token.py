@@ -18,10 +18,11 @@ from typing import Any
 
 import jwt
 
+from django_nextauth.dialect import dialect
+
 from .config import OAuthConfig
 from .discovery import Metadata, jwks_client
-from .errors import OAuthError
-from .wire import oauth_dialect
+from .failures import OAuthError
 
 __all__ = ["validate_id_token"]
 
@@ -79,7 +80,7 @@ def validate_id_token(
             algorithms=[alg],
             audience=config.client_id,
             issuer=metadata.issuer,
-            leeway=oauth_dialect(version).clock_tolerance,
+            leeway=dialect(version).id_token_clock_tolerance,
             options={"require": ["iss", "sub", "aud", "exp", "iat"]},
         )
     except jwt.InvalidTokenError as exc:

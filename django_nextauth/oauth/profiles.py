@@ -1,8 +1,8 @@
 """Profile mappings: a provider's raw profile -> NextAuth's ``{id, name, email, image}``.
 
 A ``profile`` option is ``(profile, tokens) -> dict``; the raw profile is the id_token
-claims or the userinfo response. The presets' mappings follow NextAuth's provider
-definitions (``packages/core/src/providers/<name>.ts`` in next-auth).
+claims or the userinfo response. A preset's own mapping lives in its module
+(``django_nextauth/oauth/presets/``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .config import OAuthConfig
 
-__all__ = [
-    "ProfileFn",
-    "UserinfoFn",
-    "default_profile",
-    "discord_profile",
-    "github_profile",
-    "gitlab_profile",
-]
+__all__ = ["ProfileFn", "UserinfoFn", "default_profile"]
 
 ProfileFn = Callable[[Mapping[str, Any], Mapping[str, Any]], Mapping[str, Any]]
 #: A preset's own userinfo request: ``(config, tokens, userinfo_url) -> raw profile``.
@@ -47,39 +40,3 @@ def default_profile(profile: Mapping[str, Any], tokens: Mapping[str, Any]) -> di
             "image": profile.get("picture"),
         }
     )
-
-
-def github_profile(profile: Mapping[str, Any], tokens: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": str(profile["id"]),
-        "name": profile.get("name") or profile.get("login"),
-        "email": profile.get("email"),
-        "image": profile.get("avatar_url"),
-    }
-
-
-def gitlab_profile(profile: Mapping[str, Any], tokens: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": str(profile["id"]),
-        "name": profile.get("name") or profile.get("username"),
-        "email": profile.get("email"),
-        "image": profile.get("avatar_url"),
-    }
-
-
-def discord_profile(profile: Mapping[str, Any], tokens: Mapping[str, Any]) -> dict[str, Any]:
-    user_id = str(profile["id"])
-    avatar = profile.get("avatar")
-    if avatar is None:
-        discriminator = str(profile.get("discriminator") or "0")
-        number = (int(user_id) >> 22) % 6 if discriminator == "0" else int(discriminator) % 5
-        image = f"https://cdn.discordapp.com/embed/avatars/{number}.png"
-    else:
-        fmt = "gif" if str(avatar).startswith("a_") else "png"
-        image = f"https://cdn.discordapp.com/avatars/{user_id}/{avatar}.{fmt}"
-    return {
-        "id": user_id,
-        "name": profile.get("global_name") or profile.get("username"),
-        "email": profile.get("email"),
-        "image": image,
-    }

@@ -1,10 +1,11 @@
 """``refresh_access_token``: the refresh-token grant for a ``jwt`` callback.
 
 NextAuth leaves token rotation to a hand-written ``jwt`` callback; this is that
-callback's body. Pass the provider (its id in ``NEXTAUTH["PROVIDERS"]`` or an
-:class:`~django_nextauth.oauth.config.OAuthConfig`) and the session token holding
+callback's body. Pass the provider's
+:class:`~django_nextauth.oauth.config.OAuthConfig` and the session token holding
 ``access_token``, ``expires_at`` and ``refresh_token`` (as copied from ``account`` at
-sign-in). The pattern is in ``docs/providers.md``.
+sign-in). ``django_nextauth.providers.oauth.refresh_access_token`` takes a provider id
+instead; the pattern is in ``docs/providers.md``.
 """
 
 from __future__ import annotations
@@ -13,31 +14,19 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from django_nextauth.exceptions import ConfigurationError
-
 from .config import OAuthConfig
 from .discovery import metadata
-from .errors import OAuthError
-from .tokens import token_request
+from .failures import OAuthError
+from .token_endpoint import token_request
 
-__all__ = ["REFRESH_ERROR", "provider_config", "refresh_access_token"]
+__all__ = ["REFRESH_ERROR", "refresh_access_token"]
 
 #: The ``error`` NextAuth's refresh guide puts into the token when the refresh fails.
 REFRESH_ERROR = "RefreshAccessTokenError"
 logger = logging.getLogger("django_nextauth.oauth")
 
 
-def provider_config(provider_id: str) -> OAuthConfig:
-    """The :class:`OAuthConfig` of the OAuth / OIDC provider ``provider_id`` (the registry's)."""
-    from django_nextauth.providers import get_provider
-
-    config = getattr(get_provider(provider_id), "config", None)
-    if not isinstance(config, OAuthConfig):
-        raise ConfigurationError(f"No OAuth provider {provider_id!r} in NEXTAUTH['PROVIDERS'].")
-    return config
-
-
-def refresh_access_token(provider: str | OAuthConfig, token: Mapping[str, Any]) -> dict[str, Any]:
+def refresh_access_token(config: OAuthConfig, token: Mapping[str, Any]) -> dict[str, Any]:
     """Use ``token["refresh_token"]``; return ``token`` with the new access token.
 
     On success: ``access_token``, ``expires_at`` (and ``id_token`` when sent) replaced,
@@ -46,7 +35,6 @@ def refresh_access_token(provider: str | OAuthConfig, token: Mapping[str, Any]) 
     with ``error: "RefreshAccessTokenError"`` and the old values, so the session
     callback can ask the user to sign in again.
     """
-    config = provider if isinstance(provider, OAuthConfig) else provider_config(provider)
     refreshed = dict(token)
     refresh_token = token.get("refresh_token")
     try:

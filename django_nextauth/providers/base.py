@@ -9,7 +9,6 @@ context (``django_nextauth/flow/context.py``), and finish the response.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,13 +17,12 @@ from django.http import HttpResponseBase
 from django.urls import reverse
 
 from django_nextauth.exceptions import ConfigurationError
+from django_nextauth.provider_id import check_provider_id
 
 if TYPE_CHECKING:
     from django_nextauth.flow.context import AuthRequest
 
 __all__ = ["Provider"]
-
-_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Provider(ABC):
@@ -65,9 +63,7 @@ class Provider(ABC):
     @classmethod
     def base_options(cls, entry: Mapping[str, Any], where: str) -> dict[str, str]:
         """``id`` (default: the type) and ``name`` (default: the id, capitalised), checked."""
-        provider_id = entry.get("id", cls.type)
-        if not isinstance(provider_id, str) or not _ID.fullmatch(provider_id):
-            raise ConfigurationError(f"{where}['id'] must be 1-64 letters, digits, '-' or '_'.")
+        provider_id = check_provider_id(entry.get("id", cls.type), f"{where}['id']")
         name = entry.get("name", provider_id.capitalize())
         if not isinstance(name, str) or not name:
             raise ConfigurationError(f"{where}['name'] must be a non-empty string.")

@@ -5,7 +5,7 @@ is safe only when that user's own browser session started the sign-in. Otherwise
 attacker's callback URL opened in a signed-in victim's browser, or a session planted
 between the start and the callback, would attach the attacker's IdP account to the victim.
 So ``POST /signin/<id>`` records :func:`session_binding` in the check cookies
-(``oauth.checks``), and the callback links to the signed-in user only when
+(``oauth/check_cookies.py``), and the callback links to the signed-in user only when
 :func:`started_by_this_session` says the same session is still there.
 """
 

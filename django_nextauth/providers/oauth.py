@@ -30,34 +30,26 @@ from django.http import HttpResponse, HttpResponseBase
 from django_nextauth import oauth
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import delete_cookie, set_cookie
-from django_nextauth.dialect import CookieKind
+from django_nextauth.dialect import VERSIONS, CookieKind, dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.flow.complete import complete_sign_in
 from django_nextauth.flow.context import with_query
-from django_nextauth.oauth import OAuthConfig, OAuthError, oauth_dialect
-from django_nextauth.oauth.config import VERSIONS
+from django_nextauth.oauth import OAuthConfig, OAuthError
+from django_nextauth.oauth.config import OPTIONS
+from django_nextauth.oauth.failures import ErrorKind
 
 from .base import Provider
 from .binding import session_binding, started_by_this_session
-from .registry import register_provider_type
+from .registry import get_provider, provider_class, register_provider_type
 
 if TYPE_CHECKING:
     from django_nextauth.flow.context import AuthRequest
 
-__all__ = ["OAuthProvider"]
+__all__ = ["OAuthProvider", "provider_config", "refresh_access_token"]
 
 logger = logging.getLogger("django_nextauth")
 
-#: Every option of ``OAuthConfig.from_settings`` besides ``id``, ``name``, ``type``, ``class``.
-_OPTIONS = frozenset(
-    {
-        "provider", "issuer", "well_known", "authorization", "token", "userinfo", "client_id",
-        "client_secret", "client_auth", "checks", "id_token", "profile",
-        "allow_dangerous_email_account_linking", "style", "enterprise", "tenant_id",
-        "jwks_endpoint",
-    }
-)  # fmt: skip
 #: Check cookies a ``response_mode=form_post`` callback needs on a cross-site POST.
 _FORM_POST_COOKIES: tuple[CookieKind, ...] = ("state", "nonce")
 #: Auth.js sends these codes to the sign-in page (``SignInError`` kinds), the rest to /error.
@@ -72,7 +64,7 @@ class OAuthProvider(Provider):
 
     type = "oauth"
     callback_methods = ("GET", "POST")
-    options = _OPTIONS
+    options = OPTIONS
 
     def __init__(self, *, config: OAuthConfig) -> None:
         super().__init__(id=config.id, name=config.name)
@@ -84,12 +76,11 @@ class OAuthProvider(Provider):
     def from_settings(cls, entry: Mapping[str, Any], where: str) -> Provider:
         cls.check_keys(entry, where)
         config = OAuthConfig.from_settings(entry, where)
-        cls.base_options({"id": config.id, "name": config.name}, where)  # the URL-safe id
-        if config.type == "oidc":  # e.g. {"provider": "google"}: the preset's type decides
-            from .oidc import OIDCProvider
-
-            return OIDCProvider(config=config)
-        return OAuthProvider(config=config)
+        # {"provider": "google"} is an oidc entry: the preset's type picks the class.
+        built = cls if config.type == cls.type else provider_class(config.type, where)
+        if not issubclass(built, OAuthProvider):
+            raise ConfigurationError(f"{where}: {config.type!r} is not an OAuth provider type.")
+        return built(config=config)
 
     @property
     def form_post(self) -> bool:
@@ -101,7 +92,7 @@ class OAuthProvider(Provider):
     def to_json(self, auth_url: str) -> dict[str, str]:
         entry = super().to_json(auth_url)
         # next-auth 4 normalises every OAuth provider to "oauth" (accounts and /providers).
-        if oauth_dialect(nextauth_settings.VERSION).account_type_is_oauth:
+        if dialect(nextauth_settings.VERSION).oauth_account_type_is_oauth:
             entry["type"] = "oauth"
         return entry
 
@@ -207,9 +198,25 @@ class OAuthProvider(Provider):
         return ctx.redirect(with_query(ctx.page("SIGN_IN", "signin"), error=error.value))
 
 
-def _unexpected(kind: oauth.errors.ErrorKind, exc: Exception) -> OAuthError:
+def _unexpected(kind: ErrorKind, exc: Exception) -> OAuthError:
     # The type only: the message of a library error may quote a token or a response.
     return OAuthError(kind, f"Unexpected {type(exc).__name__} from the OAuth flow.")
+
+
+def provider_config(provider_id: str) -> OAuthConfig:
+    """The :class:`OAuthConfig` of the OAuth / OIDC provider ``provider_id``."""
+    provider = get_provider(provider_id)
+    if not isinstance(provider, OAuthProvider):
+        raise ConfigurationError(f"No OAuth provider {provider_id!r} in NEXTAUTH['PROVIDERS'].")
+    return provider.config
+
+
+def refresh_access_token(provider: str | OAuthConfig, token: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`django_nextauth.oauth.refresh_access_token` for the provider with this id in
+    ``NEXTAUTH["PROVIDERS"]`` (or this :class:`OAuthConfig`): the body of a ``jwt``
+    callback that refreshes the access token (``docs/providers.md``)."""
+    config = provider if isinstance(provider, OAuthConfig) else provider_config(provider)
+    return oauth.refresh_access_token(config, token)
 
 
 register_provider_type(OAuthProvider.type, OAuthProvider)

@@ -34,6 +34,7 @@ __all__ = [
     "known_types",
     "load_providers",
     "missing_dependency",
+    "provider_class",
     "provider_types",
     "register_provider_type",
 ]
@@ -97,10 +98,11 @@ def _load_one(entry: object, where: str) -> Provider:
         return _import_class(path, f"{where}['class']").from_settings(options, where)
     # {"provider": "github", ...}: a built-in OAuth preset, its own type when none is given.
     kind = entry.get("type", "oauth" if "provider" in entry else "credentials")
-    return _type_class(kind, f"{where}['type']").from_settings(entry, where)
+    return provider_class(kind, f"{where}['type']").from_settings(entry, where)
 
 
-def _type_class(kind: Any, where: str) -> type[Provider]:
+def provider_class(kind: Any, where: str) -> type[Provider]:
+    """The class that builds ``{"type": kind}`` entries; ``where`` names the setting."""
     if kind in BUILTIN_TYPES and kind not in _TYPES:
         module = f"{__package__}.{kind}"
         try:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import override_settings
 
-from django_nextauth.oauth.checks import create_checks
+from django_nextauth.oauth.check_cookies import create_checks
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 from tests.interop.nodejs import run_node
 

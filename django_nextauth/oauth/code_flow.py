@@ -4,7 +4,7 @@
 to set. :func:`complete` (``GET|POST /callback/<id>``): validate the response and
 the check cookies, exchange the code, validate the id_token, fetch the profile and
 shape ``user`` / ``account``. Every failure is an
-:class:`~django_nextauth.oauth.errors.OAuthError`; ``error.code(version)`` is the
+:class:`~django_nextauth.oauth.failures.OAuthError`; ``error.code(version)`` is the
 ``?error=`` NextAuth redirects with. Nothing here touches a request or response.
 """
 
@@ -14,16 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django_nextauth.dialect import dialect
+
 from .account import raw_profile, user_and_account
-from .authorize import authorization_url
-from .callback import idp_error, validate_authorization_response
-from .checks import CheckCookie, create_checks, read_checks
+from .authorization_response import idp_error, validate_authorization_response
+from .authorization_url import authorization_url
+from .check_cookies import CheckCookie, create_checks, read_checks
 from .config import OAuthConfig
 from .discovery import metadata
-from .errors import OAuthError
+from .failures import OAuthError
 from .id_token import validate_id_token
-from .tokens import exchange_code
-from .wire import oauth_dialect
+from .token_endpoint import exchange_code
 
 __all__ = ["CallbackResult", "SignInRedirect", "begin", "complete"]
 
@@ -104,7 +105,7 @@ def complete(
     ``redirect_uri`` must be the one :func:`begin` sent. On failure nothing is to be
     cleared: NextAuth leaves the check cookies in place when a callback fails.
     """
-    if oauth_dialect(version).idp_error_first and "error" in params:
+    if dialect(version).oauth_idp_error_first and "error" in params:
         raise idp_error(params)  # v4: before discovery and the check cookies
     meta = metadata(config)
     expected = read_checks(

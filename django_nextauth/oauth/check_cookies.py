@@ -33,8 +33,7 @@ from django_nextauth.cookies import decode_value
 from django_nextauth.dialect import CHECK_COOKIE_MAX_AGE, CookieKind, dialect
 from django_nextauth.exceptions import InvalidToken
 
-from .errors import OAuthError
-from .wire import oauth_dialect
+from .failures import OAuthError
 
 __all__ = [
     "AuthorizationChecks",
@@ -124,7 +123,7 @@ def create_checks(
     state = verifier = challenge = nonce = None
     if "state" in checks:
         state = random_value()
-        if oauth_dialect(version).state_is_jwe:
+        if dialect(version).oauth_state_is_jwe:
             state = jwt.encode(
                 {"random": state},
                 secret=secret,

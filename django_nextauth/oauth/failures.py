@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django_nextauth.dialect import dialect
 from django_nextauth.exceptions import NextAuthError
-
-from .wire import oauth_dialect
 
 __all__ = ["ErrorKind", "OAuthError"]
 
@@ -34,4 +33,4 @@ class OAuthError(NextAuthError):
 
     def code(self, version: str) -> str | None:
         """The NextAuth ``?error=`` code for ``version``; ``None``: no code (sign-in page)."""
-        return oauth_dialect(version).error_codes[self.kind]
+        return dialect(version).oauth_error_codes[self.kind]

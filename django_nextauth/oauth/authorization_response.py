@@ -10,9 +10,10 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 
+from django_nextauth.dialect import dialect
+
 from .discovery import Metadata
-from .errors import OAuthError
-from .wire import oauth_dialect
+from .failures import OAuthError
 
 __all__ = ["idp_error", "validate_authorization_response"]
 
@@ -44,11 +45,11 @@ def validate_authorization_response(
     ``expected_state``: the state cookie's value, ``None`` when state is not checked.
     Raises :class:`OAuthError` (``idp_error`` for an IdP error, else ``callback``).
     """
-    rules = oauth_dialect(version)
-    if rules.idp_error_first and "error" in params:
+    current = dialect(version)
+    if current.oauth_idp_error_first and "error" in params:
         raise idp_error(params)
     state = params.get("state")
-    if rules.idp_error_first:
+    if current.oauth_idp_error_first:
         _check_state(state, expected_state, stray_refused=True)
     iss = params.get("iss")
     if iss is not None:
@@ -56,7 +57,7 @@ def validate_authorization_response(
             raise OAuthError("callback", "The iss parameter is not the provider's issuer.")
     elif metadata.authorization_response_iss_parameter_supported:
         raise OAuthError("callback", "The iss parameter is missing.")
-    if not rules.idp_error_first:
+    if not current.oauth_idp_error_first:
         _check_state(state, expected_state, stray_refused=False)
         if "error" in params:
             raise idp_error(params)

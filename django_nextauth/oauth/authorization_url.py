@@ -2,7 +2,7 @@
 
 Both libraries build the query with WHATWG ``URLSearchParams.set`` onto the endpoint
 URL (a key already in the URL keeps its place); openid-client then turns ``+`` into
-``%20``. The parameter order differs per version (``OAuthDialect.authorization_style``,
+``%20``. The parameter order differs per version (``Dialect.oauth_authorization_style``,
 ``docs/protocol-providers.md`` §1.5).
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
-from .checks import AuthorizationChecks
+from django_nextauth.dialect import dialect
+
+from .check_cookies import AuthorizationChecks
 from .config import OAuthConfig
-from .wire import oauth_dialect
 
 __all__ = ["OIDC_SCOPE", "authorization_url", "url_search_params"]
 
@@ -47,12 +48,12 @@ def authorization_url(
     ``POST /signin/<id>`` (``signIn(id, options, authorizationParams)``), which
     overrides the provider's parameters; ``checks``: from :func:`create_checks`.
     """
-    rules = oauth_dialect(version)
+    current = dialect(version)
     split = urlsplit(endpoint)
     query = dict(parse_qsl(split.query, keep_blank_values=True))
     params = dict(config.params(version))
     explicit = config.authorization.url is not None
-    if rules.authorization_style == "openid-client":
+    if current.oauth_authorization_style == "openid-client":
         default_scope = OIDC_SCOPE if config.type == "oidc" else "openid"
         ordered = {
             "client_id": config.client_id,
@@ -80,4 +81,4 @@ def authorization_url(
     if config.type == "oidc" and "scope" not in query:
         query["scope"] = OIDC_SCOPE
     text = urlunsplit(split._replace(query=url_search_params(query)))
-    return text.replace("+", rules.space)
+    return text.replace("+", current.oauth_space)

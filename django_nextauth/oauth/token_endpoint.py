@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .config import OAuthConfig
-from .errors import OAuthError
+from .failures import OAuthError
 from .http import request_json
 
 __all__ = ["client_auth", "exchange_code", "token_request"]
