@@ -28,11 +28,10 @@ from django.db import router, transaction
 from django.http import HttpResponseBase
 from django.utils import timezone
 
-from django_nextauth.adapters import Adapter, get_adapter
+from django_nextauth.adapters import Adapter, require_adapter
 from django_nextauth.callbacks import get_callback
 from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
-from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.hooks import HookFailed, describe, run_hook
 from django_nextauth.identity import is_active, stored_email, user_with_email
 from django_nextauth.logs import is_server_fault, log_server_fault
@@ -239,13 +238,7 @@ def _email_error(rules: Dialect, code: ErrorCode) -> ErrorCode:
 
 
 def _adapter(provider: EmailProvider) -> Adapter:
-    adapter = get_adapter()
-    if adapter is None:
-        raise ConfigurationError(
-            f"The e-mail provider {provider.id!r} needs an adapter to keep its tokens: add "
-            "'django_nextauth.db' to INSTALLED_APPS or set NEXTAUTH['ADAPTER']."
-        )
-    return adapter
+    return require_adapter(f"The e-mail provider {provider.id!r} (to keep its tokens)")
 
 
 def _placeholder(identifier: str, rules: Dialect) -> dict[str, Any]:
