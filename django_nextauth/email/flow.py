@@ -99,9 +99,8 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
 
 def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     """``POST /callback/<id>`` with ``token``, ``email`` and ``callbackUrl`` (the confirmation
-    page's form, ``email/confirm.py``): use the token once, sign its owner in."""
-    if not ctx.csrf.verified:  # checked first: a forged or cross-site POST spends no token
-        return ctx.missing_csrf("signin")
+    page's form, ``email/confirm.py``; its CSRF token already verified by the callback view):
+    use the token once, sign its owner in."""
     rules = ctx.dialect
     fields = read_link(ctx.body)
     if isinstance(fields, ErrorCode):
