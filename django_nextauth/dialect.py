@@ -15,7 +15,6 @@ from typing import Any, Literal
 __all__ = [
     "CHECK_COOKIE_MAX_AGE",
     "COOKIE_ATTRIBUTES",
-    "COOKIE_KINDS",
     "CookieAttributes",
     "DIALECTS",
     "CookieKind",
@@ -34,14 +33,6 @@ VERSIONS: tuple[Version, ...] = ("v4", "v5")
 CookieKind = Literal[
     "session_token", "csrf_token", "callback_url", "state", "pkce_code_verifier", "nonce"
 ]
-COOKIE_KINDS: tuple[CookieKind, ...] = (
-    "session_token",
-    "csrf_token",
-    "callback_url",
-    "state",
-    "pkce_code_verifier",
-    "nonce",
-)
 #: Lifetime of the OAuth check cookies (state, PKCE verifier, nonce), in seconds.
 CHECK_COOKIE_MAX_AGE = 15 * 60
 

@@ -32,7 +32,6 @@ from django_nextauth.cookies import (
 )
 from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.exceptions import (
-    ConfigurationError,
     DecryptionFailed,
     InvalidToken,
     TokenExpired,
@@ -57,8 +56,6 @@ class JwtStrategy:
 
     def __init__(self) -> None:
         versions = nextauth_settings.DECODE_VERSIONS or [nextauth_settings.VERSION]
-        if isinstance(versions, str) or not set(versions) <= {"v4", "v5"}:
-            raise ConfigurationError("NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5'.")
         self.dialect = dialect(nextauth_settings.VERSION)  # the family this site writes
         self._candidates = {
             secure: tuple(
