@@ -54,7 +54,7 @@ def use_secure_cookies(request: HttpRequest) -> bool:
 
 
 def cookie_name(kind: CookieKind, *, version: str, secure: bool) -> str:
-    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<family>.<kind>``."""
+    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<prefix>.<kind>``."""
     return dialect(version).cookie(kind, secure=secure)
 
 
