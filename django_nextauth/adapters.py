@@ -1,4 +1,4 @@
-"""NextAuth's adapter interface, in snake_case, sync with async twins (prefix ``a``).
+"""NextAuth's adapter interface, in snake_case: the methods django-nextauth calls.
 
 An adapter stores users, OAuth accounts, database sessions, e-mail verification
 tokens and passkeys (``packages/next-auth/src/adapters.ts`` in NextAuth). :func:`get_adapter` gives
@@ -16,31 +16,34 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from .conf import nextauth_settings
+from .conf import Problem, add_rule, nextauth_settings
+from .conf.problem import setting_problem
 from .exceptions import ConfigurationError
 
-__all__ = ["Adapter", "get_adapter", "hash_token"]
+__all__ = ["Adapter", "adapter_class", "get_adapter", "hash_session_token", "require_adapter"]
+
+#: The adapter used when ``NEXTAUTH["ADAPTER"]`` is None and ``django_nextauth.db`` is installed.
+_ORM_ADAPTER = "django_nextauth.db.adapter.DjangoAdapter"
 
 
-def hash_token(token: str) -> str:
-    """The SHA-256 hex digest of ``token`` (how session tokens are stored)."""
-    return hashlib.sha256(token.encode()).hexdigest()
+def hash_session_token(session_token: str) -> str:
+    """The SHA-256 hex digest of a database session's token (how the ORM adapter stores it)."""
+    return hashlib.sha256(session_token.encode()).hexdigest()
 
 
 class Adapter(ABC):
     """What django-nextauth needs from a store of users, accounts and sessions.
 
-    The async twins default to running the sync method in a thread
-    (``sync_to_async``); an adapter with native async I/O overrides them.
+    Sync methods only: async code calls them through ``sync_to_async``, as Django's
+    ``contrib.auth`` calls its backends.
     """
 
     # --- users --------------------------------------------------------------------------------
@@ -64,10 +67,6 @@ class Adapter(ABC):
     @abstractmethod
     def get_user_by_account(self, provider: str, provider_account_id: str) -> Any | None:
         """The user an account at ``provider`` is linked to, or ``None``."""
-
-    @abstractmethod
-    def update_user(self, user: Any, data: Mapping[str, Any]) -> Any:
-        """Apply NextAuth's user fields in ``data`` to ``user``; return it."""
 
     # --- accounts -----------------------------------------------------------------------------
 
@@ -163,85 +162,36 @@ class Adapter(ABC):
         """Give ``user_id``'s authenticator a display name; whether there was one."""
         raise ConfigurationError(f"{type(self).__name__} does not store passkeys.")
 
-    # --- async twins --------------------------------------------------------------------------
-
-    async def acreate_user(self, data: Mapping[str, Any]) -> Any:
-        return await sync_to_async(self.create_user)(data)
-
-    async def aget_user(self, user_id: str) -> Any | None:
-        return await sync_to_async(self.get_user)(user_id)
-
-    async def aget_user_by_email(self, email: str) -> Any | None:
-        return await sync_to_async(self.get_user_by_email)(email)
-
-    async def aget_user_by_account(self, provider: str, provider_account_id: str) -> Any | None:
-        return await sync_to_async(self.get_user_by_account)(provider, provider_account_id)
-
-    async def aupdate_user(self, user: Any, data: Mapping[str, Any]) -> Any:
-        return await sync_to_async(self.update_user)(user, data)
-
-    async def alink_account(self, user: Any, account: Mapping[str, Any]) -> None:
-        await sync_to_async(self.link_account)(user, account)
-
-    async def amark_email_verified(self, user: Any, email: str, provider_id: str) -> None:
-        await sync_to_async(self.mark_email_verified)(user, email, provider_id)
-
-    async def acreate_session(
-        self,
-        user: Any,
-        session_token: str,
-        expires: datetime,
-        *,
-        request: HttpRequest | None = None,
-    ) -> Any:
-        return await sync_to_async(self.create_session)(
-            user, session_token, expires, request=request
-        )
-
-    async def aget_session_and_user(self, session_token: str) -> tuple[Any, Any] | None:
-        return await sync_to_async(self.get_session_and_user)(session_token)
-
-    async def aupdate_session(self, session_token: str, expires: datetime) -> None:
-        await sync_to_async(self.update_session)(session_token, expires)
-
-    async def adelete_session(self, session_token: str) -> bool:
-        return await sync_to_async(self.delete_session)(session_token)
-
-    async def adelete_user_sessions(self, user: Any) -> int:
-        return await sync_to_async(self.delete_user_sessions)(user)
-
-    async def acreate_verification_token(
-        self, identifier: str, token_hash: str, expires: datetime
-    ) -> Any:
-        return await sync_to_async(self.create_verification_token)(identifier, token_hash, expires)
-
-    async def ause_verification_token(self, identifier: str, token_hash: str) -> Any | None:
-        return await sync_to_async(self.use_verification_token)(identifier, token_hash)
-
-    async def aget_authenticator(self, credential_id: str) -> Mapping[str, Any] | None:
-        return await sync_to_async(self.get_authenticator)(credential_id)
-
-    async def acreate_authenticator(self, authenticator: Mapping[str, Any]) -> Mapping[str, Any]:
-        return await sync_to_async(self.create_authenticator)(authenticator)
-
-    async def alist_authenticators_by_user_id(self, user_id: str) -> list[Mapping[str, Any]]:
-        return await sync_to_async(self.list_authenticators_by_user_id)(user_id)
-
-    async def aupdate_authenticator_counter(
-        self, credential_id: str, counter: int
-    ) -> Mapping[str, Any] | None:
-        return await sync_to_async(self.update_authenticator_counter)(credential_id, counter)
-
-    async def adelete_authenticator(self, user_id: str, credential_id: str) -> bool:
-        return await sync_to_async(self.delete_authenticator)(user_id, credential_id)
-
-    async def arename_authenticator(self, user_id: str, credential_id: str, name: str) -> bool:
-        return await sync_to_async(self.rename_authenticator)(user_id, credential_id, name)
-
 
 def get_adapter() -> Adapter | None:
     """The configured adapter (one instance per settings), or ``None`` (nothing is stored)."""
     return nextauth_settings.cached("adapter", _load_adapter)
+
+
+def require_adapter(needed_by: str) -> Adapter:
+    """The configured adapter, or :class:`ConfigurationError` saying ``needed_by`` needs one
+    (system checks E020 and E030 report the same before the first request)."""
+    adapter = get_adapter()
+    if adapter is None:
+        raise ConfigurationError(
+            f"{needed_by} needs an adapter: add 'django_nextauth.db' to INSTALLED_APPS (and "
+            "migrate), or set NEXTAUTH['ADAPTER']."
+        )
+    return adapter
+
+
+def adapter_class(configured: Any) -> type[Adapter]:
+    """The class an ``ADAPTER`` value names (an import string or the class itself).
+
+    Raises :class:`ConfigurationError` unless it is an :class:`Adapter` subclass.
+    """
+    cls = import_string(configured) if isinstance(configured, str) else configured
+    if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+        raise ConfigurationError(
+            f"NEXTAUTH['ADAPTER'] = {configured!r} is not an Adapter subclass "
+            "(django_nextauth.adapters.Adapter)."
+        )
+    return cls
 
 
 def _load_adapter() -> Adapter | None:
@@ -249,11 +199,20 @@ def _load_adapter() -> Adapter | None:
     if configured is None:
         if not apps.is_installed("django_nextauth.db"):
             return None
-        configured = "django_nextauth.db.adapter.DjangoAdapter"
-    cls = import_string(configured) if isinstance(configured, str) else configured
-    if not (isinstance(cls, type) and issubclass(cls, Adapter)):
-        raise ConfigurationError(
-            f"NEXTAUTH['ADAPTER'] = {configured!r} is not an Adapter subclass "
-            "(django_nextauth.adapters.Adapter)."
-        )
-    return cls()
+        configured = _ORM_ADAPTER
+    return adapter_class(configured)()
+
+
+def _adapter_rule(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
+    # conf checked that the value imports; whether it is an Adapter is this module's to say.
+    if value is None:
+        return
+    try:
+        adapter_class(value)
+    except ConfigurationError as exc:
+        hint = "Use None (the ORM adapter when 'django_nextauth.db' is installed) or a dotted "
+        hint += "path to an Adapter subclass, e.g. 'myapp.adapters.MyAdapter'."
+        yield setting_problem(("ADAPTER",), str(exc), hint)
+
+
+add_rule("ADAPTER", _adapter_rule)

@@ -14,11 +14,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 
 from .conf import nextauth_settings
+from .redirects import default_redirect
 
 __all__ = [
     "NO_UPDATE",
@@ -53,40 +52,14 @@ def _default_sign_in(**kwargs: Any) -> bool | str:
     return True
 
 
-def _default_redirect(*, url: str, base_url: str, request: HttpRequest | None = None) -> str:
-    # Owned by the sign-in views; imported here lazily to keep the import graph one-way.
-    from .redirects import default_redirect
-
-    return default_redirect(url=url, base_url=base_url, request=request)
-
-
 _DEFAULTS: dict[str, Callable[..., Any]] = {
     "jwt": _default_jwt,
     "session": _default_session,
     "sign_in": _default_sign_in,
-    "redirect": _default_redirect,
+    "redirect": default_redirect,
 }
 # Cheap, pure functions: called directly even from async code.
 _BUILTIN = frozenset(_DEFAULTS.values())
-
-
-def resolve_callback(name: str, value: Any) -> Callable[..., Any]:
-    """Turn one ``NEXTAUTH["CALLBACKS"]`` value into a callable.
-
-    Raises :class:`~django.core.exceptions.ImproperlyConfigured` naming the key.
-    """
-    if value is None:
-        return _DEFAULTS[name]
-    if isinstance(value, str):
-        try:
-            value = import_string(value)
-        except ImportError as exc:
-            raise ImproperlyConfigured(
-                f"NEXTAUTH['CALLBACKS'][{name!r}] = {value!r} cannot be imported: {exc}"
-            ) from exc
-    if not callable(value):
-        raise ImproperlyConfigured(f"NEXTAUTH['CALLBACKS'][{name!r}] is not callable.")
-    return value  # type: ignore[no-any-return]
 
 
 class _Resolved:
@@ -106,9 +79,11 @@ class _Callbacks:
     __slots__ = ("by_name", "defaults_only")
 
     def __init__(self) -> None:
-        configured: Mapping[str, Any] = nextauth_settings.CALLBACKS or {}
+        # Validated and imported when read (django_nextauth.conf): a callable or None.
+        configured: Mapping[str, Any] = nextauth_settings.CALLBACKS
         self.by_name = {
-            name: _Resolved(resolve_callback(name, configured.get(name))) for name in CALLBACK_NAMES
+            name: _Resolved(_DEFAULTS[name] if configured.get(name) is None else configured[name])
+            for name in CALLBACK_NAMES
         }
         self.defaults_only = self.by_name["jwt"].builtin and self.by_name["session"].builtin
 

@@ -18,6 +18,7 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
+from .adapters import get_adapter
 from .conf import Problem, validate
 from .conf.schema import merged
 from .conf.validation import user_settings
@@ -236,18 +237,16 @@ def check_shared_state(**kwargs: Any) -> list[CheckMessage]:
         return []  # E014 says so
     session = merged("SESSION", user)
     messages: list[CheckMessage] = []
-    if isinstance(session, Mapping) and session.get("STRATEGY") == "database":
-        from .adapters import get_adapter
-
-        if user.get("ADAPTER") is None and get_adapter() is None:
-            messages.append(
-                Error(
-                    "NEXTAUTH['SESSION']['STRATEGY'] is 'database' but there is no adapter.",
-                    hint="Add 'django_nextauth.db' to INSTALLED_APPS (and migrate), or set "
-                    "NEXTAUTH['ADAPTER'].",
-                    id="django_nextauth.E020",
-                )
+    database = isinstance(session, Mapping) and session.get("STRATEGY") == "database"
+    if database and user.get("ADAPTER") is None and get_adapter() is None:
+        messages.append(
+            Error(
+                "NEXTAUTH['SESSION']['STRATEGY'] is 'database' but there is no adapter.",
+                hint="Add 'django_nextauth.db' to INSTALLED_APPS (and migrate), or set "
+                "NEXTAUTH['ADAPTER'].",
+                id="django_nextauth.E020",
             )
+        )
     stored = isinstance(session, Mapping) and session.get("REVOCATION_STORE") == "database"
     if stored and not (apps.is_installed("django_nextauth.db") and session.get("REVOCATION_CACHE")):
         messages.append(

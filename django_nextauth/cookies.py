@@ -23,7 +23,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from .conf import nextauth_settings
-from .dialect import CookieKind, dialect
+from .dialect import COOKIE_ATTRIBUTES, CookieKind, dialect
 
 __all__ = [
     "NextAuthMorsel",
@@ -54,7 +54,7 @@ def use_secure_cookies(request: HttpRequest) -> bool:
 
 
 def cookie_name(kind: CookieKind, *, version: str, secure: bool) -> str:
-    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<family>.<kind>``."""
+    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<prefix>.<kind>``."""
     return dialect(version).cookie(kind, secure=secure)
 
 
@@ -88,7 +88,17 @@ def serialize(
 ) -> str:
     """The exact ``Set-Cookie`` value NextAuth writes for one of its cookies."""
     expires_text = None if expires is None else _expires(expires)
-    return _output(name, encode_value(value), secure, expires_text, max_age)
+    attributes = COOKIE_ATTRIBUTES
+    return _output(
+        name,
+        encode_value(value),
+        secure,
+        expires_text,
+        max_age,
+        path=attributes.path,
+        http_only=attributes.http_only,
+        same_site=attributes.same_site,
+    )
 
 
 def _output(
@@ -97,17 +107,21 @@ def _output(
     secure: bool,
     expires: str | None,
     max_age: int | None,
-    same_site: str = "Lax",
+    *,
+    path: str,
+    http_only: bool,
+    same_site: str,
 ) -> str:
     # The npm cookie serializer's order: Max-Age, (Domain), Path, Expires, HttpOnly, Secure,
     # SameSite.
     parts = [f"{name}={coded}"]
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")
-    parts.append("Path=/")
+    parts.append(f"Path={path}")
     if expires:
         parts.append(f"Expires={expires}")
-    parts.append("HttpOnly")
+    if http_only:
+        parts.append("HttpOnly")
     if secure:
         parts.append("Secure")
     parts.append(f"SameSite={same_site}")
@@ -130,7 +144,9 @@ class NextAuthMorsel(Morsel[str]):
             bool(self["secure"]),
             self["expires"] or None,
             None if max_age == "" else int(max_age),
-            self["samesite"] or "Lax",
+            path=self["path"] or COOKIE_ATTRIBUTES.path,
+            http_only=bool(self["httponly"]),
+            same_site=self["samesite"] or COOKIE_ATTRIBUTES.same_site,
         )
 
     def output(self, attrs: Any = None, header: str = "Set-Cookie:") -> str:
@@ -148,7 +164,7 @@ def set_cookie(
     secure: bool,
     expires: datetime | None = None,
     max_age: int | None = None,
-    same_site: str = "Lax",
+    same_site: str = COOKIE_ATTRIBUTES.same_site,
 ) -> None:
     """Add ``Set-Cookie`` for ``name`` to ``response``, replacing any earlier one for that name.
 
@@ -157,8 +173,8 @@ def set_cookie(
     """
     morsel = NextAuthMorsel()
     morsel.set(name, value, encode_value(value))
-    morsel["path"] = "/"
-    morsel["httponly"] = True
+    morsel["path"] = COOKIE_ATTRIBUTES.path
+    morsel["httponly"] = COOKIE_ATTRIBUTES.http_only
     morsel["samesite"] = same_site
     if secure:
         morsel["secure"] = True

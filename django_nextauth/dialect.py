@@ -16,7 +16,9 @@ from typing import Any, Literal
 __all__ = [
     "CHALLENGE_COOKIE_MAX_AGE",
     "CHECK_COOKIE_MAX_AGE",
-    "COOKIE_KINDS",
+    "COOKIE_ATTRIBUTES",
+    "CookieAttributes",
+    "DIALECTS",
     "CookieKind",
     "CookieSpec",
     "Dialect",
@@ -28,6 +30,8 @@ __all__ = [
 ]
 
 Version = Literal["v4", "v5"]
+#: Every version, in the order they came out (the one list: settings, commands, tests).
+VERSIONS: tuple[Version, ...] = ("v4", "v5")
 CookieKind = Literal[
     "session_token",
     "csrf_token",
@@ -37,18 +41,23 @@ CookieKind = Literal[
     "nonce",
     "webauthn_challenge",
 ]
-COOKIE_KINDS: tuple[CookieKind, ...] = (
-    "session_token",
-    "csrf_token",
-    "callback_url",
-    "state",
-    "pkce_code_verifier",
-    "nonce",
-)
 #: Lifetime of the OAuth check cookies (state, PKCE verifier, nonce), in seconds.
 CHECK_COOKIE_MAX_AGE = 15 * 60
 #: Lifetime of the WebAuthn challenge cookie (v5 only), in seconds.
 CHALLENGE_COOKIE_MAX_AGE = 15 * 60
+
+
+@dataclass(frozen=True)
+class CookieAttributes:
+    """The attributes NextAuth writes on every one of its cookies, in both versions."""
+
+    http_only: bool = True
+    #: ``None`` replaces it only for the check cookies of a ``form_post`` provider.
+    same_site: str = "Lax"
+    path: str = "/"
+
+
+COOKIE_ATTRIBUTES = CookieAttributes()
 
 
 @dataclass(frozen=True)
@@ -57,15 +66,13 @@ class CookieSpec:
 
     ``name`` is the plain name; :meth:`full_name` adds ``__Secure-`` / ``__Host-``.
     ``max_age``: the ``Max-Age`` attribute NextAuth writes (``None``: none), and
-    ``expires``: whether it writes ``Expires`` (now + the cookie's lifetime).
+    ``expires``: whether it writes ``Expires`` (now + the cookie's lifetime). The
+    attributes every cookie shares are :data:`COOKIE_ATTRIBUTES`.
     """
 
     kind: CookieKind
     name: str
     host_prefix: bool = False
-    http_only: bool = True
-    same_site: str = "Lax"
-    path: str = "/"
     max_age: int | None = None
     expires: bool = False
 
@@ -75,19 +82,19 @@ class CookieSpec:
         return ("__Host-" if self.host_prefix else "__Secure-") + self.name
 
 
-def _cookies(family: str) -> dict[CookieKind, CookieSpec]:
-    # Both versions write the same attributes; only the family prefix differs.
+def _cookies(prefix: str) -> dict[CookieKind, CookieSpec]:
+    # Both versions write the same attributes; only the name prefix differs.
     check = CHECK_COOKIE_MAX_AGE
     return {
-        "session_token": CookieSpec("session_token", f"{family}.session-token", expires=True),
-        "csrf_token": CookieSpec("csrf_token", f"{family}.csrf-token", host_prefix=True),
-        "callback_url": CookieSpec("callback_url", f"{family}.callback-url"),
-        "state": CookieSpec("state", f"{family}.state", max_age=check, expires=True),
+        "session_token": CookieSpec("session_token", f"{prefix}.session-token", expires=True),
+        "csrf_token": CookieSpec("csrf_token", f"{prefix}.csrf-token", host_prefix=True),
+        "callback_url": CookieSpec("callback_url", f"{prefix}.callback-url"),
+        "state": CookieSpec("state", f"{prefix}.state", max_age=check, expires=True),
         "pkce_code_verifier": CookieSpec(
-            "pkce_code_verifier", f"{family}.pkce.code_verifier", max_age=check, expires=True
+            "pkce_code_verifier", f"{prefix}.pkce.code_verifier", max_age=check, expires=True
         ),
         # NextAuth writes the nonce cookie with Expires only.
-        "nonce": CookieSpec("nonce", f"{family}.nonce", expires=True),
+        "nonce": CookieSpec("nonce", f"{prefix}.nonce", expires=True),
     }
 
 
@@ -98,6 +105,14 @@ class Dialect:
     version: Version
     #: ``enc`` of session tokens (and check cookies) this version writes.
     enc: str
+    #: The ``enc`` values it reads (v5 also reads v4's ``A256GCM``).
+    decode_encs: tuple[str, ...]
+    #: Whether the JWE key-derivation salt is the token's cookie name (v5) or ``""`` (v4).
+    salt_is_cookie_name: bool
+    #: The HKDF ``info`` label; v4 appends `` (<salt>)`` only for a non-empty salt, v5 always.
+    key_info: str
+    #: Whether the protected header names its key: ``kid`` = the RFC 7638 thumbprint (v5).
+    header_kid: bool
     #: Session-cookie chunk size: 4096 minus NextAuth's estimate of an empty cookie.
     chunk_size: int
     cookies: dict[CookieKind, CookieSpec]
@@ -106,9 +121,6 @@ class Dialect:
     #: Whether the CSRF hash input is every secret comma-joined (``${secret}`` of a JS
     #: array, v5) rather than one secret at a time (v4).
     csrf_joins_secrets: bool
-    #: The JSON-redirect request marker: v4 sends ``json=true`` in the body, v5 the
-    #: ``X-Auth-Return-Redirect`` header.
-    json_trigger: Literal["body", "header"]
     #: Whether the v4 client's ``POST /_log`` route exists.
     has_log_route: bool
     #: v4 redirects error codes to ``{base}/error`` (which may bounce to the sign-in
@@ -174,22 +186,36 @@ class Dialect:
     # --- end of OAuth
 
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:
-        """The full cookie name of ``kind``: ``[__Secure-|__Host-]<family>.<suffix>``."""
+        """The full cookie name of ``kind``: ``[__Secure-|__Host-]<prefix>.<suffix>``."""
         return self.cookies[kind].full_name(secure)
 
     def salt(self, cookie_name: str) -> str:
         """The JWE key-derivation salt of a token stored in ``cookie_name``."""
-        return cookie_name if self.version == "v5" else ""
+        return cookie_name if self.salt_is_cookie_name else ""
+
+    @property
+    def default_salt(self) -> str:
+        """The salt ``encode`` / ``decode`` use when given none: the plain session cookie's."""
+        return self.salt(self.cookies["session_token"].name)
+
+    def hkdf_info(self, salt: str) -> bytes:
+        """The HKDF ``info`` that derives the content-encryption key for ``salt``."""
+        if salt or self.salt_is_cookie_name:
+            return f"{self.key_info} ({salt})".encode()
+        return self.key_info.encode()
 
 
 V4 = Dialect(
     version="v4",
     enc="A256GCM",
+    decode_encs=("A256GCM",),
+    salt_is_cookie_name=False,
+    key_info="NextAuth.js Generated Encryption Key",
+    header_kid=False,
     chunk_size=4096 - 163,
     cookies=_cookies("next-auth"),
     signed_out_body={},
     csrf_joins_secrets=False,
-    json_trigger="body",
     has_log_route=True,
     errors_via_error_route=True,
     error_codes_ignore_case=True,
@@ -221,6 +247,10 @@ V4 = Dialect(
 V5 = Dialect(
     version="v5",
     enc="A256CBC-HS512",
+    decode_encs=("A256CBC-HS512", "A256GCM"),
+    salt_is_cookie_name=True,
+    key_info="Auth.js Generated Encryption Key",
+    header_kid=True,
     chunk_size=4096 - 160,
     cookies={
         **_cookies("authjs"),
@@ -234,7 +264,6 @@ V5 = Dialect(
     },
     signed_out_body=None,
     csrf_joins_secrets=True,
-    json_trigger="header",
     has_log_route=False,
     errors_via_error_route=False,
     error_codes_ignore_case=False,
@@ -263,10 +292,10 @@ V5 = Dialect(
     },
     oauth_oidc_preset_params={},
 )
-VERSIONS: dict[str, Dialect] = {"v4": V4, "v5": V5}
+DIALECTS: dict[str, Dialect] = {d.version: d for d in (V4, V5)}
 
 
 def dialect(version: str) -> Dialect:
-    """The :class:`Dialect` of ``"v4"`` or ``"v5"``; ``KeyError`` for anything else
+    """The :class:`Dialect` of a version in :data:`VERSIONS`; ``KeyError`` for anything else
     (settings validation rejects other values before they get here)."""
-    return VERSIONS[version]
+    return DIALECTS[version]

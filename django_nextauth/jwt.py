@@ -25,8 +25,9 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
+from .dialect import VERSIONS, Version, dialect
 from .exceptions import (
     ClaimInvalid,
     ConfigurationError,
@@ -35,13 +36,12 @@ from .exceptions import (
     MissingSecret,
     TokenExpired,
 )
-from .keys import CBC, ENCS, GCM, Key, b64encode, dumps, keyring
+from .keys import CBC, GCM, Key, b64encode, dumps, keyring
 
 __all__ = [
     "CLOCK_TOLERANCE",
     "DEFAULT_MAX_AGE",
     "MAX_TOKEN_LENGTH",
-    "V5_DEFAULT_SALT",
     "Version",
     "decode",
     "decrypt",
@@ -52,14 +52,9 @@ __all__ = [
     "parse_claims",
 ]
 
-Version = Literal["v4", "v5"]
-
 DEFAULT_MAX_AGE = 30 * 24 * 60 * 60
 CLOCK_TOLERANCE = 15
 MAX_TOKEN_LENGTH = 64 * 1024
-V5_DEFAULT_SALT = "authjs.session-token"
-
-_DEFAULT_SALTS = {"v4": "", "v5": V5_DEFAULT_SALT}
 _IV_TAG_LENGTHS = {GCM: (12, 16), CBC: (16, 32)}
 _KNOWN_HEADER_KEYS = frozenset({"alg", "enc", "kid", "typ", "cty"})
 _NUMBER_TYPES = (int, float)  # not bool: JSON true is no NumericDate
@@ -74,10 +69,11 @@ def _resolve(
     """Normalise ``secret`` to a tuple and apply the version's default salt."""
     if not secret:
         raise MissingSecret("A non-empty secret (or list of secrets) is required.")
-    if version not in _DEFAULT_SALTS:
-        raise ConfigurationError(f"version must be 'v4' or 'v5', not {version!r}")
+    if version not in VERSIONS:
+        known = ", ".join(map(repr, VERSIONS))
+        raise ConfigurationError(f"version must be one of {known}, not {version!r}")
     secrets = (secret,) if isinstance(secret, str) else tuple(secret)
-    return secrets, _DEFAULT_SALTS[version] if salt is None else salt
+    return secrets, dialect(version).default_salt if salt is None else salt
 
 
 def _b64decode(segment: str) -> bytes:
@@ -131,7 +127,7 @@ def encrypt(
 ) -> str:
     """Encrypt ``claims`` as they are (no ``iat``/``exp``/``jti`` added) into a token."""
     secrets, salt = _resolve(secret, salt, version)
-    key = keyring(secrets, salt, version, ENCS[version][0])[0]
+    key = keyring(secrets, salt, version, dialect(version).enc)[0]
     iv, ciphertext, tag = key.seal(key.header_b64, dumps(claims))
     segments = (key.header_b64, b"", b64encode(iv), b64encode(ciphertext), b64encode(tag))
     return b".".join(segments).decode("ascii")
@@ -202,7 +198,7 @@ def _header_keys(
     if not isinstance(header, dict):
         raise MalformedToken("Token header is not a JSON object.")
     enc = header.get("enc")
-    if header.get("alg") != "dir" or enc not in ENCS[version]:
+    if header.get("alg") != "dir" or enc not in dialect(version).decode_encs:
         raise MalformedToken("Token uses an algorithm this version does not accept.")
     if not _KNOWN_HEADER_KEYS.issuperset(header):
         # zip, crit and any other header parameter we do not implement.

@@ -25,16 +25,18 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from .dialect import dialect
 from .exceptions import ConfigurationError, MissingSecret
 
 GCM = "A256GCM"
 CBC = "A256CBC-HS512"
-# Content encryption each version accepts; the first one is what it encodes with.
-ENCS: dict[str, tuple[str, ...]] = {"v4": (GCM,), "v5": (CBC, GCM)}
 
 
 class Key(ABC):
     """A derived content-encryption key, ready to use. Its repr shows no key material."""
+
+    #: The key's size in bytes.
+    length: int
 
     def __init__(self, raw: bytes, enc: str, *, with_kid: bool) -> None:
         self.enc = enc
@@ -59,6 +61,8 @@ class Key(ABC):
 class GcmKey(Key):
     """``A256GCM``: the v4 format, also accepted by v5."""
 
+    length = 32
+
     def __init__(self, raw: bytes, *, with_kid: bool) -> None:
         super().__init__(raw, GCM, with_kid=with_kid)
         self._aead = AESGCM(raw)
@@ -77,6 +81,8 @@ class GcmKey(Key):
 
 class CbcHmacKey(Key):
     """``A256CBC-HS512`` (RFC 7518 5.2): the first 32 bytes authenticate, the last 32 encrypt."""
+
+    length = 64
 
     def __init__(self, raw: bytes, *, with_kid: bool) -> None:
         super().__init__(raw, CBC, with_kid=with_kid)
@@ -110,20 +116,16 @@ class CbcHmacKey(Key):
         return padded[:-pad]
 
 
-def _info(salt: str, version: str) -> bytes:
-    if version == "v4":
-        suffix = f" ({salt})" if salt else ""
-        return f"NextAuth.js Generated Encryption Key{suffix}".encode()
-    return f"Auth.js Generated Encryption Key ({salt})".encode()
-
-
 def derive(secret: str, salt: str, version: str, enc: str) -> Key:
-    length = 64 if enc == CBC else 32
-    raw = HKDF(
-        algorithm=hashes.SHA256(), length=length, salt=salt.encode(), info=_info(salt, version)
-    ).derive(secret.encode())
+    """The key of ``enc`` that ``version`` derives from ``secret`` and ``salt``."""
     key_class = CbcHmacKey if enc == CBC else GcmKey
-    return key_class(raw, with_kid=version == "v5")
+    raw = HKDF(
+        algorithm=hashes.SHA256(),
+        length=key_class.length,
+        salt=salt.encode(),
+        info=dialect(version).hkdf_info(salt),
+    ).derive(secret.encode())
+    return key_class(raw, with_kid=dialect(version).header_kid)
 
 
 @lru_cache(maxsize=64)

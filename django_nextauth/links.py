@@ -1,4 +1,7 @@
-"""URLs of the sign-in and sign-out pages, as NextAuth's client builds them.
+"""URLs of the site: its origin, and the sign-in and sign-out pages as NextAuth's client
+builds them.
+
+:func:`site_origin` is the ``baseUrl`` NextAuth derives from ``NEXTAUTH_URL`` or the request.
 
 ``signin_url("/dashboard")`` is what ``signIn()`` and ``useSession({required: true})``
 navigate to: the sign-in page (``NEXTAUTH["PAGES"]["SIGN_IN"]`` when set, else the
@@ -10,12 +13,35 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 
 from .conf import nextauth_settings
+from .redirects import normalize_origin
 
-__all__ = ["add_query", "page_url", "signin_url", "signout_url"]
+__all__ = ["add_query", "page_url", "signin_url", "signout_url", "site_origin"]
+
+
+def site_origin(request: HttpRequest) -> str:
+    """The site's origin (``scheme://host[:port]``), the ``baseUrl`` of the redirect callback.
+
+    ``NEXTAUTH["URL"]``'s origin when set (like ``NEXTAUTH_URL``; a value without a
+    scheme gets ``https://``), otherwise the request's scheme and its host as
+    validated against ``ALLOWED_HOSTS`` by :meth:`~django.http.HttpRequest.get_host`
+    (a host not allowed, or with a bad port, raises
+    :exc:`~django.core.exceptions.DisallowedHost`, which Django answers with 400).
+    """
+    configured = nextauth_settings.url_origin
+    if configured is not None:
+        return configured
+    host = request.get_host()
+    origin = normalize_origin(f"{request.scheme}://{host}")
+    if origin is None:
+        # get_host() checks the name against ALLOWED_HOSTS, not the port.
+        raise DisallowedHost(f"Invalid HTTP_HOST header: {host!r}.")
+    return origin
 
 
 def page_url(page: str) -> str:

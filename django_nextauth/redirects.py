@@ -21,13 +21,10 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .conf import nextauth_settings
-
-__all__ = ["MAX_URL_LENGTH", "default_redirect", "normalize_origin", "site_origin"]
+__all__ = ["MAX_URL_LENGTH", "default_redirect", "normalize_origin"]
 
 #: Longer callback URLs are refused: they would not fit in the callback-url cookie.
 MAX_URL_LENGTH = 2048
@@ -55,31 +52,6 @@ def default_redirect(*, url: str, base_url: str, request: HttpRequest | None = N
     else:
         candidate = url
     return candidate if _is_on_site(candidate, base_origin) else base_url
-
-
-def site_origin(request: HttpRequest) -> str:
-    """The site's origin (``scheme://host[:port]``), the ``baseUrl`` of the redirect callback.
-
-    ``NEXTAUTH["URL"]``'s origin when set (like ``NEXTAUTH_URL``; a value without a
-    scheme gets ``https://``), otherwise the request's scheme and its host as
-    validated against ``ALLOWED_HOSTS`` by :meth:`~django.http.HttpRequest.get_host`
-    (a host not allowed, or with a bad port, raises
-    :exc:`~django.core.exceptions.DisallowedHost`, which Django answers with 400).
-    """
-    configured = nextauth_settings.URL
-    if configured:
-        text = str(configured)
-        if "://" not in text:
-            text = "https://" + text
-        origin = normalize_origin(text)
-        if origin is not None:
-            return origin
-    host = request.get_host()
-    origin = normalize_origin(f"{request.scheme}://{host}")
-    if origin is None:
-        # get_host() checks the name against ALLOWED_HOSTS, not the port.
-        raise DisallowedHost(f"Invalid HTTP_HOST header: {host!r}.")
-    return origin
 
 
 def normalize_origin(url: str) -> str | None:

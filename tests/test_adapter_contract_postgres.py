@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.db import connections, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -78,14 +77,6 @@ class TestDjangoAdapterOnPostgres(_Contract):
     @pytest.fixture
     def adapter(self) -> Adapter:
         return DjangoAdapter()
-
-    async def test_async_twins(self, adapter: Adapter) -> None:
-        try:
-            await AdapterContract.test_async_twins(self, adapter)  # type: ignore[arg-type]
-        finally:
-            # The ORM's async calls ran in asgiref's worker thread: close its connection, or
-            # the test database cannot be dropped at the end of the run.
-            await sync_to_async(connections.close_all)()
 
     def test_the_rows_are_in_postgresql(self, adapter: Adapter, user: Any) -> None:
         assert connections[user._state.db].vendor == "postgresql"

@@ -20,7 +20,6 @@ from django_nextauth.callbacks import (
     defaults_only,
     get_callback,
     is_default,
-    resolve_callback,
     run_jwt,
     run_redirect,
     run_session,
@@ -134,8 +133,12 @@ def test_memoised_until_settings_change() -> None:
     ],
 )
 def test_bad_values_raise_naming_the_key(value: Any, message: str) -> None:
-    with pytest.raises(ImproperlyConfigured, match=r"CALLBACKS'\]\['session'\]") as info:
-        resolve_callback("session", value)
+    # Validated once, where the setting is read (django_nextauth.conf).
+    with (
+        configure(session=value),
+        pytest.raises(ImproperlyConfigured, match=r"CALLBACKS'\]\['session'\]") as info,
+    ):
+        get_callback("session")
     assert message in str(info.value)
 
 

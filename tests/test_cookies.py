@@ -125,6 +125,15 @@ def test_set_cookie_emits_unquoted_value_in_order() -> None:
     assert "Set-Cookie: next-auth.callback-url=http%3A%2F%2Fx%2F(a); Path" in str(response.cookies)
 
 
+def test_a_morsel_renders_the_attributes_it_holds() -> None:
+    response = HttpResponse()
+    set_cookie(response, "a", "1", secure=False)
+    morsel = response.cookies["a"]
+    morsel["path"] = "/api/auth"
+    morsel["httponly"] = False
+    assert morsel.OutputString() == "a=1; Path=/api/auth; SameSite=Lax"
+
+
 def test_set_cookie_replaces_and_reorders() -> None:
     response = HttpResponse()
     set_cookie(response, "a", "1", secure=False)

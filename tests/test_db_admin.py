@@ -13,7 +13,7 @@ from django.db import OperationalError, connection
 from django.test import RequestFactory
 from django.utils import timezone
 
-from django_nextauth.adapters import hash_token
+from django_nextauth.adapters import hash_session_token
 from django_nextauth.db import admin as db_admin
 from django_nextauth.db.devices import device_summary
 from django_nextauth.db.models import Account, Session, VerificationToken
@@ -33,7 +33,9 @@ def test_ending_sessions_from_the_admin(alice: Any, django_user_model: Any) -> N
     bob = django_user_model.objects.create_user("bob")
     expires = timezone.now() + timedelta(days=1)
     for owner, token in ((alice, "a1"), (alice, "a2"), (bob, "b1")):
-        Session.objects.create(session_token_hash=hash_token(token), user=owner, expires=expires)
+        Session.objects.create(
+            session_token_hash=hash_session_token(token), user=owner, expires=expires
+        )
     model_admin = db_admin.SessionAdmin(Session, AdminSite())
     request = request_for(alice)
     db_admin.end_sessions(model_admin, request, Session.objects.filter(user=alice))
@@ -44,7 +46,7 @@ def test_ending_sessions_from_the_admin(alice: Any, django_user_model: Any) -> N
 
 def test_ending_sessions_that_cannot_be_deleted_says_so(alice: Any, caplog: Any) -> None:
     expires = timezone.now() + timedelta(days=1)
-    Session.objects.create(session_token_hash=hash_token("a1"), user=alice, expires=expires)
+    Session.objects.create(session_token_hash=hash_session_token("a1"), user=alice, expires=expires)
     model_admin = db_admin.SessionAdmin(Session, AdminSite())
     request = request_for(alice)
 

@@ -128,10 +128,6 @@ def test_a_username_race_that_never_ends(monkeypatch: pytest.MonkeyPatch) -> Non
         DjangoAdapter().create_user({"name": "Zed"})
 
 
-def test_update_user_with_nothing_to_change(alice: Any) -> None:
-    assert DjangoAdapter().update_user(alice, {"emailVerified": None}) is alice
-
-
 def test_a_jwt_without_sub_is_not_a_stored_user(make_token: Any, rf: RequestFactory) -> None:
     token = make_token({"name": "x"})
     request = rf.get("/", HTTP_COOKIE=f"next-auth.session-token={token}")
@@ -172,21 +168,3 @@ class NamelessUser(EmailUser):
 
 def test_a_user_model_without_name_fields() -> None:
     assert _user_fields(NamelessUser, {"name": "Ada Lovelace", "image": "i.png"}) == {}
-
-
-class ThreadedAdapter(DjangoAdapter):
-    """An adapter with only sync methods: the base class's async twins run them in a thread."""
-
-    aget_session_and_user = adapters.Adapter.aget_session_and_user
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_the_default_async_twins(django_user_model: Any) -> None:
-    from asgiref.sync import sync_to_async
-    from django.utils import timezone
-
-    user = await sync_to_async(django_user_model.objects.create_user)("fay")
-    adapter = ThreadedAdapter()
-    await adapter.acreate_session(user, "t", timezone.now())
-    found = await adapter.aget_session_and_user("t")
-    assert found is not None and found[1].pk == user.pk

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from django_nextauth.adapters import hash_token
+from django_nextauth.adapters import hash_session_token
 from django_nextauth.db.models import Account, Session
 from tests.interop.idp.harness import IdP
 from tests.test_providers_oauth import _fresh, corp, idp, sign_in  # noqa: F401 (fixtures)
@@ -47,7 +47,7 @@ def test_oidc_sign_in_with_database_sessions(
     cookie = client.cookies[
         "next-auth.session-token" if version == "v4" else "authjs.session-token"
     ]
-    assert Session.objects.get().session_token_hash == hash_token(cookie.value)
+    assert Session.objects.get().session_token_hash == hash_session_token(cookie.value)
     session = client.get("/api/auth/session").json()
     assert session["user"] == {"name": "Alice Liddell", "email": "alice@example.com"}
 

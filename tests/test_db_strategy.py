@@ -11,7 +11,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone as dj_timezone
 
-from django_nextauth.adapters import hash_token
+from django_nextauth.adapters import hash_session_token
 from django_nextauth.db.models import Session
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.session import (
@@ -47,7 +47,7 @@ def signed_in(client: Client, version: str) -> tuple[str, Session]:
     response = sign_in(client)
     assert response.status_code == 302
     token = client.cookies[session_name(version)].value
-    return token, Session.objects.get(session_token_hash=hash_token(token))
+    return token, Session.objects.get(session_token_hash=hash_session_token(token))
 
 
 def expires_of(cookie: str) -> datetime:
@@ -72,7 +72,7 @@ def test_credentials_sign_in_stores_a_session(client: Client, database: str, ali
     assert f"{session_name(database)}.0" not in response.cookies  # never chunked
     row = Session.objects.get()
     assert (row.user, row.device) == (alice, "Firefox on macOS")
-    assert row.session_token_hash == hash_token(token)
+    assert row.session_token_hash == hash_session_token(token)
     # At sign-in the cookie's Expires is the row's expiry.
     assert abs((expires_of(cookie) - row.expires).total_seconds()) < 1
     assert abs((row.expires - dj_timezone.now()).total_seconds() - MAX_AGE) < 5
@@ -147,7 +147,7 @@ def test_a_new_sign_in_replaces_the_browser_s_session(
     second, _row = signed_in(client, database)
     assert first != second
     assert list(Session.objects.values_list("session_token_hash", flat=True)) == [
-        hash_token(second)
+        hash_session_token(second)
     ]
 
 

@@ -15,13 +15,14 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from django_nextauth import adapters
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.db.adapter import DjangoAdapter
 from django_nextauth.db.models import VerificationToken
 from django_nextauth.dialect import dialect
 from django_nextauth.email.limits import SendLimits
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.providers import email_link, get_provider
+from django_nextauth.providers import get_provider
 from django_nextauth.providers.email import EmailProvider
 from tests.magic_link import follow_link
 
@@ -230,7 +231,7 @@ def test_async_sign_in(client: Client, email_setup: Any, mailoutbox: Any) -> Non
 def test_needs_an_adapter(
     client: Client, email_setup: Any, monkeypatch: Any, mailoutbox: Any
 ) -> None:
-    monkeypatch.setattr(email_link, "get_adapter", lambda: None)
+    monkeypatch.setattr(adapters, "get_adapter", lambda: None)
     response = ask(client)
     assert response.status_code == 500 and not mailoutbox
     assert client.get("/api/auth/callback/email?token=x&email=a%40b.c").status_code == 500

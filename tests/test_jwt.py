@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from django_nextauth import jwt, keys
+from django_nextauth.dialect import V5
 from django_nextauth.exceptions import (
     ClaimInvalid,
     ConfigurationError,
@@ -155,7 +156,7 @@ def test_v4_salt_changes_the_key_and_info() -> None:
 
 def test_v5_default_salt_is_the_session_cookie_name() -> None:
     token = jwt.encode(PAYLOAD, secret=SECRET, version="v5")
-    assert jwt.V5_DEFAULT_SALT == "authjs.session-token"
+    assert V5.default_salt == "authjs.session-token"
     assert jwt.decode(token, secret=SECRET, version="v5", salt="authjs.session-token")
     with pytest.raises(DecryptionFailed):
         jwt.decode(token, secret=SECRET, version="v5", salt="__Secure-authjs.session-token")

@@ -12,11 +12,11 @@ from django.test import Client, RequestFactory, override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from django_nextauth.links import site_origin
 from django_nextauth.redirects import (
     MAX_URL_LENGTH,
     default_redirect,
     normalize_origin,
-    site_origin,
 )
 from tests.interop.nodejs import run_node
 

@@ -24,9 +24,9 @@ from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.exceptions import ConfigurationError, MissingSecret
 
 from .problem import Problem
-from .rules import ENV_SECRETS
+from .rules import ENV_SECRETS, url_origin
 from .schema import DEFAULTS, IMPORT_STRINGS, SESSION_STRATEGIES, merged
-from .validation import user_settings, validate, validate_setting
+from .validation import add_rule, user_settings, validate, validate_setting
 
 __all__ = [
     "DEFAULTS",
@@ -34,6 +34,7 @@ __all__ = [
     "NextAuthSettings",
     "Problem",
     "SESSION_STRATEGIES",
+    "add_rule",
     "nextauth_settings",
     "validate",
 ]
@@ -89,6 +90,16 @@ class NextAuthSettings:
     def _decode_dialects(self) -> tuple[Dialect, ...]:
         versions = self.DECODE_VERSIONS or [self.VERSION]
         return tuple(dialect(version) for version in dict.fromkeys(versions))
+
+    @property
+    def url_origin(self) -> str | None:
+        """The origin of ``URL`` (``https://`` assumed without a scheme), or ``None`` when it
+        is unset or has none (the system checks report that; the request's origin is used)."""
+        return self.cached("url_origin", self._url_origin)
+
+    def _url_origin(self) -> str | None:
+        configured = self.URL
+        return url_origin(str(configured)) if configured else None
 
     @property
     def secret_is_configured(self) -> bool:

@@ -9,14 +9,16 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.utils.module_loading import import_string
 
+from django_nextauth.dialect import VERSIONS
+from django_nextauth.redirects import normalize_origin
+
 from .problem import Problem, setting_problem, unknown_key
 from .schema import NESTED, SESSION_STRATEGIES, merged
 
-__all__ = ["ENV_SECRETS", "MIN_SECRET_LENGTH", "RULES", "Rule", "is_http_origin"]
+__all__ = ["ENV_SECRETS", "MIN_SECRET_LENGTH", "RULES", "Rule", "url_origin"]
 
 ENV_SECRETS = ("AUTH_SECRET", "NEXTAUTH_SECRET")
 MIN_SECRET_LENGTH = 32
-_VERSIONS = ("v4", "v5")
 
 
 def _is_count(value: Any, minimum: int = 0) -> bool:
@@ -75,8 +77,8 @@ def _secret(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
 
 
 def _version(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
-    if value not in _VERSIONS:
-        message = f"NEXTAUTH['VERSION'] must be 'v4' or 'v5', not {value!r}."
+    if value not in VERSIONS:
+        message = f"NEXTAUTH['VERSION'] must be {_one_of()}, not {value!r}."
         hint = "Use 'v4' for next-auth 4.x, 'v5' for Auth.js / next-auth 5."
         yield setting_problem(("VERSION",), message, hint)
 
@@ -86,11 +88,12 @@ def _decode_versions(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
     version = merged("VERSION", user)
     if value is None:
         return
-    if not isinstance(value, (list, tuple)) or not all(v in _VERSIONS for v in value):
-        message = f"NEXTAUTH['DECODE_VERSIONS'] must be a list of 'v4' / 'v5', not {value!r}."
+    if not isinstance(value, (list, tuple)) or not all(v in VERSIONS for v in value):
+        message = f"NEXTAUTH['DECODE_VERSIONS'] must be a list of {' / '.join(map(repr, VERSIONS))}"
+        message += f", not {value!r}."
         hint = "E.g. ['v4', 'v5'] while migrating, or None to read VERSION's cookies only."
         yield setting_problem(path, message, hint)
-    elif value and version in _VERSIONS and version not in value:
+    elif value and version in VERSIONS and version not in value:
         message = f"NEXTAUTH['DECODE_VERSIONS'] = {value!r} leaves out VERSION {version!r}: "
         message += "the session cookies this site writes would not be read back."
         yield setting_problem(path, message, f"Add {version!r} to NEXTAUTH['DECODE_VERSIONS'].")
@@ -103,22 +106,23 @@ def _url(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
             hint = "Set it to the site's public origin (like NEXTAUTH_URL): without it, absolute "
             hint += "URLs come from the Host header, whose port ALLOWED_HOSTS does not check."
             yield Problem(("URL",), message, hint, "django_nextauth.W005", fatal=False)
-    elif not isinstance(value, str) or not is_http_origin(value):
+    elif not isinstance(value, str) or url_origin(value) is None:
         message = f"NEXTAUTH['URL'] = {value!r} is not an http(s) URL."
         hint = "Use the site's public origin, e.g. 'https://example.com' (like NEXTAUTH_URL)."
         # Not fatal: the runtime then uses the request's origin (django_nextauth/redirects.py).
         yield setting_problem(("URL",), message, hint, fatal=False)
 
 
-def is_http_origin(url: str) -> bool:
-    """Whether ``url`` (``https://`` assumed without a scheme) has an http(s) origin.
+def url_origin(url: str) -> str | None:
+    """The origin of a ``NEXTAUTH["URL"]`` value (``https://`` assumed without a scheme), as
+    NextAuth reads ``NEXTAUTH_URL``; ``None`` when it has no http(s) origin. The check and the
+    runtime (``nextauth_settings.url_origin``) both go through here."""
+    return normalize_origin(url if "://" in url else f"https://{url}")
 
-    The rule the runtime applies (``django_nextauth/redirects.py``); kept in this one
-    function so that moving it means changing one import.
-    """
-    from django_nextauth.redirects import normalize_origin
 
-    return normalize_origin(url if "://" in url else f"https://{url}") is not None
+def _one_of() -> str:
+    *rest, last = map(repr, VERSIONS)
+    return f"{', '.join(rest)} or {last}"
 
 
 def _typed(name: str, accepts: Callable[[Any], bool], expected: str, hint: str) -> Rule:
@@ -215,8 +219,12 @@ def _callback(key: str, value: Any) -> Iterator[Problem]:
         yield setting_problem(("CALLBACKS", key), f"{where} is not callable.", hint)
 
 
-def _importable(name: str, hint: str, *, adapter: bool = False) -> Rule:
-    """None, a callable / class, or an import string naming one (an Adapter subclass)."""
+def _importable(name: str, hint: str) -> Rule:
+    """None, a callable / class, or an import string naming one.
+
+    What else the value must be is the business of the module that uses it: it adds a rule
+    with :func:`~django_nextauth.conf.validation.add_rule` (``ADAPTER``: an Adapter subclass).
+    """
 
     def rule(value: Any, user: Mapping[str, Any]) -> Iterator[Problem]:
         if value is None:
@@ -230,13 +238,7 @@ def _importable(name: str, hint: str, *, adapter: bool = False) -> Rule:
                     (name,), f"{where} = {value!r} cannot be imported: {exc}.", hint
                 )
                 return
-        if adapter:
-            from django_nextauth.adapters import Adapter
-
-            if not (isinstance(value, type) and issubclass(value, Adapter)):
-                message = f"{where} is not a subclass of django_nextauth.adapters.Adapter."
-                yield setting_problem((name,), message, hint)
-        elif not callable(value):
+        if not callable(value):
             yield setting_problem((name,), f"{where} is not callable.", hint)
 
     return rule
@@ -285,7 +287,6 @@ RULES: dict[str, Rule] = {
         "ADAPTER",
         "None (the ORM adapter when 'django_nextauth.db' is installed) or a dotted path to an "
         "Adapter subclass, e.g. 'myapp.adapters.MyAdapter'.",
-        adapter=True,
     ),
     "USERNAME_FROM_PROFILE": _importable(
         "USERNAME_FROM_PROFILE",

@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET": None,
     # Token and cookie format: "v4" (next-auth 4.24) or "v5" (@auth/core / Auth.js).
     "VERSION": "v4",
-    # Session cookie families accepted on read, e.g. ["v4", "v5"] while migrating.
+    # The versions whose session cookies are read, e.g. ["v4", "v5"] while migrating.
     "DECODE_VERSIONS": None,
     # Canonical site URL (NEXTAUTH_URL), e.g. "https://example.com". Unset: the request's host.
     "URL": None,

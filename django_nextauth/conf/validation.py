@@ -13,10 +13,22 @@ from typing import Any
 from django.conf import settings as django_settings
 
 from .problem import Problem, unknown_key
-from .rules import RULES
+from .rules import RULES, Rule
 from .schema import DEFAULTS, merged
 
-__all__ = ["user_settings", "validate", "validate_setting"]
+__all__ = ["add_rule", "user_settings", "validate", "validate_setting"]
+
+#: Rules that the modules above ``conf`` add for the settings whose values they define
+#: (``adapters``: ``ADAPTER`` names an ``Adapter`` subclass), so that ``conf`` imports none
+#: of them. Each runs after the key's own rule found no error.
+_ADDED: dict[str, list[Rule]] = {}
+
+
+def add_rule(name: str, rule: Rule) -> None:
+    """Check ``NEXTAUTH[name]`` with ``rule`` too, in the system checks and when it is read."""
+    rules = _ADDED.setdefault(name, [])
+    if rule not in rules:
+        rules.append(rule)
 
 
 def user_settings() -> Any:
@@ -40,7 +52,12 @@ def validate_setting(name: str, user: Any) -> list[Problem]:
     """The problems of one top-level key (what reading ``nextauth_settings.<name>`` checks)."""
     if not isinstance(user, Mapping):
         return _not_a_dict(user)
-    return list(RULES[name](merged(name, user), user))
+    value = merged(name, user)
+    problems = list(RULES[name](value, user))
+    if not any(problem.is_error for problem in problems):
+        for rule in _ADDED.get(name, ()):
+            problems += rule(value, user)
+    return problems
 
 
 def _not_a_dict(user: Any) -> list[Problem]:

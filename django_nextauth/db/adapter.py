@@ -12,7 +12,7 @@ from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from django_nextauth.adapters import Adapter, hash_token
+from django_nextauth.adapters import Adapter, hash_session_token
 from django_nextauth.identity import email_key
 
 from .authenticators import AuthenticatorStore
@@ -115,14 +115,6 @@ class DjangoAdapter(AuthenticatorStore, Adapter):
         )
         return None if account is None else account.user
 
-    def update_user(self, user: Any, data: Mapping[str, Any]) -> Any:
-        fields = _user_fields(type(user), data)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        if fields:
-            user.save(update_fields=list(fields))
-        return user
-
     # --- accounts -----------------------------------------------------------------------------
 
     def link_account(self, user: Any, account: Mapping[str, Any]) -> None:
@@ -155,7 +147,7 @@ class DjangoAdapter(AuthenticatorStore, Adapter):
     ) -> Session:
         agent = None if request is None else request.META.get("HTTP_USER_AGENT")
         return Session.objects.create(
-            session_token_hash=hash_token(session_token),
+            session_token_hash=hash_session_token(session_token),
             user=user,
             expires=expires,
             device=device_summary(agent),
@@ -164,26 +156,20 @@ class DjangoAdapter(AuthenticatorStore, Adapter):
     def get_session_and_user(self, session_token: str) -> tuple[Session, Any] | None:
         session = (
             Session.objects.select_related("user")
-            .filter(session_token_hash=hash_token(session_token))
+            .filter(session_token_hash=hash_session_token(session_token))
             .first()
         )
         return None if session is None else (session, session.user)
 
-    async def aget_session_and_user(self, session_token: str) -> tuple[Session, Any] | None:
-        session = await (
-            Session.objects.select_related("user")
-            .filter(session_token_hash=hash_token(session_token))
-            .afirst()
-        )
-        return None if session is None else (session, session.user)
-
     def update_session(self, session_token: str, expires: datetime) -> None:
-        Session.objects.filter(session_token_hash=hash_token(session_token)).update(
+        Session.objects.filter(session_token_hash=hash_session_token(session_token)).update(
             expires=expires, last_seen=timezone.now()
         )
 
     def delete_session(self, session_token: str) -> bool:
-        deleted, _ = Session.objects.filter(session_token_hash=hash_token(session_token)).delete()
+        deleted, _ = Session.objects.filter(
+            session_token_hash=hash_session_token(session_token)
+        ).delete()
         return deleted > 0
 
     def delete_user_sessions(self, user: Any) -> int:

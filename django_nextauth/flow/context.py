@@ -27,7 +27,8 @@ from django_nextauth.csrf import CsrfState, get_csrf_state, origin_verified
 from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
-from django_nextauth.redirects import normalize_origin, site_origin
+from django_nextauth.links import site_origin
+from django_nextauth.redirects import normalize_origin
 
 from .responses import JSON_CONTENT_TYPE, json_response
 

@@ -31,7 +31,7 @@ class Provider(ABC):
     #: The NextAuth ``type`` (``"credentials"``, ``"oauth"``, ``"oidc"``, ``"email"``).
     type: ClassVar[str]
     #: Whether ``POST /callback/<id>`` needs a verified CSRF token (credentials and e-mail:
-    #: yes, OAuth: no).
+    #: yes, OAuth: no). The callback view checks it before :meth:`callback` runs.
     csrf_on_callback: ClassVar[bool] = False
     #: The methods ``/callback/<id>`` accepts; others get the version's "bad request".
     callback_methods: ClassVar[tuple[str, ...]] = ("GET",)
@@ -89,7 +89,8 @@ class Provider(ABC):
 
     @abstractmethod
     def callback(self, ctx: AuthRequest) -> HttpResponseBase:
-        """``GET|POST /callback/<id>``: finish signing in (check CSRF if it needs to)."""
+        """``GET|POST /callback/<id>``: finish signing in (a POST's CSRF token is verified
+        first when :attr:`csrf_on_callback` is set)."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id!r}>"

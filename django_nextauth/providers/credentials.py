@@ -131,8 +131,7 @@ class CredentialsProvider(Provider):
 
     @sensitive_variables()
     def callback(self, ctx: AuthRequest) -> HttpResponseBase:
-        if not ctx.csrf.verified:
-            return ctx.missing_csrf("signin")
+        # POST only, its CSRF token verified by the view (csrf_on_callback).
         try:
             keys = self.account_keys(ctx.body, ctx.request)
         except HookFailed as exc:  # nothing to count the attempt against: refuse it

@@ -28,7 +28,8 @@ from django.db import router, transaction
 from django.http import HttpResponseBase
 from django.utils import timezone
 
-from django_nextauth.adapters import Adapter, get_adapter
+from django_nextauth import adapters
+from django_nextauth.adapters import Adapter
 from django_nextauth.callbacks import get_callback
 from django_nextauth.dialect import Dialect
 from django_nextauth.email.identifiers import InvalidIdentifier, normalize_identifier
@@ -42,7 +43,6 @@ from django_nextauth.email.verification import (
     token_secrets,
 )
 from django_nextauth.errors import ErrorCode
-from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.flow.complete import complete_sign_in
 from django_nextauth.flow.context import safe_redirect
 from django_nextauth.hooks import HookFailed, describe, run_hook
@@ -106,9 +106,8 @@ def send_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
 
 def use_link(ctx: AuthRequest, provider: EmailProvider) -> HttpResponseBase:
     """``POST /callback/<id>`` with ``token``, ``email`` and ``callbackUrl`` (the confirmation
-    page's form, ``providers/email_confirm.py``): use the token once, sign its owner in."""
-    if not ctx.csrf.verified:  # checked first: a forged or cross-site POST spends no token
-        return ctx.missing_csrf("signin")
+    page's form, ``providers/email_confirm.py``; its CSRF token already verified by the
+    callback view): use the token once, sign its owner in."""
     dialect = ctx.dialect
     fields = read_link(ctx.body)
     if isinstance(fields, ErrorCode):
@@ -250,13 +249,7 @@ def _email_error(dialect: Dialect, code: ErrorCode) -> ErrorCode:
 
 def require_adapter(provider: EmailProvider) -> Adapter:
     """The adapter that keeps ``provider``'s tokens; :exc:`ConfigurationError` without one."""
-    adapter = get_adapter()
-    if adapter is None:
-        raise ConfigurationError(
-            f"The e-mail provider {provider.id!r} needs an adapter to keep its tokens: add "
-            "'django_nextauth.db' to INSTALLED_APPS or set NEXTAUTH['ADAPTER']."
-        )
-    return adapter
+    return adapters.require_adapter(f"The e-mail provider {provider.id!r} (to keep its tokens)")
 
 
 def _placeholder(identifier: str, dialect: Dialect) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
-from django_nextauth.adapters import Adapter, get_adapter
+from django_nextauth.adapters import Adapter, require_adapter
 from django_nextauth.callbacks import NO_UPDATE, arun_session, defaults_only, run_session
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import write_session_cookie
@@ -49,13 +49,7 @@ class DatabaseStrategy(SessionStrategy):
 
     def __init__(self) -> None:
         super().__init__()
-        adapter = get_adapter()
-        if adapter is None:
-            raise ConfigurationError(
-                "NEXTAUTH['SESSION']['STRATEGY'] = 'database' needs an adapter: add "
-                "'django_nextauth.db' to INSTALLED_APPS (or set NEXTAUTH['ADAPTER'])."
-            )
-        self.adapter: Adapter = adapter
+        self.adapter: Adapter = require_adapter("NEXTAUTH['SESSION']['STRATEGY'] = 'database'")
         self.update_age: int = nextauth_settings.SESSION["UPDATE_AGE"]
 
     # --- reading ------------------------------------------------------------------------------

@@ -51,4 +51,8 @@ class CallbackView(AuthView):
     def handle(self, ctx: AuthRequest, provider_id: str = "", **kwargs: Any) -> HttpResponseBase:
         provider = get_provider(provider_id)
         assert provider is not None  # checked by accepts()
+        # Checked here, first, for every provider that asks: a forged or cross-site POST
+        # reaches no provider code (and spends no e-mail token).
+        if ctx.request.method == "POST" and provider.csrf_on_callback and not ctx.csrf.verified:
+            return ctx.missing_csrf("signin")
         return provider.callback(ctx)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from django_nextauth.adapters import hash_token
+from django_nextauth.adapters import hash_session_token
 from django_nextauth.db.models import Session
 from tests.interop.test_client_interop import client_flow
 
@@ -95,7 +95,7 @@ def test_official_client_with_database_sessions(live_server: Any, alice: Any, ve
     # While the client read its session, exactly its row was stored, for alice.
     first = SEEN[0]
     assert first["username"] == "alice"
-    assert first["hashes"] == [hash_token(token)]
+    assert first["hashes"] == [hash_session_token(token)]
 
     (update_post,) = [e for e in out["update"]["exchanges"] if e["method"] == "POST"]
     assert update_post["status"] == 200
@@ -106,11 +106,11 @@ def test_official_client_with_database_sessions(live_server: Any, alice: Any, ve
     # The update renews the same session: same cookie, same row, same sid.
     assert out["sessionAfterUpdate"]["cookies"][cookie] == token
     assert {seen["sid"] for seen in SEEN} == {first["sid"]}
-    assert all(seen["hashes"] == [hash_token(token)] for seen in SEEN)
+    assert all(seen["hashes"] == [hash_session_token(token)] for seen in SEEN)
 
     assert out["signOut"]["result"] == {"url": f"{origin}/bye"}
     assert cookie not in out["signOut"]["cookies"]
     assert out["sessionAfterSignOut"]["result"] is None
     # Sign-out deleted the row, not just the cookie.
-    assert not Session.objects.filter(session_token_hash=hash_token(token)).exists()
+    assert not Session.objects.filter(session_token_hash=hash_session_token(token)).exists()
     assert not Session.objects.filter(user=alice).exists()

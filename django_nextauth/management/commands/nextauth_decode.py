@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_nextauth import jwt
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.dialect import VERSIONS
+from django_nextauth.dialect import DIALECTS, VERSIONS
 from django_nextauth.exceptions import InvalidToken, NextAuthError, TokenExpired
 
 _BOTH = (False, True)
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("token", help="The token: the session cookie's value.")
         parser.add_argument(
             "--version",
-            choices=["v4", "v5"],
+            choices=VERSIONS,
             help="Token format: v4 (next-auth 4) or v5 (Auth.js). Default: NEXTAUTH['VERSION'].",
         )
         parser.add_argument(
@@ -54,8 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"Invalid token: {exc}") from None
         except InvalidToken as exc:
             if salt is None:  # jwt.decode's default: the salt of the plain (http) cookie name
-                rules = VERSIONS[version]
-                salt = rules.salt(rules.cookie("session_token", secure=False))
+                salt = DIALECTS[version].default_salt
             found = _other_format(token, secrets, tried=(version, salt))
             if found is None:
                 raise CommandError(f"Invalid token: {exc}") from None
@@ -72,13 +71,13 @@ def _other_format(
 ) -> tuple[str, str] | None:
     """The version and the options (``--version v5 [--salt ...]``) that decrypt ``token`` with
     the same secrets, trying each version's http and https cookie salts; None if none does."""
-    for version, rules in VERSIONS.items():
-        default, https = (rules.salt(rules.cookies["session_token"].full_name(s)) for s in _BOTH)
+    for version, dialect in DIALECTS.items():
+        default, https = (dialect.salt(dialect.cookie("session_token", secure=s)) for s in _BOTH)
         for salt in dict.fromkeys((default, https)):
             if (version, salt) == tried:
                 continue
             try:
-                jwt.decode(token, secret=secrets, salt=salt, version=rules.version)
+                jwt.decode(token, secret=secrets, salt=salt, version=dialect.version)
             except TokenExpired:
                 pass  # it decrypts: the format is right
             except InvalidToken:
