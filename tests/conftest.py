@@ -11,6 +11,9 @@
 - ``signed_in_client``: the test client carrying alice's session cookie.
 - ``no_adapter``: the test runs as a site without ``django_nextauth.db`` (NextAuth without
   an adapter: nothing stored, ``sub`` is the provider's id). The suite installs it.
+- ``offline``: the OAuth core's HTTP client on a network where no server answers.
+
+The test tiers and their markers: tests/tiers.py.
 """
 
 from __future__ import annotations
@@ -19,13 +22,18 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
 from django_nextauth import jwt
 from django_nextauth.dialect import dialect
+from django_nextauth.oauth import http as oauth_http
 from tests.settings import NEXTAUTH_TEST_SECRET
+
+# The unit tier (no tier marker) starts no process and opens no socket.
+pytest_plugins = ["tests.tiers"]
 
 # Tests must never pick up a developer's real secret from the environment.
 for _name in ("AUTH_SECRET", "NEXTAUTH_SECRET"):
@@ -129,10 +137,18 @@ def no_adapter(settings: Any) -> None:
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_nextauth.db"]
 
 
+@pytest.fixture
+def offline() -> Iterator[None]:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Connection refused", request=request)
+
+    oauth_http.set_client(httpx.Client(transport=httpx.MockTransport(refuse)))
+    yield
+    oauth_http.set_client(None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _close_oauth_connections() -> Iterator[None]:
     """Close the OAuth HTTP client's pooled connections when the run ends (no warnings)."""
     yield
-    from django_nextauth.oauth import http as oauth_http
-
     oauth_http.set_client(None)

@@ -17,7 +17,7 @@ from tests.interop.idp.harness import IdP
 from tests.test_providers_oauth import _fresh, corp, idp, sign_in  # noqa: F401 (fixtures)
 from tests.test_views import csrf_token, form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.interop, pytest.mark.django_db]  # npm's OpenID provider
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,8 @@ from django_nextauth.oauth import CallbackResult, OAuthConfig, begin, clear_cach
 from tests.conftest import SECRET
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 
+pytestmark = pytest.mark.interop  # the OpenID provider of npm (tests/interop/idp)
+
 CALLBACK = "http://localhost:3000/api/auth/callback/{}"
 IDS = ("oidc-test", "corp", "acme", "other")
 B64 = r"[A-Za-z0-9_-]{43}"

@@ -12,6 +12,8 @@ from django_nextauth.oauth.refresh import provider_config
 from tests.interop.idp.harness import IdP
 from tests.test_oauth_flow import idp, oidc, sign_in  # noqa: F401 (the module's IdP)
 
+pytestmark = pytest.mark.interop  # the OpenID provider of npm (tests/interop/idp)
+
 
 def test_refresh_rotates_the_access_token(idp: IdP, version: str) -> None:  # noqa: F811
     config = oidc(idp)

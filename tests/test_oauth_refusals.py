@@ -29,6 +29,8 @@ from tests.conftest import SECRET
 from tests.interop.idp.harness import IdP
 from tests.test_oauth_flow import CALLBACK, idp, oidc  # noqa: F401 (the module's IdP)
 
+pytestmark = pytest.mark.interop  # the OpenID provider of npm (tests/interop/idp)
+
 ALL = ["pkce", "state", "nonce"]
 CODES = {"v4": "OAuthCallback", "v5": "Configuration"}
 

@@ -25,6 +25,8 @@ from django_nextauth.providers.oidc import OIDCProvider
 from tests.interop.idp.github import CLIENT_ID, CLIENT_SECRET, GitHubState, start_github
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 
+pytestmark = [pytest.mark.interop, pytest.mark.loopback]  # npm's OpenID provider, a fake GitHub
+
 FORM = "application/x-www-form-urlencoded"
 AUTH = "http://testserver/api/auth"
 IDS = ("corp", "acme", "other", "fp")

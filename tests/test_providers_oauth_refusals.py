@@ -36,6 +36,8 @@ from tests.test_providers_oauth import (  # noqa: F401 (fixtures)
     set_cookies,
 )
 
+pytestmark = pytest.mark.interop  # the OpenID provider of npm (tests/interop/idp)
+
 BASE = "http://testserver/api/auth"
 CALLBACK_ERROR = {
     "v4": f"{BASE}/error?error=OAuthCallback",

@@ -29,6 +29,8 @@ from tests.interop.idp.acme import AcmeState, start_acme
 from tests.interop.idp.google import GoogleState, start_google
 from tests.test_providers_oauth import begin, set_cookies
 
+pytestmark = pytest.mark.loopback  # the Python test servers of tests/interop/idp
+
 AUTH = "http://testserver/api/auth"
 SEEN: list[dict[str, Any]] = []
 CALLBACK_ERROR = {
