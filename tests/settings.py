@@ -6,6 +6,8 @@ import importlib.util
 import os
 from typing import Any
 
+import django
+
 from tests.multiprocess.services import postgres_params
 
 SECRET_KEY = "django-nextauth-tests-not-secret"
@@ -32,6 +34,10 @@ DATABASES["postgres"] = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+# Django 6.1 replaces the EMAIL_* settings with MAILERS and warns (an error here) on sending
+# without it; the test runner swaps every mailer for locmem either way.
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # pytest-django's live_server wraps the app in Django's static handler, which needs it.
 STATIC_URL = "/static/"
 

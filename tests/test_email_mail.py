@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlencode
 
+import django
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django_nextauth.email.tokens import generate_token, hash_token, search_para
 from django_nextauth.providers.email import EmailProvider
 
 FORM = "application/x-www-form-urlencoded"
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def test_tokens() -> None:
@@ -128,6 +130,7 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
+@pytest.mark.loopback
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["v4", "v5"])
 def test_through_a_real_smtp_server(smtp: tuple[Mailbox, int], nextauth: Any, version: str) -> None:
@@ -138,13 +141,15 @@ def test_through_a_real_smtp_server(smtp: tuple[Mailbox, int], nextauth: Any, ve
         PROVIDERS=[{"type": "email", "from": "Example <no-reply@example.com>"}],
     )
     client = Client()
-    backend = {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": port,
-        "EMAIL_USE_TLS": False,
-        "EMAIL_TIMEOUT": 10,
-    }
+    smtp_options = {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10}
+    backend: dict[str, Any] = (
+        {"MAILERS": {"default": {"BACKEND": SMTP_BACKEND, "OPTIONS": smtp_options}}}
+        if django.VERSION >= (6, 1)  # the EMAIL_* settings are deprecated there
+        else {
+            "EMAIL_BACKEND": SMTP_BACKEND,
+            **{f"EMAIL_{k.upper()}": v for k, v in smtp_options.items()},
+        }
+    )
     with override_settings(**backend):
         csrf = client.get("/api/auth/csrf").json()["csrfToken"]
         body = urlencode({"csrfToken": csrf, "email": "Eve@Example.com"})
