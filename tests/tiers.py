@@ -48,8 +48,11 @@ REFUSED = frozenset(
 )
 
 
-class NotHermetic(RuntimeError):
-    """An unmarked (unit tier) test tried to start a process or open a socket."""
+class NotHermetic(OSError):
+    """An unmarked (unit tier) test tried to start a process or connect a socket.
+
+    An ``OSError``, as a refused connection is: code under test cleans up as it would then
+    (closes the socket), and the test fails anyway (:func:`_guarded`)."""
 
 
 class _Guard:

@@ -1,0 +1,74 @@
+"""The unit tier's guard (tests/tiers.py) and the service tiers' failure message."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from typing import cast
+
+import pytest
+
+from tests import tiers
+from tests.multiprocess import services
+
+
+def test_an_unmarked_test_can_neither_connect_nor_start_a_process() -> None:
+    with (
+        socket.socket() as sock,
+        pytest.raises(tiers.NotHermetic, match="mark it with one of services, interop"),
+    ):
+        sock.connect(("127.0.0.1", 9))
+    with pytest.raises(tiers.NotHermetic, match="subprocess.Popen"):
+        subprocess.run([sys.executable, "-c", "pass"], check=False)
+    assert len(tiers._guard.refused) == 2
+    tiers._guard.refused.clear()  # refused on purpose: the guard does not fail this test
+
+
+def test_binding_and_everything_else_passes() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))  # what urllib3 does at import time
+    assert not tiers._guard.refused
+
+
+@pytest.mark.loopback
+def test_a_marked_test_connects() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        socket.create_connection(sock.getsockname(), timeout=1).close()
+
+
+def test_the_guard_is_off_between_tests() -> None:
+    guard = tiers._Guard()
+    guard.audit("socket.connect", (None, ("127.0.0.1", 5432)))
+    guard.test = "tests/x.py::t"
+    guard.audit("open", ("/etc/hosts", "r", 0))
+    with pytest.raises(tiers.NotHermetic, match=r"tests/x.py::t .*socket.connect"):
+        guard.audit("socket.connect", (None, ("127.0.0.1", 5432)))
+
+
+class _Item:
+    def __init__(self, marker: pytest.MarkDecorator | None) -> None:
+        self.marker = marker
+
+    def get_closest_marker(self, name: str) -> pytest.Mark | None:
+        return self.marker.mark if self.marker and self.marker.name == name else None
+
+
+def test_database_aliases() -> None:
+    def aliases(marker: pytest.MarkDecorator | None) -> set[str]:
+        return tiers._databases(cast(pytest.Item, _Item(marker)))
+
+    assert aliases(None) == set()
+    assert aliases(pytest.mark.django_db) == {"default"}
+    assert aliases(pytest.mark.django_db(databases=["postgres"])) == {"postgres"}
+    assert aliases(pytest.mark.django_db(databases="__all__")) >= {"default", "postgres"}
+
+
+@pytest.mark.loopback
+def test_a_missing_service_is_named_with_how_to_start_it() -> None:
+    with pytest.raises(services.ServiceMissing) as caught:
+        services.require_server("PostgreSQL", "127.0.0.1", 9, "NEXTAUTH_TEST_POSTGRES=x")
+    assert "PostgreSQL does not answer at 127.0.0.1:9" in str(caught.value)
+    assert ".ci/services" in str(caught.value)
