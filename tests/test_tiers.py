@@ -25,6 +25,38 @@ def test_an_unmarked_test_can_neither_connect_nor_start_a_process() -> None:
     tiers._guard.refused.clear()  # refused on purpose: the guard does not fail this test
 
 
+def _connect_error() -> type[OSError] | None:
+    with socket.socket() as sock:
+        try:
+            sock.connect(("127.0.0.1", 9))  # nothing listens there
+        except OSError as exc:
+            return type(exc)
+    return None
+
+
+@pytest.fixture
+def error_in_a_fixture() -> type[OSError] | None:
+    error = _connect_error()
+    tiers._guard.refused.clear()  # refused on purpose
+    return error
+
+
+@pytest.fixture(scope="session")
+def error_in_a_session_fixture() -> type[OSError] | None:
+    return _connect_error()
+
+
+def test_the_fixtures_of_an_unmarked_test_are_guarded(
+    error_in_a_fixture: type[OSError] | None,
+) -> None:
+    assert error_in_a_fixture is tiers.NotHermetic
+
+
+def test_session_fixtures_are_not(error_in_a_session_fixture: type[OSError] | None) -> None:
+    # They belong to the run (pytest-django's databases), not to the test that comes first.
+    assert error_in_a_session_fixture is ConnectionRefusedError
+
+
 def test_binding_and_everything_else_passes() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))  # what urllib3 does at import time

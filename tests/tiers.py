@@ -10,11 +10,12 @@ opens no socket. The other tiers carry a marker (registered in pyproject.toml):
 - ``loopback``: a server of its own in the test process on 127.0.0.1 (``live_server``, the
   fake OAuth servers, an SMTP server); nothing to install, but sockets.
 
-A CPython audit hook refuses, while an unmarked test (its fixtures included) runs, the
-events that need the machine around it, so a forgotten marker fails that test with a
-message naming the markers instead of quietly needing a service; database aliases other
-than ``default`` (a server database) count too. A test that needs a service which does not
-answer fails (never skips) with a message naming the service and how to start it.
+A CPython audit hook refuses, while an unmarked test or one of its fixtures runs (session
+fixtures and teardowns aside: they belong to the run), the events that need the machine
+around it, so a forgotten marker fails that test with a message naming the markers instead
+of quietly needing a service; database aliases other than ``default`` (a server database)
+count too. A test that needs a service which does not answer fails (never skips) with a
+message naming the service and how to start it.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class NotHermetic(OSError):
 
 class _Guard:
     def __init__(self) -> None:
-        self.test: str | None = None  # the unit test running now; None: anything goes
+        self.test: str | None = None  # the unit test whose code runs now; None: anything goes
+        self.unit: str | None = None  # the unit test being set up (its fixtures are guarded)
         self.refused: list[str] = []
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
@@ -93,45 +95,53 @@ def _marked(item: pytest.Item) -> bool:
     return any(item.get_closest_marker(name) for name in TIERS)
 
 
-def _guarded(item: pytest.Item) -> Generator[None, Any, Any]:
+def _refusals(item: pytest.Item) -> None:
+    # Also when the test, or the code under test, caught NotHermetic.
+    if _guard.refused:
+        pytest.fail(_message(item.nodeid, "; ".join(_guard.refused)), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
     if _marked(item):
         return (yield)
     servers = sorted(_databases(item) - {"default"})
     if servers:
         pytest.fail(_message(item.nodeid, f"uses the databases {servers}"), pytrace=False)
+    _guard.unit, _guard.refused = item.nodeid, []
+    try:
+        result = yield
+    finally:
+        _guard.unit = None
+    _refusals(item)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    # Session fixtures are the run's own (pytest-django's test databases, on a server for the
+    # tiers that use one), set up in whichever test first needs them: not that test's doing.
+    before = _guard.test
+    _guard.test = None if fixturedef.scope == "session" else _guard.unit
+    try:
+        return (yield)
+    finally:
+        _guard.test = before
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    if _marked(item):
+        return (yield)
     _guard.test, _guard.refused = item.nodeid, []
     try:
         result = yield
     finally:
         _guard.test = None
-    # Also when the test, or the code under test, caught NotHermetic.
-    if _guard.refused:
-        pytest.fail(_message(item.nodeid, "; ".join(_guard.refused)), pytrace=False)
+    _refusals(item)
     return result
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
-    return (yield from _guarded(item))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    return (yield from _guarded(item))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
-    return (yield from _guarded(item))
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
-) -> None:
-    """pytest-django's hook before it creates the test databases (this plugin's overrides it):
-    a server database the selected tests use that does not answer fails them, naming it."""
-    require_databases(request.session.items)
 
 
 def require_databases(items: Iterable[pytest.Item]) -> None:
