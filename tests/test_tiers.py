@@ -8,6 +8,7 @@ import sys
 from typing import cast
 
 import pytest
+from django.conf import settings
 
 from tests import tiers
 from tests.multiprocess import services
@@ -104,3 +105,14 @@ def test_a_missing_service_is_named_with_how_to_start_it() -> None:
         services.require_server("PostgreSQL", "127.0.0.1", 9, "NEXTAUTH_TEST_POSTGRES=x")
     assert "PostgreSQL does not answer at 127.0.0.1:9" in str(caught.value)
     assert ".ci/services" in str(caught.value)
+
+
+@pytest.mark.loopback
+def test_a_missing_server_database_is_named() -> None:
+    gone = {**settings.DATABASES["postgres"], "PORT": 9}
+    databases = {**settings.DATABASES, "postgres": gone}
+    items = [cast(pytest.Item, _Item(pytest.mark.django_db(databases=["default", "postgres"])))]
+    with pytest.raises(services.ServiceMissing, match=r"PostgreSQL does not answer at \S+:9 \("):
+        tiers.require_databases(items, databases)
+    # SQLite (default) needs nothing.
+    tiers.require_databases([cast(pytest.Item, _Item(pytest.mark.django_db))], databases)

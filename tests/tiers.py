@@ -21,7 +21,7 @@ message naming the service and how to start it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Mapping
 from typing import Any
 
 import pytest
@@ -144,11 +144,24 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
-def require_databases(items: Iterable[pytest.Item]) -> None:
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> None:
+    """pytest-django's hook before it creates the test databases (tests/conftest.py overrides
+    it with this): a server database the selected tests use that does not answer fails them,
+    named, instead of with the driver's connection error."""
+    require_databases(request.session.items)
+
+
+def require_databases(
+    items: Iterable[pytest.Item], databases: Mapping[str, Mapping[str, Any]] | None = None
+) -> None:
     """Raise :class:`~tests.multiprocess.services.ServiceMissing` for the first server database
-    the ``items`` use that does not answer."""
+    the ``items`` use that does not answer (``databases``: settings.DATABASES)."""
+    databases = settings.DATABASES if databases is None else databases
     for alias in sorted(set().union(*map(_databases, items)) - {"default"}):
-        database = settings.DATABASES[alias]
+        database = databases[alias]
         if "sqlite" in database["ENGINE"]:
             continue
         name = "MariaDB" if "mysql" in database["ENGINE"] else "PostgreSQL"
