@@ -32,14 +32,10 @@ from django_nextauth.dialect import dialect
 from django_nextauth.oauth import http as oauth_http
 from tests.settings import NEXTAUTH_TEST_SECRET
 
-# The test tiers: the unit tier's guard (hooks) and the service check before pytest-django
-# creates a server's test database (a fixture of its own this conftest overrides).
-from tests.tiers import (  # noqa: F401
-    django_db_modify_db_settings,
-    pytest_fixture_setup,
-    pytest_runtest_call,
-    pytest_runtest_setup,
-)
+# The test tiers: the unit tier's guard, and the service check before pytest-django creates
+# a server's test database. A plugin, not this conftest's hooks: those would not see the
+# session fixtures, set up on behalf of the whole run.
+pytest_plugins = ["tests.tiers"]
 
 # Tests must never pick up a developer's real secret from the environment.
 for _name in ("AUTH_SECRET", "NEXTAUTH_SECRET"):

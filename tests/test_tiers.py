@@ -58,6 +58,23 @@ def test_session_fixtures_are_not(error_in_a_session_fixture: type[OSError] | No
     assert error_in_a_session_fixture is ConnectionRefusedError
 
 
+@pytest.fixture(scope="session")
+def error_in_another_session_fixture() -> type[OSError] | None:
+    return _connect_error()
+
+
+@pytest.fixture
+def error_through_a_function_fixture(request: pytest.FixtureRequest) -> type[OSError] | None:
+    # As pytest-django's function fixtures ask for django_db_setup.
+    return cast(type[OSError] | None, request.getfixturevalue("error_in_another_session_fixture"))
+
+
+def test_session_fixtures_are_not_even_through_a_function_fixture(
+    error_through_a_function_fixture: type[OSError] | None,
+) -> None:
+    assert error_through_a_function_fixture is ConnectionRefusedError
+
+
 def test_binding_and_everything_else_passes() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))  # what urllib3 does at import time

@@ -1,7 +1,7 @@
 """The test tiers: a hermetic unit tier, and marked tiers that say what they need.
 
 A test without a tier marker is a unit test (``tox -e unit``): it starts no process and
-opens no socket. The other tiers carry a marker (registered in pyproject.toml):
+connects no socket. The other tiers carry a marker (registered in pyproject.toml):
 
 - ``services``: PostgreSQL, MariaDB or Redis (``.ci/services`` starts or installs them);
 - ``interop``: Node and the real NextAuth packages, or the OpenID provider of npm;
@@ -53,7 +53,7 @@ class NotHermetic(OSError):
     """An unmarked (unit tier) test tried to start a process or connect a socket.
 
     An ``OSError``, as a refused connection is: code under test cleans up as it would then
-    (closes the socket), and the test fails anyway (:func:`_guarded`)."""
+    (closes the socket), and the test fails anyway (:func:`_refusals`)."""
 
 
 class _Guard:
@@ -73,7 +73,7 @@ class _Guard:
 
 def _message(test: str, what: str) -> str:
     return (
-        f"{test} is in the unit tier, which starts no process and opens no socket, but it"
+        f"{test} is in the unit tier, which starts no process and connects no socket, but it"
         f" {what}: mark it with one of {', '.join(TIERS)} (tests/tiers.py)"
     )
 
@@ -148,9 +148,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
 ) -> None:
-    """pytest-django's hook before it creates the test databases (tests/conftest.py overrides
-    it with this): a server database the selected tests use that does not answer fails them,
-    named, instead of with the driver's connection error."""
+    """pytest-django's hook before it creates the test databases (this plugin's overrides
+    pytest-django's): a server database the selected tests use that does not answer fails
+    them, named, instead of with the driver's connection error."""
     require_databases(request.session.items)
 
 
