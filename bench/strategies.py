@@ -15,7 +15,7 @@ hit, the common case: a browser sends the same cookie on every request):
   django postgres       ... on PostgreSQL.
 
 Best of REPEAT interleaved runs of NUMBER requests; added cost = figure minus bare.
-PostgreSQL and Redis come from ``tests/multiprocess/services.py`` (started if needed).
+PostgreSQL and Redis come from ``tests/multiprocess/services.py`` (``.ci/services`` starts them).
 
     python bench/strategies.py [--number 200] [--repeat 15]
 """
@@ -42,8 +42,8 @@ from tests.multiprocess.services import (  # noqa: E402
     REDIS_URL,
     create_database,
     drop_database,
-    ensure_services,
     postgres_params,
+    require,
 )
 
 SECRET = "bench-secret-bench-secret-bench-secret-0123"
@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("--number", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    ensure_services()
+    require("postgres", "redis")
     create_database(PG_NAME)
     try:
         measure(args.number, args.repeat)

@@ -41,6 +41,7 @@ from .keys import CBC, GCM, Key, b64encode, dumps, keyring
 __all__ = [
     "CLOCK_TOLERANCE",
     "DEFAULT_MAX_AGE",
+    "MAX_JSON_DEPTH",
     "MAX_TOKEN_LENGTH",
     "Version",
     "decode",
@@ -55,6 +56,8 @@ __all__ = [
 DEFAULT_MAX_AGE = 30 * 24 * 60 * 60
 CLOCK_TOLERANCE = 15
 MAX_TOKEN_LENGTH = 64 * 1024
+#: Deepest nesting of arrays and objects a token's JSON may have (sessions nest a few levels).
+MAX_JSON_DEPTH = 64
 _IV_TAG_LENGTHS = {GCM: (12, 16), CBC: (16, 32)}
 _KNOWN_HEADER_KEYS = frozenset({"alg", "enc", "kid", "typ", "cty"})
 _NUMBER_TYPES = (int, float)  # not bool: JSON true is no NumericDate
@@ -95,9 +98,30 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _nests_too_deep(value: Any) -> bool:
+    """Whether arrays and objects in ``value`` nest deeper than :data:`MAX_JSON_DEPTH`."""
+    stack = [(value, 1)]  # no recursion: the depth is what is in question
+    while stack:
+        node, depth = stack.pop()
+        if type(node) is dict:
+            node = node.values()
+        elif type(node) is not list:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in node)
+    return False
+
+
 def _loads(text: str) -> Any:
-    """``json.loads``, refusing NaN and Infinity as Node's ``JSON.parse`` does."""
-    return json.loads(text, parse_constant=_reject_constant)
+    """``json.loads``, refusing NaN and Infinity as Node's ``JSON.parse`` does, and nesting
+    deeper than :data:`MAX_JSON_DEPTH` on every Python (3.12's json stopped near 1,000 with
+    RecursionError, 3.13's goes far deeper)."""
+    value = json.loads(text, parse_constant=_reject_constant)
+    # Fewer opening brackets than the limit cannot nest deeper: the usual case, two C scans.
+    if text.count("{") + text.count("[") > MAX_JSON_DEPTH and _nests_too_deep(value):
+        raise ValueError("JSON nested too deeply")
+    return value
 
 
 def encode(

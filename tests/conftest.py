@@ -14,6 +14,9 @@
   an adapter: nothing stored, ``sub`` is the provider's id). The suite installs it.
 - ``loopback_idp``: ``DEBUG`` on, so that endpoints discovered from the test IdPs (http
   issuers on 127.0.0.1) are used, as in development (``django_nextauth/oauth/endpoints.py``).
+- ``offline``: the OAuth core's HTTP client on a network where no server answers.
+
+The test tiers and their markers: tests/tiers.py.
 """
 
 from __future__ import annotations
@@ -22,15 +25,22 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
 from django_nextauth import jwt
 from django_nextauth.dialect import dialect
+from django_nextauth.oauth import http as oauth_http
 from django_nextauth.pytest_plugin import nextauth_login  # noqa: F401  (the users' fixture)
 from django_nextauth.test import login
 from tests.settings import NEXTAUTH_TEST_SECRET
+
+# The test tiers: the unit tier's guard, and the service check before pytest-django creates
+# a server's test database. A plugin, not this conftest's hooks: those would not see the
+# session fixtures, set up on behalf of the whole run.
+pytest_plugins = ["tests.tiers"]
 
 # Tests must never pick up a developer's real secret from the environment.
 for _name in ("AUTH_SECRET", "NEXTAUTH_SECRET"):
@@ -137,10 +147,18 @@ def loopback_idp(settings: Any) -> None:
     settings.DEBUG = True
 
 
+@pytest.fixture
+def offline() -> Iterator[None]:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Connection refused", request=request)
+
+    oauth_http.set_client(httpx.Client(transport=httpx.MockTransport(refuse)))
+    yield
+    oauth_http.set_client(None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _close_oauth_connections() -> Iterator[None]:
     """Close the OAuth HTTP client's pooled connections when the run ends (no warnings)."""
     yield
-    from django_nextauth.oauth import http as oauth_http
-
     oauth_http.set_client(None)

@@ -3,8 +3,8 @@ and the race only a server database shows: one e-mail link used twice at once.
 
 The models go to the ``postgres`` alias of tests/settings.py (``NEXTAUTH_TEST_POSTGRES``,
 default ``postgresql://postgres@127.0.0.1:5432/test``) through a router. Where PostgreSQL
-does not answer, tests/multiprocess/services.py starts or installs it, at collection: the
-test databases are created before any fixture of this module runs. Never skipped.
+does not answer, the run fails naming it (tests/tiers.py) before pytest-django creates the
+test databases; ``.ci/services`` starts it. Never skipped.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from django.utils import timezone
 from django_nextauth.adapters import Adapter
 from django_nextauth.db.adapter import DjangoAdapter
 from django_nextauth.db.models import VerificationToken
-from tests.multiprocess.services import ensure_services
 from tests.test_adapter_contract import PROFILE, AdapterContract
 
-ensure_services()
+pytestmark = pytest.mark.services
 
 ALIAS = "postgres"
 

@@ -311,6 +311,7 @@ except SystemCheckError as exc:
 """
 
 
+@pytest.mark.multiprocess  # manage.py check in a fresh interpreter
 def test_e016_is_reported_by_manage_py_check_not_a_crash() -> None:
     result = subprocess.run(
         [sys.executable, "-c", _CHECK_WITHOUT_AUTH % SECRET],

@@ -17,7 +17,8 @@ from tests.interop.idp.harness import IdP
 from tests.test_providers_oauth import _fresh, corp, idp, sign_in  # noqa: F401 (fixtures)
 from tests.test_views import csrf_token, form
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loopback_idp")]
+# npm's OpenID provider; DEBUG on for the http loopback issuers (loopback_idp)
+pytestmark = [pytest.mark.interop, pytest.mark.django_db, pytest.mark.usefixtures("loopback_idp")]
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,7 @@ def test_mailbox(identifier: str, expected: str) -> None:
     assert mailbox(identifier) == expected
 
 
-@pytest.fixture(params=["locmem", "redis"])
+@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.services)])
 def limiter(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The ``NEXTAUTH`` keys that put the limiter on the cache under test."""
     if request.param == "locmem":

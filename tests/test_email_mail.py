@@ -162,6 +162,7 @@ def smtp_settings(port: int) -> dict[str, Any]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["v4", "v5"])
+@pytest.mark.loopback  # a real SMTP server (aiosmtpd) in this process
 def test_through_a_real_smtp_server(
     smtp: tuple[Mailbox, int], nextauth: Any, version: str, mailoutbox: Any
 ) -> None:

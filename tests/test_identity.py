@@ -47,8 +47,16 @@ SAME = ["Dave@Gmail.COM", "ｄａｖｅ@ｇｍａｉｌ.ｃｏｍ", " dave@gmail
 #: Each test that takes the ``database`` fixture runs on each; the mark is set at collection, so
 #: pytest-django creates the test databases the run needs.
 DATABASES = [
-    pytest.param(alias, marks=pytest.mark.django_db(transaction=True, databases=[alias]), id=alias)
-    for alias in ("default", "postgres", "mariadb")
+    pytest.param(
+        alias,
+        marks=[pytest.mark.django_db(transaction=True, databases=[alias]), *services],
+        id=alias,
+    )
+    for alias, services in (
+        ("default", []),
+        ("postgres", [pytest.mark.services]),
+        ("mariadb", [pytest.mark.services]),
+    )
 ]
 
 

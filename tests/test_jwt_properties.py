@@ -243,6 +243,24 @@ def test_plaintext_that_is_not_a_json_object(version: jwt.Version, plaintext: by
         jwt.decode(sealed(plaintext, version), secret=SECRET, version=version)
 
 
+@pytest.mark.parametrize("version", ["v4", "v5"])
+def test_json_nesting_limit(version: jwt.Version) -> None:
+    # The same limit on every Python: 3.13's json parses the 3,000 levels above.
+    def nested(depth: int) -> bytes:  # the claims object is level 1
+        return b'{"a":' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+    deepest = jwt.decode(
+        sealed(nested(jwt.MAX_JSON_DEPTH), version), secret=SECRET, version=version
+    )
+    assert str(deepest["a"]).count("[") == jwt.MAX_JSON_DEPTH - 1
+    with pytest.raises(MalformedToken, match="not JSON"):
+        jwt.decode(sealed(nested(jwt.MAX_JSON_DEPTH + 1), version), secret=SECRET, version=version)
+    # Many containers side by side, and brackets inside strings, are no nesting.
+    wide = {"roles": [[{"id": n}] for n in range(200)], "note": "[{" * 200}
+    plaintext = json.dumps(wide).encode()
+    assert jwt.decode(sealed(plaintext, version), secret=SECRET, version=version) == wide
+
+
 # Raw input
 
 

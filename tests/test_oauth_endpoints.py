@@ -189,6 +189,7 @@ def sign_in(client: Client) -> Any:
     return client.post("/api/auth/signin/corp", body, content_type=FORM)
 
 
+@pytest.mark.loopback  # a test server on 127.0.0.1
 @pytest.mark.django_db
 def test_a_token_endpoint_elsewhere_is_refused_and_never_contacted(
     client: Client,
@@ -216,6 +217,7 @@ def test_a_token_endpoint_elsewhere_is_refused_and_never_contacted(
     assert SECRET not in caplog.text
 
 
+@pytest.mark.loopback  # a test server on 127.0.0.1
 @pytest.mark.django_db
 def test_without_debug_a_loopback_http_issuer_is_not_trusted(
     client: Client, nextauth: Callable[..., None], version: str, fresh: None
@@ -227,6 +229,7 @@ def test_without_debug_a_loopback_http_issuer_is_not_trusted(
     assert response["Location"] == f"http://testserver/api/auth/error?error={code}"
 
 
+@pytest.mark.loopback  # a test server on 127.0.0.1
 def test_a_configured_endpoint_is_trusted_as_given(settings: Any, fresh: None) -> None:
     settings.DEBUG = True
     with listener() as (elsewhere, seen), discovery_server(document_with_token(elsewhere)) as idp:

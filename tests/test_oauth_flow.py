@@ -20,7 +20,10 @@ from django_nextauth.oauth import CallbackResult, OAuthConfig, begin, clear_cach
 from tests.conftest import SECRET
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 
-pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
+# The OpenID provider of npm (tests/interop/idp)
+# (loopback_idp: DEBUG on, for the http loopback issuers)
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("loopback_idp")]
+
 CALLBACK = "http://localhost:3000/api/auth/callback/{}"
 IDS = ("oidc-test", "corp", "acme", "other")
 B64 = r"[A-Za-z0-9_-]{43}"

@@ -12,6 +12,8 @@ from django_nextauth.oauth import OAuthConfig, OAuthError, begin, complete
 from tests.conftest import SECRET
 from tests.interop.idp.github import CLIENT_ID, CLIENT_SECRET, GitHubState, start_github
 
+pytestmark = pytest.mark.loopback  # a GitHub-shaped server on 127.0.0.1
+
 CALLBACK = "http://localhost:3000/api/auth/callback/github"
 
 

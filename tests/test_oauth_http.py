@@ -21,6 +21,9 @@ from django.test import Client
 
 from django_nextauth.oauth import OAuthConfig, OAuthError, clear_caches, exchange_code, http
 
+# Trickling servers on 127.0.0.1 in this process.
+pytestmark = pytest.mark.loopback
+
 DEADLINE = 1.0
 STEP = 0.3
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n"

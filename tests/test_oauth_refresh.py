@@ -12,7 +12,9 @@ from django_nextauth.providers.oauth import provider_config, refresh_access_toke
 from tests.interop.idp.harness import IdP
 from tests.test_oauth_flow import idp, oidc, sign_in  # noqa: F401 (the module's IdP)
 
-pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdP is http://127.0.0.1
+# The OpenID provider of npm (tests/interop/idp)
+# (loopback_idp: DEBUG on, for the http loopback issuers)
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("loopback_idp")]
 
 
 def test_refresh_rotates_the_access_token(idp: IdP, version: str) -> None:  # noqa: F811

@@ -29,7 +29,10 @@ from tests.conftest import SECRET
 from tests.interop.idp.harness import IdP
 from tests.test_oauth_flow import CALLBACK, idp, oidc  # noqa: F401 (the module's IdP)
 
-pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
+# The OpenID provider of npm (tests/interop/idp)
+# (loopback_idp: DEBUG on, for the http loopback issuers)
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("loopback_idp")]
+
 ALL = ["pkce", "state", "nonce"]
 CODES = {"v4": "OAuthCallback", "v5": "Configuration"}
 

@@ -43,7 +43,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "type": "oidc",
         "id": "corp",
         "name": "Corp SSO",
-        # Nothing listens there: discovery fails at once and begin() reports it.
+        # The entry fixture's network refuses every connection: begin() reports it.
         "issuer": "http://127.0.0.1:9",
         "client_id": "id",
         "client_secret": "secret",
@@ -57,7 +57,9 @@ TYPES = sorted(provider_types())
 
 
 @pytest.fixture(params=TYPES)
-def entry(request: pytest.FixtureRequest, version: str, nextauth: Any) -> dict[str, Any]:
+def entry(
+    request: pytest.FixtureRequest, version: str, nextauth: Any, offline: None
+) -> dict[str, Any]:
     example = EXAMPLES[request.param]
     nextauth(VERSION=version, PROVIDERS=[example])
     return example

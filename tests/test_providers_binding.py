@@ -31,7 +31,8 @@ from tests.test_providers_oauth import begin
 from tests.test_providers_oauth_shapes import follow
 from tests.test_views import session_name
 
-pytestmark = pytest.mark.django_db
+# The test OAuth servers of tests/interop/idp, on 127.0.0.1 in this process.
+pytestmark = [pytest.mark.loopback, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")

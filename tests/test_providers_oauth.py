@@ -25,7 +25,9 @@ from django_nextauth.providers.oidc import OIDCProvider
 from tests.interop.idp.github import CLIENT_ID, CLIENT_SECRET, GitHubState, start_github
 from tests.interop.idp.harness import CLIENTS, IdP, start_idp
 
-pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
+# npm's OpenID provider, a fake GitHub; DEBUG on for the http loopback issuers (loopback_idp)
+pytestmark = [pytest.mark.interop, pytest.mark.loopback, pytest.mark.usefixtures("loopback_idp")]
+
 FORM = "application/x-www-form-urlencoded"
 AUTH = "http://testserver/api/auth"
 IDS = ("corp", "acme", "other", "fp")

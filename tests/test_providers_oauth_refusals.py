@@ -36,7 +36,10 @@ from tests.test_providers_oauth import (  # noqa: F401 (fixtures)
     set_cookies,
 )
 
-pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
+# The OpenID provider of npm (tests/interop/idp)
+# (loopback_idp: DEBUG on, for the http loopback issuers)
+pytestmark = [pytest.mark.interop, pytest.mark.usefixtures("loopback_idp")]
+
 BASE = "http://testserver/api/auth"
 CALLBACK_ERROR = {
     "v4": f"{BASE}/error?error=OAuthCallback",

@@ -29,7 +29,10 @@ from tests.interop.idp.acme import AcmeState, start_acme
 from tests.interop.idp.google import GoogleState, start_google
 from tests.test_providers_oauth import begin, set_cookies
 
-pytestmark = pytest.mark.usefixtures("loopback_idp")  # the test IdPs are http://127.0.0.1
+# The Python test servers of tests/interop/idp
+# (loopback_idp: DEBUG on, for the http loopback issuers)
+pytestmark = [pytest.mark.loopback, pytest.mark.usefixtures("loopback_idp")]
+
 AUTH = "http://testserver/api/auth"
 SEEN: list[dict[str, Any]] = []
 CALLBACK_ERROR = {

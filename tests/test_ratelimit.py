@@ -303,6 +303,7 @@ def _race(live_server: Any, usernames: list[str]) -> list[int]:
         return list(pool.map(post, usernames))
 
 
+@pytest.mark.loopback  # live_server
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("limit", "usernames"),

@@ -1,6 +1,6 @@
 """The limiter's public counters (``Counter``, ``take``, ``release``, ``forget`` in
-django_nextauth/ratelimit.py), on a real Redis (tests/multiprocess/services.py starts or
-installs it where it is not running): windowed, given back on refusal, atomic under
+django_nextauth/ratelimit.py), on a real Redis (``.ci/services`` starts it; where it does
+not answer, each test fails naming it): windowed, given back on refusal, atomic under
 concurrent use."""
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from django.test import override_settings
 
 from django_nextauth.ratelimit import Counter, forget, release, take
 from tests.conftest import SECRET
-from tests.multiprocess.services import REDIS_URL, ensure_services
+from tests.multiprocess.services import REDIS_URL, require
+
+pytestmark = pytest.mark.services
 
 
 @pytest.fixture
 def redis() -> Iterator[Any]:
     """The limiter on Redis, with keys of its own for this test."""
-    ensure_services()
+    require("redis")
     cache_settings = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "limiter": {

@@ -62,6 +62,7 @@ def begin(client: Client, provider_id: str) -> Any:
     return client.post(f"/api/auth/signin/{provider_id}", body, content_type=FORM)
 
 
+@pytest.mark.loopback  # a test server on 127.0.0.1
 def test_oauth_without_the_db_app(
     client: Client, github: GitHubState, configure: Callable[..., None], no_adapter: None
 ) -> None:

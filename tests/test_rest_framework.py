@@ -279,6 +279,7 @@ def test_set_request_user_without_a_usable_user_is_401(sub: str | None) -> None:
 # --- DRF stays optional ----------------------------------------------------------------------
 
 
+@pytest.mark.multiprocess  # a fresh interpreter
 def test_package_imports_without_drf() -> None:
     code = """
 import sys

@@ -20,7 +20,8 @@ from django_nextauth.revocation import RevocationUnavailable
 from django_nextauth.signals import user_signed_out
 from tests.test_views import Recorder, csrf_token, form, session_name, sign_in
 
-pytestmark = pytest.mark.django_db
+# A real Redis client connecting to a closed port on 127.0.0.1.
+pytestmark = [pytest.mark.loopback, pytest.mark.django_db]
 
 
 def closed_port() -> int:

@@ -28,12 +28,10 @@ from django_nextauth.db.models import Account, VerificationToken
 from django_nextauth.oauth import clear_caches
 from django_nextauth.oauth import http as oauth_http
 from django_nextauth.storable import ACCOUNT_LIMITS, PROFILE_LIMITS, storable, unstorable_keys
-from tests.multiprocess.services import ensure_services
-
-ensure_services()
 
 ALIASES = ["default", "postgres", "mariadb"]
-pytestmark = pytest.mark.django_db(databases=ALIASES)
+# PostgreSQL and MariaDB for every test (the collations and column limits under test).
+pytestmark = [pytest.mark.services, pytest.mark.django_db(databases=ALIASES)]
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+import django
 import pytest
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
@@ -1030,6 +1031,12 @@ def create_session_database_down(*args: Any, **kwargs: Any) -> None:
     raise ConnectionError("database down")
 
 
+# Django 6.0 takes plain addresses and deprecates (name, address) pairs, which 5.2 needs.
+ADMINS: list[Any] = (
+    ["admin@example.com"] if django.VERSION >= (6, 0) else [("Admin", "admin@example.com")]
+)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("as_json", [False, True])
 def test_passwords_never_reach_error_reports(
@@ -1048,7 +1055,7 @@ def test_passwords_never_reach_error_reports(
     monkeypatch.setattr(DjangoAdapter, "create_session", create_session_database_down)
     with (
         nextauth(version, SESSION={"STRATEGY": "database"}),
-        override_settings(ADMINS=[("Admin", "admin@example.com")]),
+        override_settings(ADMINS=ADMINS),
     ):
         body = {"username": "alice", "password": "pw-Sup3rSecret", "csrfToken": csrf_token(client)}
         if as_json:

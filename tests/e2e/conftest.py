@@ -145,6 +145,12 @@ def browser() -> Iterator[Browser]:
     asyncio loop marked as running in the main thread, which would break every
     async test that runs after these.
     """
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: .ci/chromium installs it (`sudo apt-get install chromium`);"
+            " or leave the browser tests out with `-m 'not e2e'`.",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

@@ -8,7 +8,6 @@ the session works again once Redis is back.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
@@ -22,10 +21,8 @@ from django.test import Client
 from django_nextauth import sign_out_everywhere
 from tests.test_views import csrf_token, form, session_name, sign_in
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
-]
+# A redis-server process of its own (Debian's redis-server, which .ci/services installs).
+pytestmark = [pytest.mark.multiprocess, pytest.mark.services, pytest.mark.django_db]
 
 
 def _free_port() -> int:

@@ -24,7 +24,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.multiprocess.services import create_database, drop_database, ensure_services
+from tests.multiprocess.services import create_database, drop_database, require
+
+pytestmark = [pytest.mark.multiprocess, pytest.mark.services]
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = "tests.multiprocess.site_settings"
@@ -66,7 +68,7 @@ for name in ("alice", "carol", "dave"):
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    ensure_services()
+    require("postgres", "redis")
     name = f"nextauth_mp_{RUN}"
     create_database(name)
     subprocess.run(
