@@ -267,3 +267,9 @@ def test_a_type_module_that_fails_to_import_is_reported(monkeypatch: pytest.Monk
 def test_only_built_in_modules_are_imported_as_types() -> None:
     with pytest.raises(ConfigurationError, match="known types are"):
         load_providers([{"type": "registry"}])
+
+
+@pytest.mark.parametrize("path", ["..", ".x", "a..b"])
+def test_a_dotted_path_that_cannot_be_imported_is_a_configuration_error(path: str) -> None:
+    with pytest.raises(ConfigurationError, match="cannot import"):
+        load_providers([path])

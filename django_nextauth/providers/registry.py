@@ -138,7 +138,7 @@ def missing_dependency(kind: str, where: str, exc: ModuleNotFoundError) -> Confi
 def _import_class(path: str, where: str) -> type[Provider]:
     try:
         cls = import_string(path)
-    except ImportError as exc:
+    except (ImportError, TypeError, ValueError) as exc:  # ".." makes import_module raise these
         raise ConfigurationError(f"{where}: cannot import {path!r} ({exc}).") from exc
     if not (isinstance(cls, type) and issubclass(cls, Provider)):
         raise ConfigurationError(f"{where}: {path!r} is not a Provider subclass.")
