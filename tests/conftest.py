@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 import pytest
 from django.core.cache import cache
+from django.core.checks import CheckMessage, run_checks
 from django.test import Client, override_settings
 
 from django_nextauth import jwt
@@ -162,3 +163,10 @@ def _close_oauth_connections() -> Iterator[None]:
     """Close the OAuth HTTP client's pooled connections when the run ends (no warnings)."""
     yield
     oauth_http.set_client(None)
+
+
+def system_checks(**options: Any) -> list[CheckMessage]:
+    """Django's ``run_checks()`` as ``manage.py check`` runs them by default, without a
+    database: Django 6.1 otherwise runs the backends' field checks on every configured alias,
+    and would connect to the PostgreSQL and MariaDB of the service tiers."""
+    return run_checks(databases=[], **options)

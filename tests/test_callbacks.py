@@ -284,7 +284,7 @@ def test_manage_py_check_fails_on_bad_path() -> None:
         configure(redirect="myproject.auth.no_such_redirect"),
         pytest.raises(SystemCheckError, match=r"django_nextauth\.E003.*\['redirect'\]"),
     ):
-        call_command("check")
+        call_command("check", databases=[])
 
 
 class _BareUser:

@@ -1,4 +1,5 @@
-"""django_nextauth.checks: each check id has its own test, through ``run_checks()``."""
+"""django_nextauth.checks: each check id has its own test, through ``system_checks()``
+(tests/conftest.py: ``run_checks()`` as ``manage.py check`` runs it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.checks import Error, Tags, Warning, run_checks
+from django.core.checks import Error, Tags, Warning
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from django_nextauth import checks
 from django_nextauth.middleware import NextAuthMiddleware
-from tests.conftest import SECRET
+from tests.conftest import SECRET, system_checks
 from tests.strategies import json_like
 
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -47,7 +48,7 @@ def django_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def messages(check_id: str, tags: tuple[str, ...] | None = None) -> list[Any]:
-    return [message for message in run_checks(tags=tags) if message.id == check_id]
+    return [message for message in system_checks(tags=tags) if message.id == check_id]
 
 
 def only(check_id: str, **nextauth: Any) -> Any:
@@ -59,12 +60,12 @@ def only(check_id: str, **nextauth: Any) -> Any:
 
 
 def test_the_test_settings_pass_every_error_check(django_settings: Any) -> None:
-    assert [m.id for m in run_checks() if m.is_serious()] == []
+    assert [m.id for m in system_checks() if m.is_serious()] == []
 
 
 def test_every_message_has_a_hint_and_an_id_of_ours(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"SECRET": 5, "SESION": {}, "VERSION": "v6", "URL": "ftp://x"}
-    ours = [m for m in run_checks() if m.id.startswith("django_nextauth.")]
+    ours = [m for m in system_checks() if m.id.startswith("django_nextauth.")]
     assert {m.id for m in ours} >= {
         "django_nextauth.E001",
         "django_nextauth.E002",
@@ -86,7 +87,7 @@ def test_e001_no_secret_and_debug_false(django_settings: Any) -> None:
     assert "nextauth_secret" in message.hint
     assert not messages("django_nextauth.W001")
     with pytest.raises(SystemCheckError, match="django_nextauth.E001"):
-        call_command("check")
+        call_command("check", databases=[])
 
 
 @pytest.mark.parametrize("debug", [False, True])
@@ -150,7 +151,7 @@ def test_e002_known_versions(django_settings: Any, version: str) -> None:
 def test_e003_callbacks_stop_manage_py_check(django_settings: Any) -> None:
     django_settings.NEXTAUTH = {"SECRET": SECRET, "CALLBACKS": {"jwt": "myproject.nope.jwt"}}
     with pytest.raises(SystemCheckError, match=r"django_nextauth\.E003.*\['jwt'\]"):
-        call_command("check")
+        call_command("check", databases=[])
 
 
 @pytest.mark.parametrize(
@@ -305,7 +306,7 @@ settings.configure(
 )
 django.setup()
 try:
-    call_command("check")
+    call_command("check", databases=[])
 except SystemCheckError as exc:
     print(str(exc))
 """
@@ -377,7 +378,7 @@ def test_e017_skipped_when_nextauth_is_not_a_dict(django_settings: Any) -> None:
 
 
 def deploy_messages(check_id: str, tags: tuple[str, ...] | None = None) -> list[Any]:
-    found = run_checks(tags=tags, include_deployment_checks=True)
+    found = system_checks(tags=tags, include_deployment_checks=True)
     return [message for message in found if message.id == check_id]
 
 

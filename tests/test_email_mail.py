@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
-from django.core.checks import run_checks
 from django.test import Client, override_settings
 
 from django_nextauth.dialect import V4, V5
@@ -34,6 +33,7 @@ from django_nextauth.email.verification import (
 )
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers.email import EmailProvider
+from tests.conftest import system_checks
 from tests.magic_link import follow_link
 
 FORM = "application/x-www-form-urlencoded"
@@ -224,7 +224,7 @@ def test_mailer_is_a_mailers_alias(settings: Any) -> None:
 @needs_mailers
 def test_unknown_mailer_fails_check_e004(nextauth: Any) -> None:
     nextauth(PROVIDERS=[{"type": "email", "mailer": "nope"}])
-    (error,) = [m for m in run_checks() if m.id == "django_nextauth.E004"]
+    (error,) = [m for m in system_checks() if m.id == "django_nextauth.E004"]
     assert "'nope' is not in settings.MAILERS" in error.msg
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.checks import run_checks
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -22,6 +21,7 @@ from django_nextauth.providers import (
     registry,
     run_authorize,
 )
+from tests.conftest import system_checks
 
 
 def sync_hook(credentials: dict[str, Any], request: Any) -> dict[str, Any] | None:
@@ -154,12 +154,12 @@ def test_invalid_configuration_is_refused_with_a_message_naming_it(raw: Any, mes
 
 def test_invalid_providers_fail_system_check_e004(nextauth: Any) -> None:
     nextauth(PROVIDERS=[{"type": "nope"}])
-    assert "django_nextauth.E004" in [m.id for m in run_checks()]
+    assert "django_nextauth.E004" in [m.id for m in system_checks()]
 
 
 def test_valid_providers_pass_the_check(nextauth: Any) -> None:
     nextauth()
-    assert "django_nextauth.E004" not in [m.id for m in run_checks()]
+    assert "django_nextauth.E004" not in [m.id for m in system_checks()]
 
 
 def test_providers_are_cached_until_settings_change(nextauth: Any) -> None:

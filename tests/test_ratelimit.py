@@ -16,10 +16,10 @@ import pytest
 from django.core.cache import cache
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
-from django.core.checks import run_checks
 from django.test import Client, RequestFactory, override_settings
 
 from django_nextauth.ratelimit import Attempt, LimiterUnavailable, client_ip, reserve
+from tests.conftest import system_checks
 
 SECRET = "ratelimit-tests-secret"
 calls: list[dict[str, Any]] = []
@@ -194,11 +194,11 @@ def test_a_cache_outage_is_a_controlled_503(client: Client, caplog: Any) -> None
 
 def test_invalid_settings_fail_check_e005() -> None:
     with override_settings(NEXTAUTH={"SECRET": SECRET, "RATE_LIMIT": {"USERNAME": "5"}}):
-        assert "django_nextauth.E005" in [m.id for m in run_checks()]
+        assert "django_nextauth.E005" in [m.id for m in system_checks()]
     with override_settings(NEXTAUTH={"SECRET": SECRET, "NUM_PROXIES": -1}):
-        assert "django_nextauth.E005" in [m.id for m in run_checks()]
+        assert "django_nextauth.E005" in [m.id for m in system_checks()]
     with override_settings(NEXTAUTH={"SECRET": SECRET}):
-        assert "django_nextauth.E005" not in [m.id for m in run_checks()]
+        assert "django_nextauth.E005" not in [m.id for m in system_checks()]
 
 
 # --- through the credentials callback ------------------------------------------------

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 import pytest
-from django.core.checks import run_checks
 from django.core.exceptions import DisallowedHost
 from django.test import Client, RequestFactory, override_settings
 from hypothesis import given, settings
@@ -18,6 +17,7 @@ from django_nextauth.redirects import (
     default_redirect,
     normalize_origin,
 )
+from tests.conftest import system_checks
 from tests.interop.nodejs import run_node
 
 BASE = "http://testserver"
@@ -331,7 +331,7 @@ def test_browser_url_parser_agrees_nothing_leaves_the_site() -> None:
 )
 def test_url_setting_check_e006(url: Any, ok: bool) -> None:
     with override_settings(NEXTAUTH={"SECRET": "redirect-tests-secret", "URL": url}):
-        ids = [m.id for m in run_checks()]
+        ids = [m.id for m in system_checks()]
     assert ("django_nextauth.E006" not in ids) == ok
 
 

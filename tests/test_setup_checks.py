@@ -1,16 +1,17 @@
 """django_nextauth.setup_checks (E030, W030, W031), E004's hints, and the deploy-only W005 /
-W006: each through ``run_checks()``, as ``manage.py check`` and ``manage.py test`` run them."""
+W006: each through ``system_checks()`` (tests/conftest.py), as ``manage.py check`` and
+``manage.py test`` run them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.core.checks import Error, Warning, run_checks
+from django.core.checks import Error, Warning
 
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.providers.registry import load_providers, missing_dependency
-from tests.conftest import SECRET
+from tests.conftest import SECRET, system_checks
 
 EMAIL = {"type": "email", "from": "site@example.com"}
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -24,7 +25,7 @@ def django_settings(settings: Any) -> Any:
 
 
 def found(check_id: str, *, deploy: bool = False) -> list[Any]:
-    messages = run_checks(include_deployment_checks=deploy)
+    messages = system_checks(include_deployment_checks=deploy)
     return [message for message in messages if message.id == check_id]
 
 

@@ -8,6 +8,7 @@ from django.template import Context, Engine, RequestContext, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 
+from django_nextauth.email.mail import has_mailers
 from django_nextauth.templatetags import nextauth
 from django_nextauth.test import login
 from django_nextauth.users import ANONYMOUS, SessionUser
@@ -229,17 +230,21 @@ def test_signout_url_leaves_a_protected_page_for_the_site_root() -> None:
 
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
 VERIFY = "/api/auth/verify-request?provider=email&type=email"
+#: The console backend for the default mailer, as the running Django configures it.
+ON_CONSOLE = (
+    {"MAILERS": {"default": {"BACKEND": CONSOLE}}} if has_mailers() else {"EMAIL_BACKEND": CONSOLE}
+)
 
 
 @pytest.mark.django_db
 def test_verify_request_page_says_what_to_do(email_setup: Any) -> None:
     email_setup({"max_age": 600})
-    with override_settings(DEBUG=False, EMAIL_BACKEND=CONSOLE):
+    with override_settings(DEBUG=False, **ON_CONSOLE):
         html = Client().get(VERIFY).content.decode()
     assert "It works once and for 10 minutes." in html
     assert 'href="http://testserver/api/auth/signin">try again</a>' in html
     assert "terminal" not in html  # DEBUG off: no word about the console
-    with override_settings(DEBUG=True, EMAIL_BACKEND=CONSOLE):
+    with override_settings(DEBUG=True, **ON_CONSOLE):
         assert "prints its email in the terminal" in Client().get(VERIFY).content.decode()
     with override_settings(DEBUG=True):  # the tests' in-memory backend
         assert "terminal" not in Client().get(VERIFY).content.decode()

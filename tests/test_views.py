@@ -12,7 +12,6 @@ import django
 import pytest
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
-from django.core.checks import run_checks
 from django.dispatch import Signal
 from django.test import Client, override_settings
 from django.urls import path
@@ -20,6 +19,7 @@ from django.utils.log import AdminEmailHandler
 
 from django_nextauth import signals, views
 from django_nextauth.db.adapter import DjangoAdapter
+from tests.conftest import system_checks
 
 SECRET = "views-tests-secret"
 AUTH = "http://testserver/api/auth"
@@ -945,7 +945,7 @@ def test_configuration_error_on_a_page_shows_the_error_page(client: Client) -> N
 )
 def test_pages_check_e007(pages: Any, ok: bool) -> None:
     with nextauth("v4", PAGES=pages):
-        ids = [m.id for m in run_checks()]
+        ids = [m.id for m in system_checks()]
     assert ("django_nextauth.E007" not in ids) == ok
 
 

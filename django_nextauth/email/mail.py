@@ -43,6 +43,15 @@ def has_mailers() -> bool:
     return hasattr(mail, "mailers")
 
 
+def backend_path(mailer: str = "default") -> str | None:
+    """The dotted path of the mail backend that ``mailer`` sends through: its ``MAILERS``
+    entry on Django 6.1+, else ``EMAIL_BACKEND`` (read only where it is the API)."""
+    if has_mailers():
+        entry = getattr(settings, "MAILERS", {}).get(mailer)
+        return entry.get("BACKEND") if isinstance(entry, dict) else None
+    return str(settings.EMAIL_BACKEND)
+
+
 def check_recipient(identifier: str) -> str:
     """``identifier`` if it is one plain mailbox (``local@domain``), else ``ValueError``.
 

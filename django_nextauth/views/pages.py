@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from django.http import HttpResponseBase, HttpResponseRedirect
 
 from django_nextauth.conf import nextauth_settings
+from django_nextauth.email.mail import backend_path
 from django_nextauth.errors import DEFAULT_ERROR_PAGE, DEFAULT_SIGNIN_MESSAGE, ErrorCode
 from django_nextauth.flow.context import AuthRequest, with_query
 from django_nextauth.flow.responses import html_response
@@ -115,7 +116,8 @@ class VerifyRequestView(AuthView):
             "signin_url": ctx.url("signin"),
             "max_age_text": lifetime_text(max_age) if isinstance(max_age, int) else "",
             # Development with the console backend: say where the link went.
-            "console_mail": django_settings.DEBUG and django_settings.EMAIL_BACKEND == _CONSOLE,
+            "console_mail": django_settings.DEBUG
+            and backend_path(getattr(provider, "mailer", "default")) == _CONSOLE,
         }
         return html_response(ctx.request, "nextauth/verify_request.html", context)
 
