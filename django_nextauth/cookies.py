@@ -23,7 +23,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from .conf import nextauth_settings
-from .dialect import COOKIE_ATTRIBUTES, CookieKind, dialect
+from .dialect import COOKIE_ATTRIBUTES, CookieKind
 
 __all__ = [
     "NextAuthMorsel",
@@ -54,8 +54,9 @@ def use_secure_cookies(request: HttpRequest) -> bool:
 
 
 def cookie_name(kind: CookieKind, *, version: str, secure: bool) -> str:
-    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<prefix>.<kind>``."""
-    return dialect(version).cookie(kind, secure=secure)
+    """The name NextAuth gives a cookie: ``[__Secure-|__Host-]<prefix>.<kind>``, or the name
+    ``NEXTAUTH["COOKIES"]`` sets, as given."""
+    return nextauth_settings.dialect_for(version).cookie(kind, secure=secure)
 
 
 def encode_value(value: str) -> str:

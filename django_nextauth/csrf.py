@@ -101,7 +101,7 @@ def get_csrf_state(request: HttpRequest, *, body_token: object = None) -> CsrfSt
     :class:`~django_nextauth.exceptions.MissingSecret` when no secret is configured.
     """
     secure = use_secure_cookies(request)
-    name = dialect(str(nextauth_settings.VERSION)).cookie("csrf_token", secure=secure)
+    name = nextauth_settings.dialect.cookie("csrf_token", secure=secure)
     token = _cookie_token(read_cookie(request, name))
     if token is None:
         token, value = make_csrf_cookie()

@@ -10,7 +10,7 @@ cookies).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 __all__ = [
@@ -64,7 +64,9 @@ COOKIE_ATTRIBUTES = CookieAttributes()
 class CookieSpec:
     """How NextAuth names and writes one of its cookies.
 
-    ``name`` is the plain name; :meth:`full_name` adds ``__Secure-`` / ``__Host-``.
+    ``name`` is the plain name; :meth:`full_name` adds ``__Secure-`` / ``__Host-``, unless
+    the name was given by the site (``given``): NextAuth's ``cookies`` option uses a name as
+    it is, on http and https alike.
     ``max_age``: the ``Max-Age`` attribute NextAuth writes (``None``: none), and
     ``expires``: whether it writes ``Expires`` (now + the cookie's lifetime). The
     attributes every cookie shares are :data:`COOKIE_ATTRIBUTES`.
@@ -75,9 +77,10 @@ class CookieSpec:
     host_prefix: bool = False
     max_age: int | None = None
     expires: bool = False
+    given: bool = False
 
     def full_name(self, secure: bool) -> str:
-        if not secure:
+        if not secure or self.given:
             return self.name
         return ("__Host-" if self.host_prefix else "__Secure-") + self.name
 
@@ -188,6 +191,16 @@ class Dialect:
     def cookie(self, kind: CookieKind, *, secure: bool) -> str:
         """The full cookie name of ``kind``: ``[__Secure-|__Host-]<prefix>.<suffix>``."""
         return self.cookies[kind].full_name(secure)
+
+    def with_cookie_names(self, names: Mapping[CookieKind, str]) -> Dialect:
+        """This dialect with the cookies of ``names`` renamed (their names used as given)."""
+        if not names:
+            return self
+        cookies = {
+            kind: replace(spec, name=names[kind], given=True) if kind in names else spec
+            for kind, spec in self.cookies.items()
+        }
+        return replace(self, cookies=cookies)
 
     def salt(self, cookie_name: str) -> str:
         """The JWE key-derivation salt of a token stored in ``cookie_name``."""

@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django_nextauth.dialect import Dialect, dialect
 from django_nextauth.exceptions import ConfigurationError, MissingSecret
 
+from .cookies import cookie_names
 from .problem import Problem
 from .rules import ENV_SECRETS, url_origin
 from .schema import DEFAULTS, IMPORT_STRINGS, SESSION_STRATEGIES, merged
@@ -80,7 +81,15 @@ class NextAuthSettings:
     @property
     def dialect(self) -> Dialect:
         """The :class:`~django_nextauth.dialect.Dialect` of ``VERSION`` (what this site writes)."""
-        return self.cached("dialect", lambda: dialect(self.VERSION))
+        return self.dialect_for(self.VERSION)
+
+    def dialect_for(self, version: str) -> Dialect:
+        """The dialect of ``version`` with this site's cookie names (``COOKIES``): the one
+        place where a setting changes a cookie name."""
+        return self.cached(f"dialect:{version}", lambda: self._named_dialect(version))
+
+    def _named_dialect(self, version: str) -> Dialect:
+        return dialect(version).with_cookie_names(cookie_names(self.COOKIES))
 
     @property
     def decode_dialects(self) -> tuple[Dialect, ...]:
@@ -89,7 +98,7 @@ class NextAuthSettings:
 
     def _decode_dialects(self) -> tuple[Dialect, ...]:
         versions = self.DECODE_VERSIONS or [self.VERSION]
-        return tuple(dialect(version) for version in dict.fromkeys(versions))
+        return tuple(self.dialect_for(version) for version in dict.fromkeys(versions))
 
     @property
     def url_origin(self) -> str | None:

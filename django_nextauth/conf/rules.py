@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django_nextauth.dialect import VERSIONS
 from django_nextauth.redirects import normalize_origin
 
+from .cookies import cookies_rule
 from .problem import Problem, setting_problem, unknown_key
 from .schema import NESTED, SESSION_STRATEGIES, merged
 
@@ -261,6 +262,7 @@ RULES: dict[str, Rule] = {
         "True, False or None",
         "None (the default) follows request.is_secure(); a string such as 'no' would be true.",
     ),
+    "COOKIES": cookies_rule,
     "SESSION": _nested("SESSION"),
     "CALLBACKS": _nested("CALLBACKS"),
     "PROVIDERS": _typed(

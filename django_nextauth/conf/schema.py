@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "BASE_PATH": "/api/auth",
     # None: secure cookie names and flags when request.is_secure(); True/False forces them.
     "USE_SECURE_COOKIES": None,
+    # Cookie names as NextAuth's `cookies` option sets them, e.g.
+    # {"sessionToken": {"name": "site-a.session-token"}}; used as given (no prefix added).
+    "COOKIES": {},
     "SESSION": {
         "MAX_AGE": 30 * 24 * 60 * 60,
         "UPDATE_AGE": 24 * 60 * 60,
@@ -113,6 +116,7 @@ NEXTAUTH_SPELLINGS: dict[str, dict[str, str]] = {
         "NEXTAUTH_URL": "URL",
         "basePath": "BASE_PATH",
         "useSecureCookies": "USE_SECURE_COOKIES",
+        "cookies": "COOKIES",
         "session": "SESSION",
         "callbacks": "CALLBACKS",
         "providers": "PROVIDERS",
@@ -141,6 +145,7 @@ CHECK_IDS: dict[str, str] = {
     "SET_REQUEST_USER": "django_nextauth.E012",
     "ADAPTER": "django_nextauth.E018",
     "USERNAME_FROM_PROFILE": "django_nextauth.E019",
+    "COOKIES": "django_nextauth.E050",
     "": "django_nextauth.E013",
 }
 

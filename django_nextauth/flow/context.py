@@ -24,7 +24,7 @@ from django_nextauth.callbacks import run_redirect
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import read_cookie
 from django_nextauth.csrf import CsrfState, get_csrf_state, origin_verified
-from django_nextauth.dialect import Dialect, dialect
+from django_nextauth.dialect import Dialect
 from django_nextauth.errors import ErrorCode
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.links import site_origin
@@ -185,7 +185,7 @@ def _text(value: object) -> str | None:
 @sensitive_variables()
 def build_context(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
     """NextAuth's ``init``: everything a route needs to know about the request."""
-    site_dialect = dialect(str(nextauth_settings.VERSION))
+    site_dialect = nextauth_settings.dialect  # with the site's cookie names
     origin = site_origin(request)
     body = parse_body(request)
     csrf = get_csrf_state(request, body_token=body.get("csrfToken"))

@@ -6,7 +6,8 @@ S256 code challenge and the encrypted check cookies; on the callback
 to clear. Both take and return plain data, so the caller writes the cookies with
 ``django_nextauth.cookies.set_cookie`` / ``delete_cookie``.
 
-Cookie names and attributes: ``dialect(version).cookies[kind]``. Values: the session
+Cookie names: ``django_nextauth.cookies.cookie_name`` (the site's ``NEXTAUTH["COOKIES"]``
+names apply); attributes: ``dialect(version).cookies[kind]``. Values: the session
 JWE (``django_nextauth/jwt.py``) of ``{"value", "provider"}``, salted with the full
 cookie name, 900 s. In v5 the ``state`` parameter is itself a JWE (salt
 ``encodedState``) and the state cookie holds that JWE. Sources:
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from django_nextauth import jwt
-from django_nextauth.cookies import decode_value
+from django_nextauth.cookies import cookie_name, decode_value
 from django_nextauth.dialect import CHECK_COOKIE_MAX_AGE, CookieKind, dialect
 from django_nextauth.exceptions import InvalidToken
 
@@ -154,7 +155,7 @@ def _cookie(
     session: str | None,
 ) -> CheckCookie:
     spec = dialect(version).cookies[kind]
-    name = spec.full_name(secure)
+    name = cookie_name(kind, version=version, secure=secure)
     payload = {"value": value, "provider": provider_id}
     if session is not None:
         payload["session"] = session
@@ -191,7 +192,7 @@ def read_checks(
     for check in CHECK_ORDER:
         if check not in checks:
             continue
-        name = dialect(version).cookies[_KINDS[check]].full_name(secure)
+        name = cookie_name(_KINDS[check], version=version, secure=secure)
         raw = cookies.get(name)
         if not raw:
             raise OAuthError("callback", f"The {check} cookie is missing.")

@@ -8,7 +8,8 @@
 //   op "chunk":     SessionStore.chunk(token, {expires}) for given incoming cookies
 //   op "clean":     SessionStore.clean() for given incoming cookies
 //   op "serialize": the package's serializer with NextAuth's cookie options
-//   op "getToken":  the package's getToken() on a Cookie / Authorization header
+//   op "getToken":  the package's getToken() on a Cookie / Authorization header (optional
+//                   `cookieName`: the session cookie's name, as Next.js apps pass it)
 // stdout: {"<id>": {"ok": true, "value": ...} | {"ok": false, "error": "..."}}
 // Expiry times travel as epoch milliseconds.
 import { readFileSync } from "node:fs";
@@ -76,7 +77,9 @@ async function run(c) {
           ? { cookies: c.cookie ? pkg.parse(c.cookie) : {}, headers }
           : new Request("http://localhost/", { headers });
       const raw = c.raw ?? false;
-      return await pkg.jwt.getToken({ req, secret: c.secret, secureCookie: c.secure, raw, logger });
+      // cookieName: a name set by the `cookies` option (getToken's default otherwise).
+      const named = c.cookieName ? { cookieName: c.cookieName } : {};
+      return await pkg.jwt.getToken({ req, secret: c.secret, secureCookie: c.secure, raw, logger, ...named });
     }
     default:
       throw new Error(`unknown op ${c.op}`);

@@ -283,6 +283,35 @@ def test_issued_sessions_are_read_by_real_get_token(version: str) -> None:
         assert claims["sub"] == "42" and claims["name"] == "Ada Lovelace"
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_custom_session_cookie_name_is_read_by_real_get_token(version: str) -> None:
+    # NEXTAUTH["COOKIES"] = NextAuth's `cookies: { sessionToken: { name } }`: the name as
+    # given on http and https (no __Secure- added), the v5 salt and the chunks under it.
+    name = "site-a.session-token"
+    cases = []
+    for secure, claims in itertools.product((False, True), (CLAIMS, BIG_CLAIMS)):
+        response = HttpResponse()
+        with settings_for(version, COOKIES={"sessionToken": {"name": name}}):
+            issue_session(response, rf.get("/", secure=secure), claims)
+        set_cookies = our_set_cookies(response)
+        assert all(
+            header.startswith(f"{name}=") or header.startswith(f"{name}.") for header in set_cookies
+        )
+        common = {"op": "getToken", "version": version, "secret": SECRET, "secure": secure}
+        cookie = browser_cookie_header(set_cookies)
+        cases.append(
+            {"id": f"{secure}-{len(claims)}", **common, "cookie": cookie, "cookieName": name}
+        )
+        # Without the name, next-auth looks for its default cookie and finds none.
+        cases.append({"id": f"default-{secure}-{len(claims)}", **common, "cookie": cookie})
+    for case_id, claims in node(cases).items():
+        if case_id.startswith("default-"):
+            assert claims is None, case_id
+        else:
+            assert claims is not None, case_id
+            assert claims["sub"] == "42" and claims["name"] == "Ada Lovelace"
+
+
 BEARER_HEADERS = [
     "Bearer {token}",
     "Bearer {pct}",

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--salt",
             help="Key derivation salt. Default: '' for v4; for v5 the cookie name "
-            "'authjs.session-token' (use '__Secure-authjs.session-token' for HTTPS cookies).",
+            "'authjs.session-token' (use '__Secure-authjs.session-token' for HTTPS cookies), "
+            "or the name NEXTAUTH['COOKIES'] gives it.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         try:
             version = options["version"] or nextauth_settings.VERSION
             secrets = nextauth_settings.secrets
+            if salt is None:  # the salt of the plain (http) cookie name, as this site names it
+                salt = nextauth_settings.dialect_for(version).default_salt
         except NextAuthError as exc:
             raise CommandError(str(exc)) from None
         try:
@@ -53,8 +56,6 @@ class Command(BaseCommand):
         except TokenExpired as exc:
             raise CommandError(f"Invalid token: {exc}") from None
         except InvalidToken as exc:
-            if salt is None:  # jwt.decode's default: the salt of the plain (http) cookie name
-                salt = DIALECTS[version].default_salt
             found = _other_format(token, secrets, tried=(version, salt))
             if found is None:
                 raise CommandError(f"Invalid token: {exc}") from None
@@ -71,7 +72,8 @@ def _other_format(
 ) -> tuple[str, str] | None:
     """The version and the options (``--version v5 [--salt ...]``) that decrypt ``token`` with
     the same secrets, trying each version's http and https cookie salts; None if none does."""
-    for version, dialect in DIALECTS.items():
+    for version in DIALECTS:
+        dialect = nextauth_settings.dialect_for(version)  # NEXTAUTH["COOKIES"] names the salt
         default, https = (dialect.salt(dialect.cookie("session_token", secure=s)) for s in _BOTH)
         for salt in dict.fromkeys((default, https)):
             if (version, salt) == tried:
