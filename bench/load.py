@@ -125,12 +125,17 @@ def tree(pid: int) -> list[int]:
     """``pid`` and its descendants."""
     found = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended meanwhile (asyncio's, Node's)
+            continue
+        for child in children:
             found += tree(int(child))
     return found
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """User + system time of ``pids`` (all their threads, ended ones included)."""
     total = 0
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
