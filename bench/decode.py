@@ -1,6 +1,14 @@
-"""Session-token encode/decode speed: ours against next-auth's and @auth/core's own decode.
+"""Session-token encode/decode speed: ours against next-auth's and @auth/core's own decode,
+and ``jwt.decode`` against the bare CPython floor.
 
 Run from the repository root:  python bench/decode.py [--rounds 7]
+
+The floor is the least a v4 decode can do on a realistic token (what ``login()`` writes
+with the README's claims and a roles list): ``split``, three base64 decodes, AES-GCM with a
+prebuilt key, ``json.loads``, no checks. ``jwt.decode`` keeps every check (alphabet,
+canonical base64url, header allow-list, IV and tag lengths, exp / nbf / iat); its target is
+1.35x the floor. Each speed trick the decoder keeps has a row: the plain way and the kept
+way of the same step, so its gain shows here (and its invariant is pinned by a test).
 
 Both sides decode the same tokens in the same run. Each figure is the best of
 several timed runs after a warm-up (Python: ``timeit.repeat``; Node:
@@ -12,6 +20,7 @@ Node figures need ``node`` on PATH and tests/interop/node_modules (``npm ci``).
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import platform
 import shutil
@@ -27,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import cryptography  # noqa: E402
 
-from django_nextauth import jwt  # noqa: E402
+from django_nextauth import jwt, keys  # noqa: E402
 
 SECRET = "6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE="  # 32 random bytes, like `npx auth secret`
 # NextAuth's default token for an OAuth sign-in plus one custom claim: a ~400-byte v4 token.
@@ -37,6 +46,17 @@ PAYLOAD = {
     "picture": "https://avatars.githubusercontent.com/u/31415926?v=4",
     "sub": "31415926",
     "role": "editor",
+}
+# What login() writes for the README's user (sid, auth_time; encode adds iat, exp, jti).
+REALISTIC = {
+    "name": "Alice Liddell",
+    "email": "alice@example.com",
+    "picture": "https://example.com/alice.png",
+    "sub": "1",
+    "username": "alice",
+    "roles": ["staff", "editor"],
+    "sid": "0d4f6c3e-9a1b-4a55-8b0a-0f7c2e1d9b31",
+    "auth_time": 1_700_000_000,
 }
 # version: (salt, row label, the peer package whose decode we compare with)
 CASES: dict[jwt.Version, tuple[str, str, str]] = {
@@ -93,6 +113,57 @@ class NodePeer:
         self.proc.wait(timeout=30)
 
 
+def floor_and_tricks() -> dict[str, Any]:
+    """The floor, ``jwt.decode`` and each kept trick's plain and kept way, as callables."""
+    token = jwt.encode(REALISTIC, secret=SECRET)
+    header, _, iv, ciphertext, tag = token.split(".")
+    aead = keys.keyring((SECRET,), "", "v4", keys.GCM)[0]._aead  # type: ignore[attr-defined]
+    plaintext = jwt.decrypt(token, secret=SECRET).decode()
+    header_keys = jwt._header_keys
+
+    def floor() -> Any:
+        header, _, iv, ciphertext, tag = token.split(".")
+        iv_b, ct_b, tag_b = (base64.urlsafe_b64decode(s + "==") for s in (iv, ciphertext, tag))
+        return json.loads(aead.decrypt(iv_b, ct_b + tag_b, header.encode()))
+
+    if floor() != jwt.decode(token, secret=SECRET):
+        raise RuntimeError("the floor decodes different claims")
+    header_args = (header, (SECRET,), "", "v4")
+    return {
+        "token": token,
+        "floor": floor,
+        "decode": partial(jwt.decode, token, secret=SECRET),
+        "base64url segment, plain (regex, decode, re-encode)": partial(
+            keys.b64decode_plain, ciphertext
+        ),
+        "base64url segment, kept (strict a2b, last-char test)": partial(keys.b64decode, ciphertext),
+        "JSON, plain (json.loads with parse_constant)": partial(
+            json.loads, plaintext, parse_constant=jwt._reject_constant
+        ),
+        "JSON, kept (prebuilt decoder, depth guard)": partial(jwt._loads, plaintext),
+        "header, plain (parsed every time)": partial(header_keys.__wrapped__, *header_args),
+        "header, kept (memo by header string)": partial(header_keys, *header_args),
+    }
+
+
+def floor_report(parts: dict[str, Any], args: argparse.Namespace) -> str:
+    """Best microseconds of each part over interleaved rounds, and decode / floor."""
+    calls = {name: func for name, func in parts.items() if name != "token"}
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(args.rounds):
+        for name, func in calls.items():
+            best[name] = min(best[name], best_us(func, args.number, args.repeat))
+    lines = [
+        "",
+        f"jwt.decode against the bare CPython floor, v4, a realistic {len(parts['token'])}-char "
+        "token: microseconds per call",
+    ]
+    lines += [f"  {name:56}{us:8.2f}" for name, us in best.items()]
+    ratio = best["decode"] / best["floor"]
+    lines.append(f"  decode / floor = {ratio:.2f}x (target <= 1.35x, every check kept)")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Session-token encode/decode speed.")
     parser.add_argument("--rounds", type=int, default=7, help="alternating Python/Node rounds")
@@ -124,6 +195,7 @@ def main() -> None:
     if node is not None:
         node.close()
     print(report(tokens, best, node.versions if node else None, args))
+    print(floor_report(floor_and_tricks(), args))
 
 
 def report(

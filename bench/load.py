@@ -1,28 +1,35 @@
 """Load bench: CPU time per request of real server processes, side by side, in one run.
 
 Each case starts its server (gunicorn with 2 sync workers, or uvicorn with 2 workers for
-ASGI; Node for the real NextAuth), drives it with ``wrk`` (Debian's package) at each
-concurrency for DURATION seconds, PASSES times, and reads the server processes' CPU time
-from ``/proc`` before and after: CPU per request = (user + system time of the master
-and its workers) / requests answered. Sessions are realistic: ~600-byte tokens with a
-roles list, one per user, USERS distinct users in rotation (a wrk Lua script picks the
-next cookie per request), PostgreSQL for the database strategy and Django's sessions,
-Redis for revocation. RSS per worker is read after the run.
+ASGI; Node for the real NextAuth), drives it with ``wrk`` at each concurrency for
+DURATION seconds, PASSES times, and reads the server processes' CPU time from ``/proc``
+before and after: CPU per request = (user + system time of the master and its workers) /
+requests answered. Sessions are realistic: ~600-byte tokens with a roles list, one per
+user, USERS distinct users in rotation (a wrk Lua script picks the next cookie per
+request), PostgreSQL for the database strategy and Django's sessions, Redis for
+revocation. Every answer must be a 200 (a redirect to the sign-in page would time the
+wrong path). The PostgreSQL backends serving a case are timed too (the "db" column:
+their CPU per request). RSS per worker is read after the run. Each run has its own
+database, dropped at the end, so runs from several checkouts do not collide.
 
     python bench/load.py [--duration 5] [--passes 3] [--connections 16,64] [--users 2000]
                          [--cases tiny,protected-jwt,...]
 
-Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust), Redis at 127.0.0.1:6379, wrk,
-gunicorn, uvicorn, and for the ``nextauth-node`` row ``npm ci --prefix tests/interop``.
-Prints figures and ratios; asserts nothing.
+Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust), Redis at 127.0.0.1:6379, wrk
+(Debian's ``wrk`` package), the ``bench`` extra (gunicorn, uvicorn, psycopg, redis), and for
+the ``nextauth-node`` row Node and ``npm ci --prefix tests/interop`` (else that row is
+skipped). Prints figures (medians over passes and concurrencies) and ratios; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
+import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -33,9 +40,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DB = f"nextauth_bench_{secrets.token_hex(3)}"  # this run's own database
+NODE_MODULES = ROOT / "tests" / "interop" / "node_modules"
 
 
 @dataclass(frozen=True)
@@ -61,14 +73,26 @@ CASES = [
     Case("nextauth-node", "node", "/api/auth/session", "jwt", server="node"),
 ]
 
+# Cookies in rotation; every answer that is not a 200 is counted and reported by done().
 LUA = """
 local cookies = dofile("%s")
 local n = #cookies
 local i = 0
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) wrong = 0 end
 request = function()
   if n == 0 then return wrk.format("GET", "%s") end
   i = i %% n + 1
   return wrk.format("GET", "%s", {["Cookie"] = cookies[i]})
+end
+response = function(status, headers, body)
+  if status ~= 200 then wrong = wrong + 1 end
+end
+done = function(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("wrong") end
+  io.write(string.format("not 200: %%d\\n", total))
 end
 """
 
@@ -79,14 +103,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_up(port: int, timeout: float = 30) -> None:
+def wait_up(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Until the server answers HTTP (gunicorn binds the port before its workers boot)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            connection.request("GET", "/tiny")
+            connection.getresponse().read()
             return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
+        finally:
+            connection.close()
     raise RuntimeError(f"no server on port {port}")
 
 
@@ -94,13 +125,17 @@ def tree(pid: int) -> list[int]:
     """``pid`` and its descendants."""
     found = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        children = (task / "children").read_text().split()
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended meanwhile (asyncio's, Node's)
+            continue
         for child in children:
             found += tree(int(child))
     return found
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """User + system time of ``pids`` (all their threads, ended ones included)."""
     total = 0
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -113,6 +148,16 @@ def rss_mib(pid: int) -> float:
     return pages * PAGE / 2**20
 
 
+def db_backends() -> list[int]:
+    """The PostgreSQL backends connected to this run's database (persistent connections)."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (DB,),
+        ).fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
 def prepare(users: int, workdir: Path) -> dict[str, Path]:
     """Users, sessions and cookies for every cookie set, as Lua files for wrk."""
     out = subprocess.run(
@@ -121,12 +166,18 @@ def prepare(users: int, workdir: Path) -> dict[str, Path]:
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env={**os.environ, "BENCH_DB": DB},
     )
     return {kind: Path(file) for kind, file in json.loads(out.stdout).items()}
 
 
+def drop_database() -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+
+
 def start(case: Case, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BENCH_MODE": case.mode, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "BENCH_MODE": case.mode, "PYTHONPATH": str(ROOT), "BENCH_DB": DB}
     if case.server == "node":
         command = ["node", str(ROOT / "bench" / "nextauth_server.mjs"), str(port)]
     elif case.server == "asgi":
@@ -141,49 +192,111 @@ def start(case: Case, port: int) -> subprocess.Popen[bytes]:
             sys.executable, "-m", "gunicorn", "bench.loadsite:application",
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning",
         ]  # fmt: skip
+    # Its own process group: stopped as a whole, and only it.
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    wait_up(port)
+    try:
+        wait_up(port, process)
+    except BaseException:
+        stop(process)
+        raise
     return process
 
 
-def wrk(port: int, script: Path, connections: int, duration: float) -> int:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """The server's process group (its leader's pid), then the leader's exit status."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:  # the whole group has exited
+            break
+        try:
+            process.wait(15)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    process.wait(15)
+
+
+@dataclass(frozen=True)
+class Run:
+    requests: int
+    per_second: float
+    latency_ms: float  # median
+
+
+def wrk(port: int, script: Path, connections: int, duration: float) -> Run:
     seconds = f"{max(1, round(duration))}s"
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", seconds, "-s", str(script),
-         f"http://127.0.0.1:{port}"],
+         "--latency", f"http://127.0.0.1:{port}"],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    match = re.search(r"(\d+) requests in", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if match is None or int(match.group(1)) == 0:
+    count = re.search(r"(\d+) requests in", out)
+    wrong = re.search(r"not 200: (\d+)", out)
+    if count is None or int(count.group(1)) == 0:
         raise RuntimeError(f"no answers:\n{out}")
-    if non2xx is not None:
-        raise RuntimeError(f"{non2xx.group(1)} failed requests:\n{out}")
-    return int(match.group(1))
+    if wrong is None or int(wrong.group(1)) or "Socket errors" in out:
+        raise RuntimeError(f"answers other than 200, or socket errors:\n{out}")
+    per_second = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    median = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    return Run(
+        int(count.group(1)),
+        float(per_second.group(1)) if per_second else 0.0,
+        float(median.group(1)) * scale[median.group(2)] if median else 0.0,
+    )
 
 
-def measure(case: Case, lua: Path, args: argparse.Namespace) -> dict[str, object]:
+def measure(case: Case, lua: Path, args: argparse.Namespace) -> dict[str, float]:
     port = free_port()
     process = start(case, port)
     try:
         wrk(port, lua, 8, 1.0)  # warm-up: imports, connections, caches
-        per_request: list[float] = []
+        database = db_backends() if case.cookie in ("database", "django") else []
+        cpu: list[float] = []
+        db_cpu: list[float] = []
+        rates: list[float] = []
+        latencies: list[float] = []
         for connections in args.connections:
             for _ in range(args.passes):
                 pids = tree(process.pid)
-                before = cpu_seconds(pids)
-                requests = wrk(port, lua, connections, args.duration)
-                per_request.append((cpu_seconds(pids) - before) / requests * 1000)
+                before, db_before = cpu_seconds(pids), cpu_seconds(database)
+                run = wrk(port, lua, connections, args.duration)
+                cpu.append((cpu_seconds(pids) - before) / run.requests * 1000)
+                db_cpu.append((cpu_seconds(database) - db_before) / run.requests * 1000)
+                rates.append(run.per_second)
+                latencies.append(run.latency_ms)
         workers = [pid for pid in tree(process.pid) if pid != process.pid] or [process.pid]
         return {
-            "ms": statistics.median(per_request),
-            "min": min(per_request),
-            "max": max(per_request),
+            "ms": statistics.median(cpu),
+            "min": min(cpu),
+            "max": max(cpu),
+            "db": statistics.median(db_cpu),
+            "rps": statistics.median(rates),
+            "latency": statistics.median(latencies),
             "rss": statistics.median(rss_mib(pid) for pid in workers),
         }
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(10)
+        stop(process)
+
+
+def report(results: dict[str, dict[str, float]]) -> None:
+    """Ratios of the medians, each against its own floor in the same run."""
+
+    def ratio(name: str, base: str) -> None:
+        if name in results and base in results:
+            value = results[name]["ms"] / results[base]["ms"]
+            print(f"  {name:22} / {base:18} {value:5.2f}x")
+
+    print("\nratios of CPU per request (same run):")
+    for name in results:
+        if name not in ("tiny", "asgi-atiny"):
+            ratio(name, "asgi-atiny" if name.startswith("asgi-") else "tiny")
+    ratio("protected-database", "protected-django")
+    ratio("session-database", "session-jwt")
+    if "tiny" in results and "plain-tiny" in results:
+        extra = results["tiny"]["rss"] - results["plain-tiny"]["rss"]
+        print(f"\nRSS per worker: {extra:+.1f} MiB with django-nextauth (tiny - plain-tiny)")
 
 
 def main() -> None:
@@ -195,31 +308,33 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--cases", type=lambda s: s.split(","), default=[c.name for c in CASES])
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk not found (Debian: apt-get install wrk)")
+    node = shutil.which("node") is not None and NODE_MODULES.is_dir()
     workdir = Path(tempfile.mkdtemp(prefix="nextauth-load-"))
-    cookies = prepare(args.users, workdir)
-    results: dict[str, dict[str, object]] = {}
-    for case in CASES:
-        if case.name not in args.cases:
-            continue
-        cookie_file = cookies[case.cookie] if case.cookie else cookies["none"]
-        lua = workdir / f"{case.name}.lua"
-        lua.write_text(LUA % (cookie_file, case.path, case.path))
-        results[case.name] = measure(case, lua, args)
-        row = results[case.name]
-        print(
-            f"{case.name:22} {row['ms']:.3f} ms CPU/request "
-            f"(min {row['min']:.3f}, max {row['max']:.3f}), RSS/worker {row['rss']:.1f} MiB",
-            flush=True,
-        )
-    base = results.get("tiny", {}).get("ms")
-    if isinstance(base, float):
-        print("\nratios to the tiny view (same server, same run):")
-        for name, row in results.items():
-            print(f"  {name:22} {float(row['ms']) / base:.2f}x")  # type: ignore[arg-type]
-    db, django_db = results.get("protected-database"), results.get("protected-django")
-    if db and django_db:
-        ratio = float(db["ms"]) / float(django_db["ms"])  # type: ignore[arg-type]
-        print(f"\ndatabase strategy / Django's own database sessions: {ratio:.2f}x")
+    results: dict[str, dict[str, float]] = {}
+    try:
+        cookies = prepare(args.users, workdir)
+        print(f"{'case':22} {'CPU ms/req':>10} {'(min-max)':>13} {'db ms':>6} {'req/s':>7} "
+              f"{'p50 ms':>7} {'RSS MiB':>8}")  # fmt: skip
+        for case in CASES:
+            if case.name not in args.cases:
+                continue
+            if case.server == "node" and not node:
+                print(f"{case.name:22} skipped: node or tests/interop/node_modules not found")
+                continue
+            lua = workdir / f"{case.name}.lua"
+            lua.write_text(LUA % (cookies[case.cookie or "none"], case.path, case.path))
+            row = results[case.name] = measure(case, lua, args)
+            print(
+                f"{case.name:22} {row['ms']:10.3f} {row['min']:6.3f}-{row['max']:<6.3f} "
+                f"{row['db']:6.3f} {row['rps']:7.0f} {row['latency']:7.1f} {row['rss']:8.1f}",
+                flush=True,
+            )
+    finally:
+        drop_database()
+        shutil.rmtree(workdir, ignore_errors=True)
+    report(results)
 
 
 if __name__ == "__main__":

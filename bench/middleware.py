@@ -31,6 +31,7 @@ import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from itertools import cycle
@@ -96,6 +97,7 @@ from django_nextauth.session import (  # noqa: E402
     get_token,
     login,
 )
+from django_nextauth.session.strategies import strategy  # noqa: E402
 
 README_CLAIMS = {
     "name": "Alice Liddell",
@@ -199,6 +201,25 @@ def session_tokens(count: int, version: str = "v4") -> list[str]:
     return tokens
 
 
+def cache_bytes_per_entry(app: WSGIHandler, environs: list[dict[str, Any]]) -> float:
+    """What the decrypted-token cache holds per token (its claims and session user), by
+    tracemalloc: memory still allocated after one request per distinct user, over the cache."""
+    cache = strategy().tokens
+    count = min(len(environs), cache.size)
+    cache.clear()
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for env in environs[:count]:
+        app(dict(env), start_response).close()
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    tracemalloc.stop()
+    assert len(cache) == count
+    return grown / count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     # Many short runs: on a shared machine the best one is the least disturbed.
@@ -262,6 +283,8 @@ def main() -> None:
     print(f"LazyRequestAttribute saves {saved:.2f} us/request over SimpleLazyObject")
     scale = added["db session"] / added["nextauth cold"]
     print(f"for scale: db session added / nextauth cold added = {scale:.1f}")
+    per_entry = cache_bytes_per_entry(nextauth_app, env("/n", cold_cookies))
+    print(f"token cache: {per_entry / 1024:.1f} KiB per entry (tracemalloc)")
 
 
 if __name__ == "__main__":

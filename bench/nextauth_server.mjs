@@ -8,8 +8,10 @@
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 
-const require = createRequire(new URL("../tests/interop/node_modules/", import.meta.url));
-const { AuthHandler } = require("next-auth/core");
+const modules = new URL("../tests/interop/node_modules/", import.meta.url);
+const require = createRequire(modules);
+// next-auth's core handler, loaded by path: the package's export map does not list it.
+const { AuthHandler } = require(new URL("next-auth/core/index.js", modules).pathname);
 const Credentials = require("next-auth/providers/credentials").default;
 const { serialize } = require("cookie");
 

@@ -14,6 +14,9 @@ hit, the common case: a browser sends the same cookie on every request):
   django sqlite         SessionMiddleware + AuthenticationMiddleware, for scale;
   django postgres       ... on PostgreSQL.
 
+Then the database strategy's read alone (``django_nextauth/db/lookup.py``), on each
+database: the plain queryset (compiled on every call) against the SQL compiled once.
+
 Best of REPEAT interleaved runs of NUMBER requests; added cost = figure minus bare.
 PostgreSQL and Redis come from ``tests/multiprocess/services.py`` (``.ci/services`` starts them).
 
@@ -126,6 +129,8 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 from harness import bare, django_auth, environ, nextauth, start_response  # noqa: E402
 
+from django_nextauth.adapters import hash_token  # noqa: E402
+from django_nextauth.db import lookup  # noqa: E402
 from django_nextauth.session import flush, login  # noqa: E402
 
 NEXTAUTH = "django_nextauth.middleware.NextAuthMiddleware"
@@ -238,6 +243,30 @@ def measure(number: int, repeat: int) -> None:
         added = value - base
         ratio = f"{added / jwt_added:6.1f}x" if name != "bare" else ""
         print(f"  {name:20s} {value:8.1f}   {added:8.1f}   {ratio}")
+    for database in ("sqlite", "postgres"):
+        ours, theirs = best[f"database {database}"] - base, best[f"django {database}"] - base
+        print(f"database strategy / Django's sessions, {database}: {ours / theirs:.2f}x (added)")
+    print("session lookup, us/call (the database strategy's read alone):")
+    for database, cookie in (("default", db_sqlite), ("postgres", db_pg)):
+        print(f"  {database}: " + lookup_row(database, cookie.split("=", 1)[1], number, repeat))
+
+
+def lookup_row(database: str, token: str, number: int, repeat: int) -> str:
+    """The plain queryset against the SQL compiled once, best of ``repeat`` runs each."""
+    Router.current = database
+    token_hash = hash_token(token)
+    ways = {
+        "plain queryset": lookup.plain_session_and_user,
+        "compiled once": lookup.session_and_user,
+    }
+    best = dict.fromkeys(ways, float("inf"))
+    for _ in range(repeat):
+        for name, way in ways.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                way(token_hash)
+            best[name] = min(best[name], (time.perf_counter() - start) / number * 1e6)
+    return ", ".join(f"{name} {us:.1f}" for name, us in best.items())
 
 
 if __name__ == "__main__":

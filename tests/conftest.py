@@ -41,7 +41,7 @@ from tests.settings import NEXTAUTH_TEST_SECRET
 # The test tiers: the unit tier's guard, and the service check before pytest-django creates
 # a server's test database. A plugin, not this conftest's hooks: those would not see the
 # session fixtures, set up on behalf of the whole run.
-pytest_plugins = ["tests.tiers"]
+pytest_plugins = ["tests.tiers", "tests.databases"]
 
 # Tests must never pick up a developer's real secret from the environment.
 for _name in ("AUTH_SECRET", "NEXTAUTH_SECRET"):

@@ -9,14 +9,14 @@ provider's send and callback, and OAuth linking with ``allow_dangerous_email_acc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 
 from django_nextauth.db.adapter import DjangoAdapter
 from django_nextauth.db.models import Account
@@ -43,43 +43,6 @@ LOOK_ALIKES = [
 ]
 #: Spellings that *are* dave@gmail.com for NextAuth's normalisation (NFKC, trim, lower case).
 SAME = ["Dave@Gmail.COM", "ｄａｖｅ@ｇｍａｉｌ.ｃｏｍ", " dave@gmail.com\u3000", "\u212aevin@x.io"]
-
-#: Each test that takes the ``database`` fixture runs on each; the mark is set at collection, so
-#: pytest-django creates the test databases the run needs.
-DATABASES = [
-    pytest.param(
-        alias,
-        marks=[pytest.mark.django_db(transaction=True, databases=[alias]), *services],
-        id=alias,
-    )
-    for alias, services in (
-        ("default", []),
-        ("postgres", [pytest.mark.services]),
-        ("mariadb", [pytest.mark.services]),
-    )
-]
-
-
-class Router:
-    """Every model on the alias named by :data:`Router.alias`."""
-
-    alias = "default"
-
-    def db_for_read(self, model: Any, **hints: Any) -> str:
-        return self.alias
-
-    def db_for_write(self, model: Any, **hints: Any) -> str:
-        return self.alias
-
-
-@pytest.fixture(params=DATABASES)
-def database(request: pytest.FixtureRequest) -> Iterator[str]:
-    """SQLite, PostgreSQL and MariaDB in turn, every model routed to it."""
-    alias: str = request.param
-    Router.alias = alias
-    with override_settings(DATABASE_ROUTERS=[f"{__name__}.Router"]):
-        yield alias
-    Router.alias = "default"
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django_nextauth.identity import email_key
 
 from .authenticators import AuthenticatorStore
 from .devices import device_summary
+from .lookup import session_and_user
 from .models import Account, Session, VerificationToken
 from .usernames import unique_username
 
@@ -154,12 +155,8 @@ class DjangoAdapter(AuthenticatorStore, Adapter):
         )
 
     def get_session_and_user(self, session_token: str) -> tuple[Session, Any] | None:
-        session = (
-            Session.objects.select_related("user")
-            .filter(session_token_hash=hash_session_token(session_token))
-            .first()
-        )
-        return None if session is None else (session, session.user)
+        # Its SQL compiled once per database: see lookup.py (every request runs it).
+        return session_and_user(hash_session_token(session_token))
 
     def update_session(self, session_token: str, expires: datetime) -> None:
         Session.objects.filter(session_token_hash=hash_session_token(session_token)).update(

@@ -2,12 +2,12 @@
 
 A browser sends the same session cookie with every request. The cache keeps, per
 token (keyed by the whole token and the key material: secrets, salt, version, so a
-tampered token or a rotated secret is a different key), what decryption proved: the
-plaintext and its claims as first parsed. Those claims are never handed out: callers
-get a fresh dict parsed from the plaintext (:attr:`CachedToken.claims`), so no caller
-can change what the next request sees, whatever the claims' shape (lists, nested
-objects). Everything time-dependent (``exp`` / ``nbf``, the absolute lifetime,
-revocation) is checked by the strategy on every read, hit or miss.
+tampered token or a rotated secret is a different key), what decryption proved: its
+claims, parsed once. Those claims are never handed out: callers get a deep copy
+(:attr:`CachedToken.claims`), so no caller can change what the next request sees,
+whatever the claims' shape (lists, nested objects). Everything time-dependent
+(``exp`` / ``nbf``, the absolute lifetime, revocation) is checked by the strategy on
+every read, hit or miss.
 
 With NextAuth's default callbacks the session user is a function of the claims
 alone, so it is built once per cached token (:meth:`CachedToken.default_user`); the
@@ -27,13 +27,30 @@ __all__ = ["CacheKey", "CachedToken", "DecryptedTokens"]
 CacheKey = tuple[str, tuple[str, ...], str, str]  # (token, secrets, salt, version)
 
 
-class CachedToken:
-    """A token that decrypted: its plaintext and its claims as first parsed (read-only)."""
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
-    __slots__ = ("_user", "checked", "plaintext")
+
+def copy_claims(value: Any) -> Any:
+    """A deep copy of a parsed JSON value: new dicts and lists, the same immutable scalars.
+
+    A second parse of the plaintext gives the same, at ~3x the cost on a realistic token
+    (bench/middleware.py's cold rows; tests/test_token_cache.py pins the invariant). The
+    depth is bounded by ``jwt.MAX_JSON_DEPTH``.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _SCALARS else copy_claims(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _SCALARS else copy_claims(v) for v in value]
+    return value
+
+
+class CachedToken:
+    """A token that decrypted: its claims as first parsed (read-only)."""
+
+    __slots__ = ("_user", "checked")
 
     def __init__(self, plaintext: bytes) -> None:
-        self.plaintext = plaintext
         #: The claims, for the strategy's checks only: never handed out, never changed.
         self.checked: dict[str, Any] = jwt.load_claims(plaintext)
         self._user: SessionUser | None = None
@@ -41,7 +58,8 @@ class CachedToken:
     @property
     def claims(self) -> dict[str, Any]:
         """A new dict of the claims, for the caller to keep or change."""
-        return jwt.load_claims(self.plaintext)
+        claims: dict[str, Any] = copy_claims(self.checked)
+        return claims
 
     def default_user(self, build: Callable[[dict[str, Any]], SessionUser]) -> SessionUser:
         """The session user of NextAuth's default callbacks, built once (it is read-only)."""
@@ -53,7 +71,8 @@ class CachedToken:
 class DecryptedTokens:
     """A bounded map of token -> :class:`CachedToken`. Owned by one strategy."""
 
-    #: Enough for the active users of one process; a 600-byte token costs ~2 KiB here.
+    #: Enough for the active users of one process: ~2.7 MiB when full of realistic tokens
+    #: (~2.7 KiB each with its session user for a 480-char token; bench/middleware.py).
     size = 1024
 
     def __init__(self) -> None:
