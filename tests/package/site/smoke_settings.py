@@ -34,7 +34,12 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django_nextauth.context_processors.session",
+            ]
+        },
     }
 ]
 NEXTAUTH = {"SECRET": "package-smoke-test-secret-0123456789abcdef", "URL": "http://testserver"}
