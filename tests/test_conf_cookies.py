@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.core.checks import run_checks
 from django.core.management import call_command
 from django.test import Client, override_settings
 
@@ -18,7 +17,7 @@ from django_nextauth.conf.cookies import COOKIE_KINDS
 from django_nextauth.cookies import cookie_name
 from django_nextauth.oauth import create_checks, read_checks
 from django_nextauth.test import login, logout
-from tests.conftest import CLAIMS, SECRET
+from tests.conftest import CLAIMS, SECRET, system_checks
 
 NAMES = {
     "sessionToken": {"name": "site-a.session-token"},
@@ -71,7 +70,7 @@ def test_e050_each_mistake_is_one_error(value: Any, fragment: str) -> None:
     assert problem.setting.startswith("NEXTAUTH['COOKIES']")
     assert fragment in problem.message + problem.hint
     with override_settings(NEXTAUTH={"SECRET": SECRET, "COOKIES": value}):
-        (message,) = [m for m in run_checks() if m.id == "django_nextauth.E050"]
+        (message,) = [m for m in system_checks() if m.id == "django_nextauth.E050"]
         assert message.hint
         with pytest.raises(Exception, match="COOKIES"):
             nextauth_settings.dialect  # noqa: B018  (reading it refuses the broken value)
