@@ -193,16 +193,19 @@ def _came_over_https(request: HttpRequest) -> bool:
     lazy settings on every request (``setting_changed`` resets it: conf/__init__.py)."""
     header = nextauth_settings.cached("proxy_ssl_header", _proxy_ssl_header)
     if header is None:
-        return request.is_secure()  # unset or malformed: Django decides (and raises)
-    value: str | None = request.META.get(header[0])
-    if value is None:
-        scheme: str = request._get_scheme()  # type: ignore[attr-defined]  # is_secure()'s fallback
+        return request.is_secure()  # malformed: Django decides (and raises)
+    value: str | None = request.META.get(header[0]) if header else None
+    if value is None:  # no header configured, or none on the request: is_secure()'s fallback
+        scheme: str = request._get_scheme()  # type: ignore[attr-defined]
         return scheme == "https"
     return value.split(",", 1)[0].strip() == header[1]
 
 
-def _proxy_ssl_header() -> tuple[str, str] | None:
+def _proxy_ssl_header() -> tuple[str, ...] | None:
+    # (): unset; (header, value): set; None: malformed.
     header = settings.SECURE_PROXY_SSL_HEADER
+    if not header:
+        return ()
     if isinstance(header, (tuple, list)) and len(header) == 2:  # noqa: PLR2004
         return header[0], header[1]
     return None
