@@ -90,14 +90,8 @@ from django.utils.functional import SimpleLazyObject  # noqa: E402
 from harness import bare, django_auth, environ, nextauth, start_response  # noqa: E402
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
-from django_nextauth.session import (  # noqa: E402
-    flush,
-    get_server_session,
-    get_session_user,
-    get_token,
-    login,
-)
-from django_nextauth.session.strategies import strategy  # noqa: E402
+from django_nextauth.session import flush, login, session_state  # noqa: E402
+from django_nextauth.session.base import strategy  # noqa: E402
 
 README_CLAIMS = {
     "name": "Alice Liddell",
@@ -116,9 +110,10 @@ class SimpleLazyNextAuthMiddleware(NextAuthMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         for name, factory in (
-            ("session_user", get_session_user),
-            ("session_token", lambda r: get_token(r)),
-            ("nextauth_session", get_server_session),
+            # Through the state: get_session_user would take the proxy for a hand-set user.
+            ("session_user", lambda r: session_state(r).user),
+            ("session_token", lambda r: session_state(r).claims),
+            ("nextauth_session", lambda r: session_state(r).session),
         ):
             setattr(request, name, SimpleLazyObject(partial(factory, request)))
 

@@ -134,8 +134,11 @@ class NextAuthMiddleware:
         modes."""
         state = peek_session_state(request)
         if session_was_read(request):
-            vary = ("Cookie", "Authorization") if state and state.from_bearer else ("Cookie",)
-            patch_vary_headers(response, vary)
+            bearer = state is not None and state.from_bearer
+            if "Vary" in response.headers:
+                patch_vary_headers(response, ("Cookie", "Authorization") if bearer else ("Cookie",))
+            else:  # what patch_vary_headers writes when there is no Vary yet, without its regex
+                response.headers["Vary"] = "Cookie, Authorization" if bearer else "Cookie"
         if state is None:
             return
         if state.unavailable:
@@ -162,8 +165,7 @@ class NextAuthMiddleware:
             return False
         if state.family.version != nextauth_settings.VERSION:
             return False  # a cookie of the other family is read, never rewritten
-        token = state.stored_token
-        iat = token.get("iat") if token else None
+        iat = state.issued_at  # not stored_token: that copies the claims
         return isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]
 
 

@@ -148,7 +148,15 @@ nextauth_settings = NextAuthSettings()
 
 def _reload(*, setting: str, **kwargs: Any) -> None:
     # INSTALLED_APPS: whether django_nextauth.db is there decides the default adapter.
-    if setting in {"NEXTAUTH", "DEBUG", "SECRET_KEY", "CACHES", "INSTALLED_APPS"}:
+    # SECURE_PROXY_SSL_HEADER: read once for the request path (session/base.py is_secure).
+    if setting in {
+        "NEXTAUTH",
+        "DEBUG",
+        "SECRET_KEY",
+        "CACHES",
+        "INSTALLED_APPS",
+        "SECURE_PROXY_SSL_HEADER",
+    }:
         nextauth_settings.reload()
 
 

