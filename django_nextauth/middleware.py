@@ -163,7 +163,7 @@ class NextAuthMiddleware:
         session = nextauth_settings.SESSION
         if not (session["SLIDING"] and state.from_cookie):
             return False
-        if state.family.version != nextauth_settings.VERSION:
+        if state.dialect.version != nextauth_settings.VERSION:
             return False  # a cookie of the other family is read, never rewritten
         iat = state.issued_at  # not stored_token: that copies the claims
         return isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]

@@ -183,7 +183,7 @@ def test_decode_versions_accepts_both_families() -> None:
     request = req({V5: v5_token()})
     get_token(request)
     state = peek_request_session(request)
-    assert state is not None and state.family.version == "v5" and state.name == V5
+    assert state is not None and state.dialect.version == "v5" and state.name == V5
 
 
 @override_settings(NEXTAUTH={"SECRET": SECRET, "DECODE_VERSIONS": "v4"})

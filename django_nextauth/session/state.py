@@ -145,8 +145,8 @@ class SessionState:
         return None if decoded is None else decoded.claims
 
     @property
-    def family(self) -> Dialect:
-        """The cookie family of the token (the first accepted one when there is none)."""
+    def dialect(self) -> Dialect:
+        """The dialect of the token (the first accepted one when there is none)."""
         decoded = self._decoded
         return self._candidates[0][0] if decoded is None else decoded.dialect
 
