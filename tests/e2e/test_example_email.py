@@ -8,6 +8,7 @@ on that POST passes the origin check.
 
 from __future__ import annotations
 
+import email
 import re
 import time
 from collections.abc import Iterator
@@ -38,10 +39,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 
 
 def mailed_link(log: Path, base: str) -> str:
-    """The sign-in link of the console backend's last mail (its plain-text part)."""
+    """The sign-in link of the console backend's last mail (its plain-text part, decoded: Django
+    6.1 writes long lines quoted-printable)."""
     pattern = re.compile(re.escape(base) + r"/api/auth/callback/email\?[^\s\"<]+")
     for _ in range(40):
-        links = [link for link in pattern.findall(log.read_text()) if "&amp;" not in link]
+        links = []
+        for chunk in log.read_text().split("-" * 79):  # the console backend's separator
+            start = chunk.find("Content-Type: ")
+            if start < 0:
+                continue
+            for part in email.message_from_string(chunk[start:]).walk():
+                if part.get_content_type() == "text/plain":
+                    body = part.get_payload(decode=True)
+                    assert isinstance(body, bytes)
+                    links += pattern.findall(body.decode())
         if links:
             return links[-1]
         time.sleep(0.25)
