@@ -147,7 +147,7 @@ def browser() -> Iterator[Browser]:
     """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
-            f"{CHROMIUM} is missing: .ci/chromium installs it (`sudo apt-get install chromium`);"
+            f"{CHROMIUM} is missing: .ci/chromium installs it (Debian's `chromium` package);"
             " or leave the browser tests out with `-m 'not e2e'`.",
             pytrace=False,
         )
