@@ -1,4 +1,5 @@
-"""``LazyRequestAttribute``: the lazy proxy behind ``request.session_user`` and friends.
+"""``LazyRequestAttribute``: the lazy proxy behind ``request.session_user`` and friends; and
+``memo``, the lock-free ``cached_property`` of the per-request session state.
 
 The one speed trick of the request path. Django's ``SimpleLazyObject`` routes
 every attribute access, its own internals included, through a Python-level
@@ -16,11 +17,11 @@ not ``None``: test ``request.session_token`` by truthiness.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest
 
-__all__ = ["LazyRequestAttribute"]
+__all__ = ["LazyRequestAttribute", "memo"]
 
 _EMPTY: Any = object()
 
@@ -79,3 +80,21 @@ class LazyRequestAttribute:
 
     def __dir__(self) -> list[str]:
         return dir(self._wrapped())
+
+
+T = TypeVar("T")
+
+
+class memo(Generic[T]):  # noqa: N801 (used as a decorator, like cached_property)
+    """``functools.cached_property`` without its lock (Python 3.11 takes an ``RLock`` on
+    every first read): a per-request state is never shared between threads. The value
+    lands in the instance ``__dict__`` under the same name, so ``"name" in __dict__``
+    still says whether it was computed."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value

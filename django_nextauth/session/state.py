@@ -10,14 +10,15 @@ session user, and a pending write (``login``) or deletion (``logout``) that
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth.callbacks import NO_UPDATE, defaults_only
 from django_nextauth.dialect import Dialect
+from django_nextauth.lazy import memo
 from django_nextauth.revocation import RevocationUnavailable
 from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
 
@@ -40,24 +41,6 @@ logger = logging.getLogger("django_nextauth")
 User = SessionUser | AnonymousSessionUser
 _STATE_ATTR = "_nextauth_session"
 _READ_ATTR = "_nextauth_session_read"
-
-
-T = TypeVar("T")
-
-
-class _memo(Generic[T]):  # noqa: N801 (used as a decorator, like cached_property)
-    """``functools.cached_property`` without its lock (Python 3.11 takes an ``RLock`` on
-    every first read): a per-request state is never shared between threads. The value
-    lands in the instance ``__dict__`` under the same name, so ``"name" in __dict__``
-    still says whether it was computed."""
-
-    def __init__(self, func: Callable[[Any], T]) -> None:
-        self.func = func
-        self.name = func.__name__
-
-    def __get__(self, instance: Any, owner: type | None = None) -> T:
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
 
 
 class SessionState:
@@ -96,11 +79,11 @@ class SessionState:
 
     # --- what the request carries -----------------------------------------------------------
 
-    @_memo
+    @memo
     def _incoming(self) -> Incoming:
         return self._strategy.find(self._request, self._candidates)
 
-    @_memo
+    @memo
     def _decoded(self) -> Decoded | None:
         # An outage is not "signed out": RevocationUnavailable propagates (the views and the
         # middleware answer 503 and keep the cookie), and once per request the same way.
