@@ -9,17 +9,27 @@ from collections.abc import Callable
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
+from django.urls import include, path, reverse, set_script_prefix
 from django.utils.cache import patch_vary_headers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from django_nextauth import jwt
 from django_nextauth.cookies import _session_cookies, decode_value, read_chunked
+from django_nextauth.flow import context
+from django_nextauth.flow.context import auth_path
 from django_nextauth.middleware import NextAuthMiddleware
 from django_nextauth.session import session_state
+from django_nextauth.session.base import strategy
 from django_nextauth.views.base import AuthView
 
 NAME = "next-auth.session-token"
 PROXY = ("HTTP_X_FORWARDED_PROTO", "https")
+ROTATED = "a-rotated-secret-a-rotated-secret-0123456789"
+
+
+class _mounted_elsewhere:  # noqa: N801 (a URLconf module's stand-in)
+    urlpatterns = [path("elsewhere/auth/", include("django_nextauth.urls"))]
 
 
 def full_scan(cookies: dict[str, str]) -> str | None:
@@ -155,3 +165,44 @@ def test_issued_at_reads_without_copying(make_token: Callable[..., str]) -> None
     assert isinstance(state.issued_at, int)
     decoded = state.__dict__["_decoded"]
     assert "claims" not in decoded.__dict__  # no copy made for the check
+
+
+def test_the_strategy_keeps_the_secrets_of_its_settings_snapshot(
+    make_token: Callable[..., str], nextauth: Callable[..., None]
+) -> None:
+    # Resolved once per strategy (one per settings snapshot), not re-tupled per decode ...
+    assert strategy()._secrets() is strategy()._secrets()  # type: ignore[attr-defined]
+    old = make_token()
+    # ... and a rotation (a new snapshot) is seen at once: the new secret reads, the old
+    # one only while it is still listed.
+    nextauth(SECRET=ROTATED)
+    assert not session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={old}")).claims
+    new = jwt.encode({"sub": "1"}, secret=ROTATED)
+    assert session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={new}")).claims
+
+
+def test_auth_path_is_reversed_once_per_urlconf(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def counting(*args: object, **kwargs: object) -> str:
+        calls.append(args)
+        return reverse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context, "reverse", counting)
+    request = RequestFactory().get("/")
+    expected = reverse("nextauth:index").rstrip("/")
+    assert [auth_path(request) for _ in range(3)] == [expected] * 3
+    assert len(calls) == 1
+    with override_settings(ROOT_URLCONF=_mounted_elsewhere):  # a new URLconf: reversed again
+        assert auth_path(request) == "/elsewhere/auth"
+    set_script_prefix("/prefix/")
+    try:
+        assert auth_path(request) == "/prefix" + expected  # reverse() adds the script prefix
+    finally:
+        set_script_prefix("/")
+    assert auth_path(request) == expected
+    # once each: the root URLconf, the other one, and (the memo reset when the override
+    # ended) the two script prefixes
+    assert len(calls) == 4
+    assert auth_path(request) == expected
+    assert len(calls) == 4

@@ -156,6 +156,7 @@ def _reload(*, setting: str, **kwargs: Any) -> None:
         "CACHES",
         "INSTALLED_APPS",
         "SECURE_PROXY_SSL_HEADER",
+        "ROOT_URLCONF",  # flow/context.py auth_path's memo
     }:
         nextauth_settings.reload()
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.views.decorators.debug import sensitive_variables
 
 from django_nextauth.callbacks import run_redirect
@@ -134,13 +134,30 @@ def with_query(url: str, **params: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
+#: Past this many (URLconf, namespace, script prefix) keys the memo starts over.
+_AUTH_PATHS_MAX = 64
+
+
 def auth_path(request: HttpRequest) -> str:
-    """The path the API is mounted at (``/api/auth``), from the URLconf."""
+    """The path the API is mounted at (``/api/auth``), from the URLconf.
+
+    Memoised per URLconf, namespace and script prefix (what ``reverse`` depends on):
+    ``reverse`` walks the resolver on every call and every auth view asks this.
+    ``setting_changed`` (``ROOT_URLCONF``, ``NEXTAUTH``) starts the memo over."""
     match = request.resolver_match
-    try:
-        return reverse("nextauth:index", current_app=match.namespace if match else None).rstrip("/")
-    except NoReverseMatch:
-        return str(nextauth_settings.BASE_PATH).rstrip("/")
+    namespace = match.namespace if match else None
+    key = (get_urlconf(), namespace, get_script_prefix())
+    paths: dict[tuple[Any, ...], str] = nextauth_settings.cached("auth_paths", dict)
+    found = paths.get(key)
+    if found is None:
+        try:
+            found = reverse("nextauth:index", current_app=namespace).rstrip("/")
+        except NoReverseMatch:
+            found = str(nextauth_settings.BASE_PATH).rstrip("/")
+        if len(paths) >= _AUTH_PATHS_MAX:
+            paths.clear()
+        paths[key] = found
+    return found
 
 
 @sensitive_variables()

@@ -80,7 +80,7 @@ class JwtStrategy(SessionStrategy):
         """The token's claims, or ``None`` when no candidate dialect accepts it."""
         if not incoming.raw:
             return None
-        secrets = _as_tuple(nextauth_settings.secrets if secret is None else secret)
+        secrets = self._secrets() if secret is None else _as_tuple(secret)
         undecryptable = False
         for each, name in incoming.candidates:
             try:
@@ -99,6 +99,15 @@ class JwtStrategy(SessionStrategy):
         if undecryptable and incoming.from_cookie:  # silent sign-outs are hard to explain
             log_undecryptable_cookie(incoming.candidates[0][1])
         return None
+
+    def _secrets(self) -> tuple[str, ...]:
+        # The settings' secrets, kept on this strategy (one per settings snapshot: a
+        # setting_changed builds a new one), not re-read and re-tupled on every decode.
+        # Resolved on first use, not in __init__: a missing secret raises here, per read.
+        secrets = self.__dict__.get("_settings_secrets")
+        if secrets is None:
+            secrets = self.__dict__["_settings_secrets"] = _as_tuple(nextauth_settings.secrets)
+        return secrets
 
     def _claims(
         self, raw: str, secrets: tuple[str, ...], salt: str, dialect: Dialect
