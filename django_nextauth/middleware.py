@@ -143,7 +143,9 @@ class NextAuthMiddleware:
             return
         if state.unavailable:
             return  # the session is unknown: neither deleted nor renewed
-        if not state.pending and not _writes_session_cookie(response, state.name):
+        # No cookie on the response (most responses): the name scan is skipped.
+        writes = bool(response.cookies) and _writes_session_cookie(response, state.name)
+        if not state.pending and not writes:
             if state.is_bad:
                 state.discard_cookie()
             elif self._renewal_due(state):

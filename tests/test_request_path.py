@@ -21,6 +21,7 @@ from django_nextauth.flow.context import auth_path
 from django_nextauth.middleware import NextAuthMiddleware
 from django_nextauth.session import session_state
 from django_nextauth.session.base import strategy
+from django_nextauth.session.state import new_session_state
 from django_nextauth.views.base import AuthView
 
 NAME = "next-auth.session-token"
@@ -206,3 +207,28 @@ def test_auth_path_is_reversed_once_per_urlconf(monkeypatch: pytest.MonkeyPatch)
     assert len(calls) == 4
     assert auth_path(request) == expected
     assert len(calls) == 4
+
+
+def test_a_warm_hit_decrypts_nothing(
+    make_token: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache is asked before a decrypt closure is built; a hit never reaches decrypt,
+    # and the clock is still checked on it.
+    cookie = make_token(max_age=60)
+    assert session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}")).claims
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("decrypted on a cache hit")
+
+    monkeypatch.setattr(jwt, "decrypt", refuse)
+    assert session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}")).claims
+    monkeypatch.setattr(time, "time", lambda real=time.time: real() + 120)
+    assert not session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}")).claims
+
+
+def test_session_state_is_new_session_state(make_token: Callable[..., str]) -> None:
+    # session_state builds the state inline (no override handling): the same cookie names,
+    # over http and https, as new_session_state.
+    for secure in (False, True):
+        request = RequestFactory().get("/", secure=secure)
+        assert session_state(request).name == new_session_state(request).name

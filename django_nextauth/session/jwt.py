@@ -113,9 +113,10 @@ class JwtStrategy(SessionStrategy):
         self, raw: str, secrets: tuple[str, ...], salt: str, dialect: Dialect
     ) -> CachedToken:
         version = dialect.version
-        token = self.tokens.get_or_decrypt(
-            (raw, secrets, salt, version),
-            lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version),
+        key = (raw, secrets, salt, version)
+        # A hit builds no decrypt closure (the warm path): the cache is asked first.
+        token = self.tokens.get(key) or self.tokens.get_or_decrypt(
+            key, lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version)
         )
         # From here on, every read, cached or not: the clock checked now.
         jwt.check_claims(token.checked)

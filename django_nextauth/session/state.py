@@ -346,7 +346,11 @@ def session_state(request: HttpRequest) -> SessionState:
     """The request's :class:`SessionState` with the configured cookie names, cached on it."""
     state: SessionState | None = request.__dict__.get(_STATE_ATTR)
     if state is None:
-        state = request.__dict__[_STATE_ATTR] = new_session_state(request)
+        # new_session_state without its overrides: every request that reads the session
+        # comes here once.
+        current = strategy()
+        candidates = current.candidates(current.is_secure(request))
+        state = request.__dict__[_STATE_ATTR] = SessionState(request, current, candidates)
     return state
 
 

@@ -81,6 +81,10 @@ class DecryptedTokens:
     def __len__(self) -> int:
         return len(self._tokens)
 
+    def get(self, key: CacheKey) -> CachedToken | None:
+        """The token for ``key`` if remembered, else ``None``."""
+        return self._tokens.get(key)
+
     def get_or_decrypt(self, key: CacheKey, decrypt: Callable[[], bytes]) -> CachedToken:
         """The token for ``key``: remembered, or ``decrypt()``-ed (which may raise, as may
         parsing its claims: nothing is kept then)."""
