@@ -9,6 +9,7 @@ username, a ``roles`` list) plus what ``login()`` adds (~600 bytes).
   reference  a minimal middleware: ``request.COOKIES``, one base64 + AES-GCM +
              ``json.loads`` decode with a cached key, a plain user object;
   nextauth   NextAuthMiddleware, the view reads ``request.session_user``;
+  session    NextAuthMiddleware and the GET /api/auth/session view (warm);
   db         SessionMiddleware + AuthenticationMiddleware, ``request.user``
              (SQLite file, persistent connection), for scale.
 
@@ -85,7 +86,7 @@ from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.urls import include, path  # noqa: E402
 from django.utils.functional import SimpleLazyObject  # noqa: E402
 from harness import bare, django_auth, environ, nextauth, start_response  # noqa: E402
 
@@ -156,7 +157,13 @@ def reference(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("a", bare), path("r", reference), path("n", nextauth), path("d", django_auth)]
+urlpatterns = [
+    path("a", bare),
+    path("r", reference),
+    path("n", nextauth),
+    path("d", django_auth),
+    path("api/auth/", include("django_nextauth.urls")),
+]
 
 
 def handler(middleware: list[str]) -> WSGIHandler:
@@ -254,6 +261,8 @@ def main() -> None:
         "nextauth cold": runner(nextauth_app, env("/n", cold_cookies)),
         "nextauth warm": runner(nextauth_app, env("/n", [warm_cookie])),
         "nextauth warm, SimpleLazyObject": runner(simple_lazy_app, env("/n", [warm_cookie])),
+        # The whole GET /api/auth/session view (JSON answer, cookie re-issue off), warm.
+        "GET /api/auth/session warm": runner(nextauth_app, env("/api/auth/session", [warm_cookie])),
         "db session": runner(db_app, env("/d", [f"{other}; sessionid={session.session_key}"])),
     }
     best = dict.fromkeys(runs, float("inf"))
@@ -276,6 +285,8 @@ def main() -> None:
     print(f"warm: nextauth added / reference added = {warm:.2f}")
     saved = best["nextauth warm, SimpleLazyObject"] - best["nextauth warm"]
     print(f"LazyRequestAttribute saves {saved:.2f} us/request over SimpleLazyObject")
+    view = added["GET /api/auth/session warm"] / added["nextauth warm"]
+    print(f"GET /api/auth/session warm added / nextauth warm added = {view:.1f}")
     scale = added["db session"] / added["nextauth cold"]
     print(f"for scale: db session added / nextauth cold added = {scale:.1f}")
     per_entry = cache_bytes_per_entry(nextauth_app, env("/n", cold_cookies))
