@@ -21,7 +21,7 @@ from django_nextauth.flow.context import auth_path
 from django_nextauth.middleware import NextAuthMiddleware
 from django_nextauth.session import session_state
 from django_nextauth.session.base import strategy
-from django_nextauth.session.state import new_session_state
+from django_nextauth.session.request_state import new_session_state
 from django_nextauth.views.base import AuthView
 
 NAME = "next-auth.session-token"

@@ -18,7 +18,7 @@ from django_nextauth.session import (
     session_was_read,
     strategy,
 )
-from django_nextauth.session.state import mark_read
+from django_nextauth.session.request_state import mark_read
 from django_nextauth.session.token_cache import DecryptedTokens
 from tests.conftest import CLAIMS as README_CLAIMS
 from tests.strategies import json_like

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django_nextauth.email.verification import read_link
 from django_nextauth.errors import ErrorCode
 from django_nextauth.flow.responses import NO_CACHE, html_response
-from django_nextauth.session.state import mark_read, new_session_state
+from django_nextauth.session.request_state import mark_read, new_session_state
 
 from .email_link import link_failed, require_adapter
 

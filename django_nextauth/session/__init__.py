@@ -31,8 +31,9 @@ from .access import (
     logout,
 )
 from .base import CallbackFailed, SessionStrategy, UnstorableToken, strategy
+from .request_state import peek_session_state, session_state, session_was_read
 from .shape import user_to_token
-from .state import SessionState, peek_session_state, session_state, session_was_read
+from .state import SessionState
 
 __all__ = [
     "AnonymousSessionUser",

@@ -15,8 +15,8 @@ from django_nextauth.lazy import LazyRequestAttribute
 from django_nextauth.users import AnonymousSessionUser, SessionUser
 
 from .base import strategy
+from .request_state import mark_read, new_session_state, peek_session_state, session_state
 from .shape import Claims
-from .state import mark_read, new_session_state, peek_session_state, session_state
 
 __all__ = [
     "abuild_session",

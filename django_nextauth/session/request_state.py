@@ -1,0 +1,73 @@
+"""The :class:`~.state.SessionState` of a request: made once and cached on it
+(:func:`session_state`), made apart with overrides (:func:`new_session_state`), and whether
+anything read the session (for ``Vary: Cookie``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.http import HttpRequest
+
+from .base import strategy
+from .state import SessionState
+
+__all__ = [
+    "mark_read",
+    "new_session_state",
+    "peek_session_state",
+    "session_state",
+    "session_was_read",
+]
+
+_STATE_ATTR = "_nextauth_session"
+_READ_ATTR = "_nextauth_session_read"
+
+
+def session_state(request: HttpRequest) -> SessionState:
+    """The request's :class:`SessionState` with the configured cookie names, cached on it."""
+    state: SessionState | None = request.__dict__.get(_STATE_ATTR)
+    if state is None:
+        # new_session_state without its overrides: every request that reads the session
+        # comes here once.
+        current = strategy()
+        candidates = current.candidates(current.is_secure(request))
+        state = request.__dict__[_STATE_ATTR] = SessionState(request, current, candidates)
+    return state
+
+
+def new_session_state(
+    request: HttpRequest,
+    *,
+    secure: bool | None = None,
+    cookie_name: str | None = None,
+    secret: str | Sequence[str] | None = None,
+    salt: str | None = None,
+) -> SessionState:
+    """A :class:`SessionState` of ``request`` not cached on it (the middleware then neither
+    renews nor deletes what it reads): the configured cookie names, or ``cookie_name``;
+    ``secure`` / ``secret`` / ``salt`` override the settings'."""
+    current = strategy()
+    candidates = current.candidates(current.is_secure(request) if secure is None else secure)
+    if cookie_name is not None:
+        candidates = ((candidates[0][0], cookie_name),)
+    return SessionState(request, current, candidates, secret=secret, salt=salt)
+
+
+def peek_session_state(request: HttpRequest) -> SessionState | None:
+    """The request's :class:`SessionState` if something read the session, else ``None``."""
+    return request.__dict__.get(_STATE_ATTR)
+
+
+def session_was_read(request: HttpRequest) -> bool:
+    """Whether anything looked at the request's session cookie (for ``Vary: Cookie``).
+
+    A ``login`` / ``logout`` alone does not count: it writes the cookie, the response
+    does not depend on it.
+    """
+    state: SessionState | None = request.__dict__.get(_STATE_ATTR)
+    return _READ_ATTR in request.__dict__ or (state is not None and state.was_read)
+
+
+def mark_read(request: HttpRequest) -> None:
+    """Note that the session was looked at without the cached state (custom ``get_token``)."""
+    request.__dict__[_READ_ATTR] = True
