@@ -49,6 +49,7 @@ __all__ = [
     "login_attempt",
     "send_login_failed",
     "send_robust",
+    "send_sign_in_failed",
     "sign_in_failed",
     "session_updated",
     "user_created",
@@ -89,6 +90,20 @@ def send_robust(signal: Signal, sender: Any, **kwargs: Any) -> None:
                 type(result).__name__,
                 exc_info=result,
             )
+
+
+def send_sign_in_failed(
+    request: Any, provider_id: str, error: str, credentials: Mapping[str, Any] | None = None
+) -> None:
+    """:data:`sign_in_failed` for one refused attempt of ``provider_id``, credentials masked."""
+    send_robust(
+        sign_in_failed,
+        provider_id,
+        request=request,
+        provider=provider_id,
+        error=error,
+        credentials=cleanse_credentials(credentials or {}),
+    )
 
 
 def send_login_failed(request: Any, credentials: Mapping[str, Any]) -> None:

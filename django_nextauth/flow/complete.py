@@ -29,7 +29,11 @@ from django_nextauth.session import (
     session_state,
     user_to_token,
 )
-from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed, user_signed_in
+from django_nextauth.signals import (
+    send_robust,
+    send_sign_in_failed,
+    user_signed_in,
+)
 
 from .accounts import AccountNotLinked, InactiveUser, Linked, link
 from .context import AuthRequest, safe_redirect, with_query
@@ -210,14 +214,7 @@ def complete_sign_in(
 def _denied(
     ctx: AuthRequest, provider: Provider, credentials: Mapping[str, Any] | None
 ) -> HttpResponseBase:
-    send_robust(
-        sign_in_failed,
-        provider.id,
-        request=ctx.request,
-        provider=provider.id,
-        error=ErrorCode.ACCESS_DENIED.value,
-        credentials=cleanse_credentials(credentials or {}),
-    )
+    send_sign_in_failed(ctx.request, provider.id, ErrorCode.ACCESS_DENIED.value, credentials)
     return ctx.error_redirect(ErrorCode.ACCESS_DENIED)
 
 

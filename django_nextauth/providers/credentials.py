@@ -48,11 +48,9 @@ from django_nextauth.identity import is_active
 from django_nextauth.logs import SERVER_FAULTS, log_server_fault
 from django_nextauth.ratelimit import reserve, retry_after
 from django_nextauth.signals import (
-    cleanse_credentials,
     login_attempt,
     send_login_failed,
-    send_robust,
-    sign_in_failed,
+    send_sign_in_failed,
 )
 
 from .authorize import Authorize, load_hook, run_authorize
@@ -201,15 +199,7 @@ class CredentialsProvider(Provider):
         login_failed_sent: bool = False,
         credentials_wrong: bool = True,
     ) -> None:
-        credentials = cleanse_credentials(ctx.body)
-        send_robust(
-            sign_in_failed,
-            self.id,
-            request=ctx.request,
-            provider=self.id,
-            error=code.value,
-            credentials=credentials,
-        )
+        send_sign_in_failed(ctx.request, self.id, code.value, ctx.body)
         # Django's user_login_failed: once per attempt (the hook's own authenticate() may have
         # sent it), and not for a server fault.
         if credentials_wrong and not login_failed_sent:

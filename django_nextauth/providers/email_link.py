@@ -48,7 +48,9 @@ from django_nextauth.flow.context import safe_redirect
 from django_nextauth.hooks import HookFailed, describe, run_hook
 from django_nextauth.identity import is_active, stored_email, user_with_email
 from django_nextauth.logs import is_server_fault, log_server_fault
-from django_nextauth.signals import cleanse_credentials, send_robust, sign_in_failed
+from django_nextauth.signals import (
+    send_sign_in_failed,
+)
 from django_nextauth.storable import MAX_EMAIL, storable
 
 if TYPE_CHECKING:
@@ -232,14 +234,7 @@ def link_failed(ctx: AuthRequest, provider: EmailProvider, code: ErrorCode) -> H
 
     Shared with the confirmation page (``providers/email_confirm.py``), which refuses a bad
     link the same way."""
-    send_robust(
-        sign_in_failed,
-        provider.id,
-        request=ctx.request,
-        provider=provider.id,
-        error=code.value,
-        credentials=cleanse_credentials(ctx.body),
-    )
+    send_sign_in_failed(ctx.request, provider.id, code.value, ctx.body)
     return ctx.error_redirect(code)
 
 

@@ -36,7 +36,7 @@ from django_nextauth.errors import ErrorCode
 from django_nextauth.flow.complete import complete_sign_in
 from django_nextauth.flow.context import with_query
 from django_nextauth.identity import user_with_email
-from django_nextauth.signals import send_robust, sign_in_failed
+from django_nextauth.signals import send_sign_in_failed
 from django_nextauth.webauthn.ceremony import Refused, verify_authentication, verify_registration
 from django_nextauth.webauthn.challenge import Challenge, ChallengeError, open_challenge
 from django_nextauth.webauthn.codec import from_base64, to_base64
@@ -229,14 +229,7 @@ def _account(provider: WebAuthnProvider, credential_id: str, user: Any) -> dict[
 
 def _refused(ctx: AuthRequest, provider: WebAuthnProvider, stop: _Stop) -> HttpResponseBase:
     logger.warning("django_nextauth: passkey %r refused: %s", provider.id, stop)
-    send_robust(
-        sign_in_failed,
-        provider.id,
-        request=ctx.request,
-        provider=provider.id,
-        error=stop.code.value,
-        credentials={},
-    )
+    send_sign_in_failed(ctx.request, provider.id, stop.code.value)
     if stop.code is ErrorCode.ACCOUNT_NOT_LINKED:  # a sign-in error: Auth.js's sign-in page
         return ctx.redirect(with_query(ctx.page("SIGN_IN", "signin"), error=stop.code.value))
     if stop.code is ErrorCode.TOO_MANY_ATTEMPTS:
