@@ -48,6 +48,8 @@ __all__ = [
     "encode",
     "encrypt",
     "check_claims",
+    "check_times",
+    "claim_times",
     "load_claims",
     "parse_claims",
 ]
@@ -60,6 +62,7 @@ MAX_JSON_DEPTH = 64
 _IV_TAG_LENGTHS = {GCM: (12, 16), CBC: (16, 32)}
 _KNOWN_HEADER_KEYS = frozenset({"alg", "enc", "kid", "typ", "cty"})
 _NUMBER_TYPES = (int, float)  # not bool: JSON true is no NumericDate
+_TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 def _resolve(
@@ -258,16 +261,24 @@ def load_claims(plaintext: bytes) -> dict[str, Any]:
 
 def check_claims(claims: dict[str, Any]) -> None:
     """Raise unless ``exp`` / ``nbf`` / ``iat`` are numbers and the clock is within them now."""
+    check_times(*claim_times(claims))
+
+
+def claim_times(claims: dict[str, Any]) -> tuple[float | None, float | None]:
+    """``(exp, nbf)`` of ``claims`` (``None``: absent); raise :class:`ClaimInvalid` unless
+    ``exp``, ``nbf`` and ``iat`` are numbers where present. Split from the clock check so
+    that a cached token's types are checked once (``session/token_cache.py``)."""
+    for name in _TIME_CLAIMS:
+        if name in claims and type(claims[name]) not in _NUMBER_TYPES:
+            raise ClaimInvalid("Claims exp, nbf and iat must be numbers.")
+    return claims.get("exp"), claims.get("nbf")
+
+
+def check_times(exp: float | None, nbf: float | None) -> None:
+    """Raise unless the clock now is within ``exp`` and ``nbf`` (whole seconds, with
+    :data:`CLOCK_TOLERANCE`; ``None``: no bound)."""
     now = int(time.time())
-    exp = claims.get("exp", now)
-    nbf = claims.get("nbf", now)
-    if (
-        type(exp) not in _NUMBER_TYPES
-        or type(nbf) not in _NUMBER_TYPES
-        or type(claims.get("iat", now)) not in _NUMBER_TYPES
-    ):
-        raise ClaimInvalid("Claims exp, nbf and iat must be numbers.")
-    if "exp" in claims and exp <= now - CLOCK_TOLERANCE:
+    if exp is not None and exp <= now - CLOCK_TOLERANCE:
         raise TokenExpired("Token has expired.")
-    if nbf > now + CLOCK_TOLERANCE:
+    if nbf is not None and nbf > now + CLOCK_TOLERANCE:
         raise ClaimInvalid("Token is not valid yet.")

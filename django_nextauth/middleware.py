@@ -27,7 +27,6 @@ JSON when the client wants JSON), never as signed out and never deleting the coo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -139,18 +138,8 @@ class NextAuthMiddleware:
                 patch_vary_headers(response, ("Cookie", "Authorization") if bearer else ("Cookie",))
             else:  # what patch_vary_headers writes when there is no Vary yet, without its regex
                 response.headers["Vary"] = "Cookie, Authorization" if bearer else "Cookie"
-        if state is None:
-            return
-        if state.unavailable:
-            return  # the session is unknown: neither deleted nor renewed
-        # No cookie on the response (most responses): the name scan is skipped.
-        writes = bool(response.cookies) and _writes_session_cookie(response, state.name)
-        if not state.pending and not writes:
-            if state.is_bad:
-                state.discard_cookie()
-            elif self._renewal_due(state):
-                state.login(state.stored_token)  # type: ignore[arg-type]
-        state.flush(response)
+        if state is not None:
+            state.settle(response)
 
     def process_exception(
         self, request: HttpRequest, exception: Exception
@@ -159,18 +148,3 @@ class NextAuthMiddleware:
         if isinstance(exception, RevocationUnavailable):
             return session_unavailable(request, as_json=wants_json(request))
         return None
-
-    @staticmethod
-    def _renewal_due(state: Any) -> bool:
-        session = nextauth_settings.SESSION
-        if not (session["SLIDING"] and state.from_cookie):
-            return False
-        if state.dialect.version != nextauth_settings.VERSION:
-            return False  # a cookie of the other family is read, never rewritten
-        iat = state.issued_at  # not stored_token: that copies the claims
-        return isinstance(iat, (int, float)) and time.time() - iat > session["UPDATE_AGE"]
-
-
-def _writes_session_cookie(response: HttpResponseBase, name: str) -> bool:
-    prefix = name + "."
-    return any(key == name or key.startswith(prefix) for key in response.cookies)

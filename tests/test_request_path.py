@@ -232,3 +232,25 @@ def test_session_state_is_new_session_state(make_token: Callable[..., str]) -> N
     for secure in (False, True):
         request = RequestFactory().get("/", secure=secure)
         assert session_state(request).name == new_session_state(request).name
+
+
+def test_unset_state_attributes_are_class_defaults_never_shared_values(
+    make_token: Callable[..., str],
+) -> None:
+    # SessionState keeps its rarely-set attributes as class-level defaults (no instance
+    # writes per request): what one request records is never seen by another's state.
+    cookie = make_token()
+    first = session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}"))
+    assert first.user.is_authenticated
+    first.logout()
+    assert first.pending and first.user.is_anonymous
+    second = session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}"))
+    assert not second.pending and not second.unavailable
+    assert second.user.is_authenticated and second.user is not first.user
+    rotated = jwt.encode({"sub": "1"}, secret=ROTATED)
+    with_secret = new_session_state(
+        RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={rotated}"), secret=ROTATED
+    )
+    assert with_secret.claims  # the override was kept on that state ...
+    # ... and only there
+    assert not session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={rotated}")).claims

@@ -2,7 +2,10 @@
 
 ``copy_claims`` replaces a second JSON parse of the plaintext (a speed trick,
 bench/middleware.py's cold rows): its copy must equal a fresh parse and share no
-list or dict with the claims the cache keeps.
+list or dict with the claims the cache keeps. A cached token's ``exp`` / ``nbf`` /
+``iat`` types are checked once, when it is cached (another trick, the warm rows): a hit
+then compares the kept times with the clock, and must refuse exactly what
+``jwt.check_claims`` on the whole claims refuses.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from django_nextauth import jwt
+from django_nextauth.exceptions import ClaimInvalid, InvalidToken
 from django_nextauth.session.token_cache import CachedToken, copy_claims
 from tests.strategies import json_like
 
@@ -41,6 +47,7 @@ def containers(value: Any) -> Iterator[int]:
 
 @given(objects)
 def test_the_copy_is_a_fresh_parse_sharing_no_container(claims: dict[str, Any]) -> None:
+    assume(not {"exp", "nbf", "iat"} & set(claims))
     token = CachedToken(json.dumps(claims).encode())
     handed_out = token.claims
     assert handed_out == json.loads(json.dumps(claims)) == token.checked
@@ -56,3 +63,41 @@ def test_changing_the_claims_handed_out_changes_nothing_kept() -> None:
     first["sub"] = "2"
     assert token.checked == {"sub": "1", "roles": ["staff"], "org": {"teams": [["a"]]}}
     assert token.claims == token.checked
+
+
+NOW = 1_800_000_000
+times = (
+    st.integers(NOW - 100, NOW + 100)
+    | st.floats(NOW - 100, NOW + 100)
+    | st.booleans()
+    | st.none()
+    | st.text(max_size=3)
+    | st.lists(st.integers(), max_size=1)
+)
+time_claims = st.fixed_dictionaries(
+    {}, optional={"exp": times, "nbf": times, "iat": times, "auth_time": times}
+)
+
+
+def verdict(check: Any) -> type[Exception] | None:
+    try:
+        check()
+    except InvalidToken as exc:
+        return type(exc)
+    return None
+
+
+@given(claims=time_claims)
+def test_a_cached_token_refuses_what_check_claims_refuses(claims: dict[str, Any]) -> None:
+    with mock.patch.object(jwt.time, "time", lambda: NOW + 0.5):
+        whole = verdict(lambda: jwt.check_claims(claims))
+    try:
+        token = CachedToken(json.dumps(claims).encode())
+    except ClaimInvalid:  # a wrong type: refused before anything is cached
+        assert whole is ClaimInvalid
+        return
+    assert (token.exp, token.nbf) == (claims.get("exp"), claims.get("nbf"))
+    with mock.patch.object(jwt.time, "time", lambda: NOW + 0.5):
+        assert verdict(lambda: jwt.check_times(token.exp, token.nbf)) is whole
+    signed_in = claims.get("auth_time")
+    assert token.auth_time == (signed_in if type(signed_in) in (int, float) else None)

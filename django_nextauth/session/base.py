@@ -69,6 +69,9 @@ class SessionStrategy(ABC):
         session = nextauth_settings.SESSION
         self.max_age: int = session["MAX_AGE"]
         self.absolute_max_age: int | None = session.get("ABSOLUTE_MAX_AGE")
+        #: With ``SESSION["SLIDING"]``: the age after which a session read from its cookie
+        #: is re-issued on the way out (``SESSION["UPDATE_AGE"]``), else ``None``.
+        self.renew_after: int | None = session["UPDATE_AGE"] if session["SLIDING"] else None
 
     def is_secure(self, request: HttpRequest) -> bool:
         """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""

@@ -118,16 +118,16 @@ class JwtStrategy(SessionStrategy):
         token = self.tokens.get(key) or self.tokens.get_or_decrypt(
             key, lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version)
         )
-        # From here on, every read, cached or not: the clock checked now.
-        jwt.check_claims(token.checked)
-        if self.absolute_max_age is not None and not self._within_lifetime(token.checked):
+        # From here on, every read, cached or not: the clock checked now (the claims' types
+        # were checked once, when the token was cached).
+        jwt.check_times(token.exp, token.nbf)
+        if self.absolute_max_age is not None and not self._within_lifetime(token.auth_time):
             raise TokenExpired("The session is older than SESSION['ABSOLUTE_MAX_AGE'].")
         return token
 
-    def _within_lifetime(self, claims: Mapping[str, Any]) -> bool:
+    def _within_lifetime(self, signed_in: float | None) -> bool:
         # A token without a sign-in time cannot prove its age: refused when the limit is on.
-        signed_in = claims.get(AUTH_TIME)
-        if type(signed_in) not in (int, float):
+        if signed_in is None:
             return False
         return time.time() < signed_in + self.absolute_max_age  # type: ignore[operator]
 

@@ -10,6 +10,7 @@ session user, and a pending write (``login``) or deletion (``logout``) that
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ __all__ = ["SID", "SessionState"]
 logger = logging.getLogger("django_nextauth")
 
 User = SessionUser | AnonymousSessionUser
+_UNREAD: Any = object()  # the session was not decoded (yet)
 
 
 class SessionState:
@@ -40,6 +42,17 @@ class SessionState:
     ``token`` and ``session``, ``user``. Writes go through :meth:`login`,
     :meth:`logout` and :meth:`flush`.
     """
+
+    # Class-level defaults: a request reads its session once, and most of these stay unset
+    # (fewer instance writes on the warm path; tests/test_request_path.py).
+    _secret: str | Sequence[str] | None = None
+    _salt: str | None = None
+    _resolved: Resolved | None = None
+    _user: User | None = None
+    # ("write", Decoded) or ("clear", cookie names or None for every family); None: nothing.
+    _pending: tuple[str, Any] | None = None
+    #: The revocation cache failed on this request's read (re-raised on every later one).
+    _outage: RevocationUnavailable | None = None
 
     def __init__(
         self,
@@ -53,14 +66,10 @@ class SessionState:
         self._request = request
         self._strategy = strategy
         self._candidates = tuple(candidates)
-        self._secret = secret
-        self._salt = salt
-        self._resolved: Resolved | None = None
-        self._user: User | None = None
-        # ("write", Decoded) or ("clear", cookie names or None for every family); None: nothing.
-        self._pending: tuple[str, Any] | None = None
-        #: The revocation cache failed on this request's read (re-raised on every later one).
-        self._outage: RevocationUnavailable | None = None
+        if secret is not None:
+            self._secret = secret
+        if salt is not None:
+            self._salt = salt
 
     @property
     def request(self) -> HttpRequest:
@@ -214,9 +223,10 @@ class SessionState:
     @property
     def is_bad(self) -> bool:
         """A session cookie arrived, was decoded, and gives no session: delete it."""
-        if not self.from_cookie or "_decoded" not in self.__dict__ or self.unavailable:
+        decoded = self.__dict__.get("_decoded", _UNREAD)  # asked after every read: no properties
+        if decoded is _UNREAD or self._outage is not None or not self._incoming.from_cookie:
             return False
-        return self._decoded is None or (self._resolved is not None and self._resolved[0] is None)
+        return decoded is None or (self._resolved is not None and self._resolved[0] is None)
 
     @property
     def stored_token(self) -> Claims | None:
@@ -319,6 +329,35 @@ class SessionState:
     def pending(self) -> bool:
         """Whether a login or logout waits for :meth:`flush`."""
         return self._pending is not None
+
+    def settle(self, response: HttpResponseBase) -> None:
+        """The session's side of a response, after the view: a pending login / logout
+        written; else, unless the response writes the session cookie itself, an unusable
+        session cookie deleted (every chunk) or, with ``SESSION["SLIDING"]``, a session older
+        than ``SESSION["UPDATE_AGE"]`` re-issued. Nothing while the revocation records are
+        down: the session is unknown, neither deleted nor renewed."""
+        if self._outage is not None:
+            return
+        if self._pending is None and not (response.cookies and self._sets_cookie(response)):
+            if self.is_bad:
+                self.discard_cookie()
+            elif self._renewal_due():
+                self.login(self.stored_token)  # type: ignore[arg-type]
+        self.flush(response)
+
+    def _sets_cookie(self, response: HttpResponseBase) -> bool:
+        name = self.name
+        prefix = name + "."
+        return any(key == name or key.startswith(prefix) for key in response.cookies)
+
+    def _renewal_due(self) -> bool:
+        after = self._strategy.renew_after
+        if after is None or self.__dict__.get("_decoded") is None or not self.from_cookie:
+            return False
+        if self._decoded.dialect.version != self._strategy.dialect.version:  # type: ignore[union-attr]
+            return False  # a cookie of the other family is read, never rewritten
+        iat = self.issued_at  # not stored_token: that copies the claims
+        return isinstance(iat, (int, float)) and time.time() - iat > after
 
     def flush(self, response: HttpResponseBase) -> None:
         """Apply the pending login / logout to ``response``'s cookies, once."""

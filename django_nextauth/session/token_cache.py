@@ -22,6 +22,8 @@ from typing import Any
 from django_nextauth import jwt
 from django_nextauth.users import SessionUser
 
+from .shape import AUTH_TIME
+
 __all__ = ["CacheKey", "CachedToken", "DecryptedTokens"]
 
 CacheKey = tuple[str, tuple[str, ...], str, str]  # (token, secrets, salt, version)
@@ -48,11 +50,18 @@ def copy_claims(value: Any) -> Any:
 class CachedToken:
     """A token that decrypted: its claims as first parsed (read-only)."""
 
-    __slots__ = ("_user", "checked")
+    __slots__ = ("_user", "auth_time", "checked", "exp", "nbf")
 
     def __init__(self, plaintext: bytes) -> None:
         #: The claims, for the strategy's checks only: never handed out, never changed.
         self.checked: dict[str, Any] = jwt.load_claims(plaintext)
+        # What every read checks against the clock, type-checked once here (raises
+        # ClaimInvalid, and nothing is kept): a hit compares two numbers, as
+        # jwt.check_times does, and never walks the claims (tests/test_token_cache.py).
+        self.exp, self.nbf = jwt.claim_times(self.checked)
+        signed_in = self.checked.get(AUTH_TIME)
+        #: The sign-in time, or ``None`` when the token has no usable one.
+        self.auth_time: float | None = signed_in if type(signed_in) in (int, float) else None
         self._user: SessionUser | None = None
 
     @property
