@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.test import Client, RequestFactory, override_settings
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from django_nextauth import cookies
 from django_nextauth.cookies import encode_value, set_cookie, write_session_cookie
 from django_nextauth.flow import context
-from django_nextauth.flow.context import build_context, safe_redirect
+from django_nextauth.flow.context import build_context, query_value, safe_redirect
 from django_nextauth.flow.responses import NO_CACHE, json_response
 from django_nextauth.links import _request_origin, site_origin
 from django_nextauth.redirects import default_redirect, normalize_origin
@@ -216,3 +216,19 @@ def test_the_polled_session_sets_only_the_session_cookie(client: Client, make_to
     assert again["Pragma"] == "no-cache"
     assert again["Expires"] == "0"
     assert SECRET  # the test settings' secret made the token
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcU=&%2Fl:/?#+ é", max_size=30))
+def test_query_value_is_request_get(query: str) -> None:
+    environ = {"QUERY_STRING": query}
+    plain = RequestFactory().get("/", **environ)
+    assert query_value(RequestFactory().get("/", **environ), "callbackUrl") == plain.GET.get(
+        "callbackUrl"
+    )
+
+
+def test_query_value_sees_a_get_set_on_the_request() -> None:
+    request = RequestFactory().get("/")
+    request.GET = QueryDict("callbackUrl=/set-by-hand")
+    assert query_value(request, "callbackUrl") == "/set-by-hand"
