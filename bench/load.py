@@ -66,11 +66,16 @@ CASES = [
     Case("protected-jwt-redis", "jwt-redis", "/protected", "jwt"),
     Case("protected-database", "database", "/protected", "database"),
     Case("protected-django", "django", "/protected", "django"),
-    Case("session-jwt", "jwt", "/api/auth/session", "jwt"),
-    Case("session-database", "database", "/api/auth/session", "database"),
+    # The session cases poll as a browser does after its first answer: with the CSRF and
+    # callback-url cookies that answer set (bench/load_prepare.py's "*-browser" sets).
+    Case("session-jwt", "jwt", "/api/auth/session", "jwt-browser"),
+    # The figure of runs before the browser cookies: the session cookie alone, so each
+    # answer mints a CSRF cookie and sets the callback-url cookie.
+    Case("session-jwt-first-poll", "jwt", "/api/auth/session", "jwt"),
+    Case("session-database", "database", "/api/auth/session", "database-browser"),
     Case("asgi-atiny", "jwt", "/atiny", None, server="asgi"),
-    Case("asgi-session-jwt", "jwt", "/api/auth/session", "jwt", server="asgi"),
-    Case("nextauth-node", "node", "/api/auth/session", "jwt", server="node"),
+    Case("asgi-session-jwt", "jwt", "/api/auth/session", "jwt-browser", server="asgi"),
+    Case("nextauth-node", "node", "/api/auth/session", "jwt-browser", server="node"),
 ]
 
 # Cookies in rotation; every answer that is not a 200 is counted and reported by done().
@@ -252,7 +257,7 @@ def measure(case: Case, lua: Path, args: argparse.Namespace) -> dict[str, float]
     process = start(case, port)
     try:
         wrk(port, lua, 8, 1.0)  # warm-up: imports, connections, caches
-        database = db_backends() if case.cookie in ("database", "django") else []
+        database = db_backends() if case.mode in ("database", "django") else []
         cpu: list[float] = []
         db_cpu: list[float] = []
         rates: list[float] = []

@@ -5,7 +5,9 @@ user for each kind of cookie the cases send, written as Lua tables for wrk.
 
 Sessions are made the way a sign-in makes them (``login`` + ``flush`` through the package, and
 Django's own ``login``), so the tokens carry what real ones carry (~600 bytes with the README's
-claims and a roles list).
+claims and a roles list). The ``*-browser`` sets add what a browser sends back to
+``/api/auth/session`` after its first poll: the CSRF and callback-url cookies that answer set
+(the ``session-*`` cases poll with those; the protected-view cases keep the session cookie only).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def main() -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
+    from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
     from django.http import HttpResponse
     from django.test import RequestFactory, override_settings
@@ -76,11 +79,32 @@ def main() -> None:
         flush(request, response)
         return "; ".join(f"{k}={m.value}" for k, m in response.cookies.items() if m.value)
 
+    def browser_cookie(app: WSGIHandler, cookie: str) -> str:
+        # One first poll through the whole stack; then the cookies a browser would hold.
+        environ = {
+            **factory.get("/api/auth/session").environ,
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": cookie,
+        }
+        response = app(environ, lambda status, headers: None)
+        response.close()
+        assert response.status_code == 200, response.status_code
+        jar = dict(pair.split("=", 1) for pair in cookie.split("; "))
+        jar.update((name, morsel.coded_value) for name, morsel in response.cookies.items())
+        return "; ".join(f"{name}={value}" for name, value in jar.items() if value)
+
     files = {"none": lua(workdir / "none.lua", [])}
-    files["jwt"] = lua(workdir / "jwt.lua", [nextauth_cookie(u) for u in people])
+    jwt_cookies = [nextauth_cookie(u) for u in people]
+    files["jwt"] = lua(workdir / "jwt.lua", jwt_cookies)
+    app = WSGIHandler()
+    browser = [browser_cookie(app, c) for c in jwt_cookies]
+    files["jwt-browser"] = lua(workdir / "jwt-browser.lua", browser)
     database = {**settings.NEXTAUTH, "SESSION": {"STRATEGY": "database"}}
     with override_settings(NEXTAUTH=database):
-        files["database"] = lua(workdir / "database.lua", [nextauth_cookie(u) for u in people])
+        database_cookies = [nextauth_cookie(u) for u in people]
+        files["database"] = lua(workdir / "database.lua", database_cookies)
+        browser = [browser_cookie(app, c) for c in database_cookies]
+        files["database-browser"] = lua(workdir / "database-browser.lua", browser)
     django_cookies = []
     for user in people:
         store = SessionStore()

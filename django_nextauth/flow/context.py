@@ -20,7 +20,7 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.views.decorators.debug import sensitive_variables
 
-from django_nextauth.callbacks import run_redirect
+from django_nextauth.callbacks import is_default, run_redirect
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import read_cookie
 from django_nextauth.csrf import CsrfState, get_csrf_state, origin_verified
@@ -37,6 +37,7 @@ __all__ = [
     "auth_path",
     "build_context",
     "parse_body",
+    "query_value",
     "safe_redirect",
     "with_query",
 ]
@@ -54,8 +55,6 @@ class AuthRequest:
     request: HttpRequest
     dialect: Dialect
     origin: str
-    #: ``origin`` + the path the API is mounted at, e.g. ``https://example.com/api/auth``.
-    auth_url: str
     #: The parsed body: it may hold a password, so it stays out of ``repr()``.
     body: dict[str, Any] = field(repr=False)
     csrf: CsrfState
@@ -64,6 +63,14 @@ class AuthRequest:
     #: ``X-Auth-Return-Redirect`` (200). Either is honoured whatever the version.
     json_mode: Literal["body", "header"] | None = None
     callback_cookie: tuple[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def auth_url(self) -> str:
+        """``origin`` + the path the API is mounted at, e.g. ``https://example.com/api/auth``.
+
+        Worked out when asked, not in :func:`build_context`: the polled ``GET /session``
+        never asks, and the URLconf lookup behind it costs ~6 us a request."""
+        return self.origin + auth_path(self.request)
 
     def url(self, name: str, **kwargs: str) -> str:
         """The absolute URL of the API route ``name`` (``"signin"``, ``"callback"``, ...)."""
@@ -182,6 +189,12 @@ def parse_body(request: HttpRequest) -> dict[str, Any]:
 
 def safe_redirect(request: HttpRequest, url: str, origin: str) -> str:
     """Run the ``redirect`` callback on ``url``; always an absolute http(s) URL."""
+    if url == origin and is_default("redirect"):
+        # Speed trick: the callback-url cookie a browser sends back holds the origin itself,
+        # and NextAuth's default callback answers the (normalised) origin with itself; calling
+        # it costs ~11 us a polled GET /session. A custom callback is always called.
+        # tests/test_session_route_path.py: default_redirect(origin, origin) == origin (Hypothesis).
+        return origin
     try:
         result = run_redirect(url=url, base_url=origin, request=request)
     except Exception as exc:  # a user callback: never let it turn into a 500
@@ -193,6 +206,19 @@ def safe_redirect(request: HttpRequest, url: str, origin: str) -> str:
             return origin + result
         return origin
     return result
+
+
+def query_value(request: HttpRequest, name: str) -> str | None:
+    """``request.GET.get(name)``.
+
+    Speed trick: with no query string (the polled ``GET /session``) there is nothing to find,
+    and building ``request.GET`` (a ``QueryDict`` from an empty string) costs a few us; a
+    ``GET`` already built or set on the request is always asked.
+    tests/test_session_route_path.py: the same answers as ``request.GET.get``."""
+    if "GET" not in request.__dict__ and not request.META.get("QUERY_STRING"):
+        return None
+    value: str | None = request.GET.get(name)
+    return value
 
 
 def _text(value: object) -> str | None:
@@ -220,7 +246,6 @@ def build_context(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
         request=request,
         dialect=site_dialect,
         origin=origin,
-        auth_url=origin + auth_path(request),
         body=body,
         csrf=csrf,
         json_mode=json_mode,
@@ -230,7 +255,8 @@ def build_context(request: HttpRequest, *, cookies: bool = True) -> AuthRequest:
         return ctx
     name = site_dialect.cookie("callback_url", secure=csrf.secure)
     stored = read_cookie(request, name)
-    requested = _text(body.get("callbackUrl")) or _text(request.GET.get("callbackUrl")) or stored
+    asked = _text(body.get("callbackUrl")) or _text(query_value(request, "callbackUrl"))
+    requested = asked or stored
     if requested:
         ctx.callback_url = safe_redirect(request, requested, origin)
     if ctx.callback_url != stored:

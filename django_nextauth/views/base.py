@@ -53,7 +53,8 @@ def finish(ctx: AuthRequest, response: HttpResponseBase) -> HttpResponseBase:
     """Put the CSRF and callback-url cookies first on ``response`` (NextAuth's order),
     then apply the pending session write."""
     written = list(response.cookies.items())
-    response.cookies.clear()
+    if written:  # the route set cookies of its own: they go after these two
+        response.cookies.clear()
     apply_csrf_cookie(response, ctx.csrf)
     if ctx.callback_cookie is not None:
         name, value = ctx.callback_cookie
