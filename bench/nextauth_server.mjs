@@ -13,7 +13,8 @@ const require = createRequire(modules);
 // next-auth's core handler, loaded by path: the package's export map does not list it.
 const { AuthHandler } = require(new URL("next-auth/core/index.js", modules).pathname);
 const Credentials = require("next-auth/providers/credentials").default;
-const { serialize } = require("cookie");
+// The cookie package parses (and percent-decodes) as Next.js hands cookies to NextAuth.
+const { parse, serialize } = require("cookie");
 
 const options = {
   secret: "bench-6cJ1U0xoiR8dQh1Xg0o3H1Cq5Yc9ZfZk1w3yQ0Gm2xE=",
@@ -22,15 +23,6 @@ const options = {
   logger: { error() {}, warn() {}, debug() {} },
 };
 
-function parseCookies(header = "") {
-  const cookies = {};
-  for (const part of header.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0) cookies[part.slice(0, at).trim()] = part.slice(at + 1).trim();
-  }
-  return cookies;
-}
-
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, "http://127.0.0.1");
   const action = url.pathname.replace(/^\/api\/auth\//, "").split("/")[0];
@@ -38,7 +30,7 @@ const server = createServer(async (req, res) => {
     req: {
       origin: "http://127.0.0.1",
       method: req.method,
-      cookies: parseCookies(req.headers.cookie),
+      cookies: parse(req.headers.cookie ?? ""),
       headers: req.headers,
       query: Object.fromEntries(url.searchParams),
       body: {},
