@@ -19,10 +19,11 @@ from .views.webauthn import WebAuthnOptionsView
 app_name = "nextauth"
 
 urlpatterns: list[URLPattern] = [
+    # First: the route the client polls (no other pattern here matches "session").
+    path("session", SessionView.as_view(), name="session"),
     path("", not_found, name="index"),
     path("csrf", CsrfView.as_view(), name="csrf"),
     path("providers", ProvidersView.as_view(), name="providers"),
-    path("session", SessionView.as_view(), name="session"),
     path("signin", SigninView.as_view(), name="signin"),
     path("signin/<str:provider_id>", SigninView.as_view(), name="signin-provider"),
     path("callback/<str:provider_id>", CallbackView.as_view(), name="callback"),

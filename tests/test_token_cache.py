@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from django_nextauth import jwt
 from django_nextauth.exceptions import ClaimInvalid, InvalidToken
+from django_nextauth.session.shape import default_session_user
 from django_nextauth.session.token_cache import CachedToken, copy_claims
 from tests.strategies import json_like
 
@@ -101,3 +102,29 @@ def test_a_cached_token_refuses_what_check_claims_refuses(claims: dict[str, Any]
         assert verdict(lambda: jwt.check_times(token.exp, token.nbf)) is whole
     signed_in = claims.get("auth_time")
     assert token.auth_time == (signed_in if type(signed_in) in (int, float) else None)
+
+
+values = json_like(scalars, keys=st.text(), max_size=4)
+user_claims = st.fixed_dictionaries(
+    {}, optional={"name": values, "email": values, "picture": values, "sub": scalars}
+)
+
+
+@given(user_claims)
+def test_the_cached_session_user_shares_nothing_with_the_kept_claims(
+    claims: dict[str, Any],
+) -> None:
+    # The default session user is built from the kept claims without copying them all:
+    # whatever it holds is its own, so changing it changes nothing the next request reads.
+    token = CachedToken(json.dumps(claims).encode())
+    user = token.default_user(default_session_user)
+    assert user == default_session_user(copy_claims(token.checked))  # what a copy gives
+    assert not set(containers(dict(user))) & set(containers(token.checked))
+
+
+def test_changing_the_cached_session_user_changes_no_claims() -> None:
+    token = CachedToken(b'{"sub":"1","name":{"given":"Alice"},"picture":["a.png"]}')
+    user = token.default_user(default_session_user)
+    user["name"]["given"] = "Mallory"
+    user["image"].append("b.png")
+    assert token.checked == {"sub": "1", "name": {"given": "Alice"}, "picture": ["a.png"]}

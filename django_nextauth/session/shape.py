@@ -10,6 +10,7 @@ request state build every session through here.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -38,6 +39,7 @@ Resolved = tuple[Claims | None, dict[str, Any] | None]  # (token, session); (Non
 AUTH_TIME = "auth_time"
 #: The stable session id claim: set at sign-in, kept when the token is re-issued.
 SID = "sid"
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON's immutable values
 
 
 def user_to_token(user: Any) -> Claims:
@@ -86,15 +88,24 @@ def stored_claims(record: Any, user: Any, max_age: int) -> Claims:
 
 
 def default_user(token: Mapping[str, Any]) -> dict[str, Any]:
-    """NextAuth's ``session.user``: ``{name, email, image: picture}``; absent fields stay absent."""
+    """NextAuth's ``session.user``: ``{name, email, image: picture}``; absent fields stay absent.
+
+    A new dict that shares no list or dict with ``token`` (a value that is not a JSON scalar
+    is deep-copied): the session user of a cached token is built from the claims the cache
+    keeps (``token_cache.CachedToken.default_user``), which no request may change.
+    """
     user = {}
     if "name" in token:
-        user["name"] = token["name"]
+        user["name"] = _own(token["name"])
     if "email" in token:
-        user["email"] = token["email"]
+        user["email"] = _own(token["email"])
     if "picture" in token:
-        user["image"] = token["picture"]
+        user["image"] = _own(token["picture"])
     return user
+
+
+def _own(value: Any) -> Any:
+    return value if type(value) in _SCALARS else copy.deepcopy(value)
 
 
 def js_iso(moment: float) -> str:
@@ -130,5 +141,6 @@ def session_user(
 
 def default_session_user(claims: Mapping[str, Any]) -> SessionUser:
     """The session user under NextAuth's default callbacks: a function of the claims alone
-    (no session dict, and no expiry string, is built for it)."""
+    (no session dict, and no expiry string, is built for it). Keeps no list or dict of
+    ``claims`` (:func:`default_user`), so ``claims`` may be a cached token's own."""
     return SessionUser(default_user(claims), sub=claims.get("sub"))

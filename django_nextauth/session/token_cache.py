@@ -71,9 +71,13 @@ class CachedToken:
         return claims
 
     def default_user(self, build: Callable[[dict[str, Any]], SessionUser]) -> SessionUser:
-        """The session user of NextAuth's default callbacks, built once (it is read-only)."""
+        """The session user of NextAuth's default callbacks, built once (it is read-only).
+
+        ``build`` is handed the kept claims themselves, not a copy of them all: it must keep
+        no list or dict of them (``shape.default_session_user`` copies any value that is not
+        a scalar; tests/test_token_cache.py). The copy cost ~4 us a cold request."""
         if self._user is None:
-            self._user = build(self.claims)
+            self._user = build(self.checked)
         return self._user
 
 
