@@ -4,13 +4,11 @@ Each case starts its server (gunicorn with 2 sync workers, or uvicorn with 2 wor
 ASGI; Node for the real NextAuth), drives it with ``wrk`` at each concurrency for
 DURATION seconds, PASSES times, and reads the server processes' CPU time from ``/proc``
 before and after: CPU per request = (user + system time of the master and its workers) /
-requests answered. Sessions are realistic: ~600-byte tokens with a roles list, one per
-user, USERS distinct users in rotation (a wrk Lua script picks the next cookie per
-request), PostgreSQL for the database strategy and Django's sessions, Redis for
-revocation. Every answer must be a 200 (a redirect to the sign-in page would time the
-wrong path). The PostgreSQL backends serving a case are timed too (the "db" column:
-their CPU per request). RSS per worker is read after the run. Each run has its own
-database, dropped at the end, so runs from several checkouts do not collide.
+requests answered. Realistic sessions: ~600-byte tokens with a roles list, USERS users in
+rotation (a wrk Lua script picks the next cookie), PostgreSQL for database sessions and
+Django's, Redis for revocation. Every answer must be a 200. The PostgreSQL backends are
+timed too (the "db" column); RSS per worker is read after the run. Each run has its own
+database, dropped at the end.
 
     python bench/load.py [--duration 5] [--passes 3] [--connections 16,64] [--users 2000]
                          [--cases tiny,protected-jwt,...]
@@ -74,6 +72,7 @@ CASES = [
     Case("session-jwt-first-poll", "jwt", "/api/auth/session", "jwt"),
     Case("session-database", "database", "/api/auth/session", "database-browser"),
     Case("asgi-atiny", "jwt", "/atiny", None, server="asgi"),
+    Case("asgi-tiny", "jwt", "/tiny", None, server="asgi"),  # a sync view: Django's thread hop
     Case("asgi-session-jwt", "jwt", "/api/auth/session", "jwt-browser", server="asgi"),
     Case("nextauth-node", "node", "/api/auth/session", "jwt-browser", server="node"),
 ]
@@ -297,6 +296,7 @@ def report(results: dict[str, dict[str, float]]) -> None:
     for name in results:
         if name not in ("tiny", "asgi-atiny"):
             ratio(name, "asgi-atiny" if name.startswith("asgi-") else "tiny")
+    ratio("asgi-session-jwt", "asgi-tiny")  # the auth views are sync too
     ratio("protected-database", "protected-django")
     ratio("session-database", "session-jwt")
     if "tiny" in results and "plain-tiny" in results:
