@@ -142,12 +142,19 @@ def test_bearer_authenticates(encode: Any) -> None:
     assert response.json()["sub"] == "7"
 
 
+GOOD = token()
 BAD = {
     "garbage": "garbage",
     "expired": token(max_age=-60),
     "wrong-secret": token(secret="not the secret"),
-    "tampered": token()[:-2] + ("AA" if not token().endswith("AA") else "BB"),
+    # The tag's last two characters replaced by others (one token: each token() is new, and
+    # testing another one's ending let ~1 run in 256 send the good token unchanged).
+    "tampered": GOOD[:-2] + ("BB" if GOOD.endswith("AA") else "AA"),
 }
+
+
+def test_the_tampered_token_differs_from_the_good_one() -> None:
+    assert BAD["tampered"] != GOOD and len(BAD["tampered"]) == len(GOOD)
 
 
 @pytest.mark.parametrize("bad", BAD.values(), ids=BAD.keys())
