@@ -37,6 +37,7 @@ __all__ = [
     "read_cookie",
     "serialize",
     "set_cookie",
+    "sets_session_cookie",
     "use_secure_cookies",
     "write_session_cookie",
 ]
@@ -293,6 +294,12 @@ def read_chunked(request: HttpRequest, name: str) -> str | None:
     if max(chunks) != len(chunks) - 1:
         return ""
     return decode_value("".join([chunks[i] for i in range(len(chunks))]))
+
+
+def sets_session_cookie(response: HttpResponseBase, name: str) -> bool:
+    """Whether ``response`` already sets the session cookie ``name`` or one of its chunks."""
+    prefix = name + "."
+    return any(key == name or key.startswith(prefix) for key in response.cookies)
 
 
 def write_session_cookie(

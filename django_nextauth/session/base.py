@@ -10,6 +10,7 @@ state, the views, the sign-in flow) calls its methods and never asks which one i
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,13 @@ class SessionStrategy(ABC):
         """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""
         forced = self._use_secure
         return _came_over_https(request) if forced is None else bool(forced)
+
+    def renewal_due(self, decoded: Decoded, issued_at: Any) -> bool:
+        """With ``SESSION["SLIDING"]``: whether ``decoded``, read from its cookie and issued at
+        ``issued_at``, is older than ``SESSION["UPDATE_AGE"]`` and is re-issued on the way out."""
+        if self.renew_after is None or decoded.dialect.version != self.dialect.version:
+            return False  # a cookie of the other family is read, never rewritten
+        return isinstance(issued_at, (int, float)) and time.time() - issued_at > self.renew_after
 
     def candidates(self, secure: bool) -> tuple[Candidate, ...]:
         """Each accepted dialect with its session cookie name, in priority order."""

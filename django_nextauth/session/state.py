@@ -10,7 +10,6 @@ session user, and a pending write (``login``) or deletion (``logout``) that
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth.callbacks import NO_UPDATE, defaults_only
+from django_nextauth.cookies import sets_session_cookie
 from django_nextauth.dialect import Dialect
 from django_nextauth.lazy import memo
 from django_nextauth.revocation import RevocationUnavailable
@@ -338,26 +338,21 @@ class SessionState:
         down: the session is unknown, neither deleted nor renewed."""
         if self._outage is not None:
             return
-        if self._pending is None and not (response.cookies and self._sets_cookie(response)):
+        # Most responses set no cookie: neither the name nor the scan is worked out then.
+        writes = bool(response.cookies) and sets_session_cookie(response, self.name)
+        if self._pending is None and not writes:
             if self.is_bad:
                 self.discard_cookie()
             elif self._renewal_due():
                 self.login(self.stored_token)  # type: ignore[arg-type]
         self.flush(response)
 
-    def _sets_cookie(self, response: HttpResponseBase) -> bool:
-        name = self.name
-        prefix = name + "."
-        return any(key == name or key.startswith(prefix) for key in response.cookies)
-
     def _renewal_due(self) -> bool:
-        after = self._strategy.renew_after
-        if after is None or self.__dict__.get("_decoded") is None or not self.from_cookie:
-            return False
-        if self._decoded.dialect.version != self._strategy.dialect.version:  # type: ignore[union-attr]
-            return False  # a cookie of the other family is read, never rewritten
-        iat = self.issued_at  # not stored_token: that copies the claims
-        return isinstance(iat, (int, float)) and time.time() - iat > after
+        if self._strategy.renew_after is None or not self.from_cookie:
+            return False  # sliding off (the usual case): nothing else is looked at
+        decoded = self.__dict__.get("_decoded")
+        # issued_at, not stored_token: that copies the claims
+        return decoded is not None and self._strategy.renewal_due(decoded, self.issued_at)
 
     def flush(self, response: HttpResponseBase) -> None:
         """Apply the pending login / logout to ``response``'s cookies, once."""
