@@ -36,6 +36,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT = 120.0
+# Per request, for the tests' own HTTP clients. The example's runserver checks real password
+# hashes (PBKDF2, over a million rounds on Django 6.x) on two cores the browser and the other
+# test worker share: httpx's 5 s default was seen running out in CI.
+HTTP_TIMEOUT = 30.0
 # Talk to the loopback server directly, even when the environment sets an HTTP proxy.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

@@ -24,7 +24,7 @@ import jwt
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import REPO, serve_example_project
+from .conftest import HTTP_TIMEOUT, REPO, serve_example_project
 
 pytestmark = pytest.mark.e2e
 
@@ -79,11 +79,15 @@ def token_request(base: str, code: str, verifier: str, **extra: str) -> httpx.Re
         **extra,
     }
     auth = (CLIENT_ID, CLIENT_SECRET)  # client_secret_basic
-    return httpx.post(f"{base}/idp/o/token/", data=data, auth=auth, trust_env=False)
+    return httpx.post(
+        f"{base}/idp/o/token/", data=data, auth=auth, trust_env=False, timeout=HTTP_TIMEOUT
+    )
 
 
 def test_discovery_and_jwks(demo_url: str) -> None:
-    config = httpx.get(f"{demo_url}/idp/o/.well-known/openid-configuration", trust_env=False)
+    config = httpx.get(
+        f"{demo_url}/idp/o/.well-known/openid-configuration", trust_env=False, timeout=HTTP_TIMEOUT
+    )
     assert config.status_code == 200
     meta = config.json()
     # The issuer the example's "demo-idp" provider is configured with: this very server.
@@ -95,16 +99,18 @@ def test_discovery_and_jwks(demo_url: str) -> None:
     assert meta["authorization_response_iss_parameter_supported"] is True
     assert "client_secret_basic" in meta["token_endpoint_auth_methods_supported"]
     assert {"name", "email", "picture", "preferred_username"} <= set(meta["claims_supported"])
-    keys = httpx.get(meta["jwks_uri"], trust_env=False).json()["keys"]
+    keys = httpx.get(meta["jwks_uri"], trust_env=False, timeout=HTTP_TIMEOUT).json()["keys"]
     assert [(k["kty"], k["alg"], k["use"]) for k in keys] == [("RSA", "RS256", "sig")]
 
 
 def test_raw_code_flow_with_pkce(demo_url: str) -> None:
     """A relying party's whole conversation with the IdP, then the refusals that protect it."""
-    meta = httpx.get(f"{demo_url}/idp/o/.well-known/openid-configuration", trust_env=False).json()
+    meta = httpx.get(
+        f"{demo_url}/idp/o/.well-known/openid-configuration", trust_env=False, timeout=HTTP_TIMEOUT
+    ).json()
     verifier, challenge = pkce_pair()
     state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-    with httpx.Client(trust_env=False) as client:
+    with httpx.Client(trust_env=False, timeout=HTTP_TIMEOUT) as client:
         # Not signed in at the IdP yet: the authorization request goes through its login page.
         first = authorize(
             client,
@@ -167,6 +173,7 @@ def test_raw_code_flow_with_pkce(demo_url: str) -> None:
         meta["userinfo_endpoint"],
         headers={"Authorization": f"Bearer {body['access_token']}"},
         trust_env=False,
+        timeout=HTTP_TIMEOUT,
     )
     assert userinfo.status_code == 200
     info = userinfo.json()
@@ -175,7 +182,7 @@ def test_raw_code_flow_with_pkce(demo_url: str) -> None:
         "preferred_username": "alice",
         "email": "alice@example.com",
     }
-    picture = httpx.get(info["picture"], trust_env=False)
+    picture = httpx.get(info["picture"], trust_env=False, timeout=HTTP_TIMEOUT)
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/svg+xml"
     assert ">A</text>" in picture.text
@@ -195,7 +202,7 @@ def test_raw_code_flow_with_pkce(demo_url: str) -> None:
 def test_authorization_refuses_without_s256_pkce(
     demo_url: str, params: dict[str, str], error: str
 ) -> None:
-    with httpx.Client(trust_env=False) as client:
+    with httpx.Client(trust_env=False, timeout=HTTP_TIMEOUT) as client:
         assert idp_login(client, demo_url, "bob", "builder").status_code == 302
         refused = authorize(client, demo_url, state="s", **params)
     assert refused.status_code == 302
@@ -208,7 +215,7 @@ def test_authorization_refuses_without_s256_pkce(
 def test_authorization_refuses_a_foreign_redirect_uri(demo_url: str) -> None:
     """Loopback callbacks on any port are the dev allowance; any other host is refused."""
     _, challenge = pkce_pair()
-    with httpx.Client(trust_env=False) as client:
+    with httpx.Client(trust_env=False, timeout=HTTP_TIMEOUT) as client:
         assert idp_login(client, demo_url, "bob", "builder").status_code == 302
         other_port = authorize(
             client,
@@ -237,6 +244,7 @@ def test_wrong_client_secret_is_refused(demo_url: str) -> None:
         data={"grant_type": "authorization_code", "code": "x", "redirect_uri": demo_url},
         auth=(CLIENT_ID, "not-the-secret"),
         trust_env=False,
+        timeout=HTTP_TIMEOUT,
     )
     assert answer.status_code == 401
     assert answer.json()["error"] == "invalid_client"
