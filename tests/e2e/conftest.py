@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -40,6 +40,9 @@ STARTUP_TIMEOUT = 120.0
 # hashes (PBKDF2, over a million rounds on Django 6.x) on two cores the browser and the other
 # test worker share: httpx's 5 s default was seen running out in CI.
 HTTP_TIMEOUT = 30.0
+# The browser's assertions wait up to 20 s, not Playwright's 5 s: the CI machine has run the
+# whole suite 2-3x slower than a developer's, and a sign-in crosses two servers and an IdP.
+expect.set_options(timeout=20_000)
 # Talk to the loopback server directly, even when the environment sets an HTTP proxy.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
