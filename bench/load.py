@@ -1,10 +1,14 @@
 """Load bench: CPU time per request of real server processes, side by side, in one run.
 
-Each case starts its server (gunicorn with 2 sync workers, or uvicorn with 2 workers for
-ASGI; Node for the real NextAuth), drives it with ``wrk`` at each concurrency for
-DURATION seconds, PASSES times, and reads the server processes' CPU time from ``/proc``
-before and after: CPU per request = (user + system time of the master and its workers) /
-requests answered. Realistic sessions: ~600-byte tokens with a roles list, USERS users in
+Each case has its server (gunicorn with 2 sync workers, or uvicorn with 2 workers for
+ASGI; Node for the real NextAuth), all of them up at once. Each round drives every case in
+turn with ``wrk`` for DURATION seconds (PASSES rounds at each concurrency), and reads the
+server processes' CPU time from ``/proc`` before and after: CPU per request = (user + system
+time of the master and its workers) / requests answered. Interleaved, so that a slow minute
+of a shared machine lands on every case alike; each ratio is the median of the per-round
+ratios (with their range), not a ratio of medians taken minutes apart.
+
+Realistic sessions: ~600-byte tokens with a roles list, USERS users in
 rotation (a wrk Lua script picks the next cookie), PostgreSQL for database sessions and
 Django's, Redis for revocation. Every answer must be a 200. The PostgreSQL backends are
 timed too (the "db" column); RSS per worker is read after the run. Each run has its own
@@ -35,8 +39,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -152,12 +157,12 @@ def rss_mib(pid: int) -> float:
     return pages * PAGE / 2**20
 
 
-def db_backends() -> list[int]:
-    """The PostgreSQL backends connected to this run's database (persistent connections)."""
+def db_backends(case: str) -> list[int]:
+    """The PostgreSQL backends of ``case``'s server (persistent connections, named after it)."""
     with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
         rows = connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (DB,),
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+            (DB, case),
         ).fetchall()
     return [int(pid) for (pid,) in rows]
 
@@ -181,7 +186,13 @@ def drop_database() -> None:
 
 
 def start(case: Case, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BENCH_MODE": case.mode, "PYTHONPATH": str(ROOT), "BENCH_DB": DB}
+    env = {
+        **os.environ,
+        "BENCH_MODE": case.mode,
+        "BENCH_CASE": case.name,
+        "PYTHONPATH": str(ROOT),
+        "BENCH_DB": DB,
+    }
     if case.server == "node":
         command = ["node", str(ROOT / "bench" / "nextauth_server.mjs"), str(port)]
     elif case.server == "asgi":
@@ -251,48 +262,68 @@ def wrk(port: int, script: Path, connections: int, duration: float) -> Run:
     )
 
 
-def measure(case: Case, lua: Path, args: argparse.Namespace) -> dict[str, float]:
+@dataclass
+class Server:
+    case: Case
+    lua: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    database: list[int]
+    cpu: list[float] = field(default_factory=list)  # ms per request, one per round
+    db_cpu: list[float] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+
+    def drive(self, connections: int, duration: float) -> None:
+        """One round: wrk for ``duration`` seconds, the CPU the server used per request."""
+        pids = tree(self.process.pid)
+        before, db_before = cpu_seconds(pids), cpu_seconds(self.database)
+        run = wrk(self.port, self.lua, connections, duration)
+        self.cpu.append((cpu_seconds(pids) - before) / run.requests * 1000)
+        self.db_cpu.append((cpu_seconds(self.database) - db_before) / run.requests * 1000)
+        self.rates.append(run.per_second)
+        self.latencies.append(run.latency_ms)
+
+    def row(self) -> dict[str, Any]:
+        workers = [pid for pid in tree(self.process.pid) if pid != self.process.pid]
+        return {
+            "ms": statistics.median(self.cpu),
+            "min": min(self.cpu),
+            "max": max(self.cpu),
+            "rounds": self.cpu,
+            "db": statistics.median(self.db_cpu),
+            "rps": statistics.median(self.rates),
+            "latency": statistics.median(self.latencies),
+            "rss": statistics.median(rss_mib(pid) for pid in workers or [self.process.pid]),
+        }
+
+
+def serve(case: Case, lua: Path) -> Server:
+    """``case``'s server, up and warmed (imports, connections, caches)."""
     port = free_port()
     process = start(case, port)
     try:
-        wrk(port, lua, 8, 1.0)  # warm-up: imports, connections, caches
-        database = db_backends() if case.mode in ("database", "django") else []
-        cpu: list[float] = []
-        db_cpu: list[float] = []
-        rates: list[float] = []
-        latencies: list[float] = []
-        for connections in args.connections:
-            for _ in range(args.passes):
-                pids = tree(process.pid)
-                before, db_before = cpu_seconds(pids), cpu_seconds(database)
-                run = wrk(port, lua, connections, args.duration)
-                cpu.append((cpu_seconds(pids) - before) / run.requests * 1000)
-                db_cpu.append((cpu_seconds(database) - db_before) / run.requests * 1000)
-                rates.append(run.per_second)
-                latencies.append(run.latency_ms)
-        workers = [pid for pid in tree(process.pid) if pid != process.pid] or [process.pid]
-        return {
-            "ms": statistics.median(cpu),
-            "min": min(cpu),
-            "max": max(cpu),
-            "db": statistics.median(db_cpu),
-            "rps": statistics.median(rates),
-            "latency": statistics.median(latencies),
-            "rss": statistics.median(rss_mib(pid) for pid in workers),
-        }
-    finally:
+        wrk(port, lua, 8, 1.0)
+        database = db_backends(case.name) if case.mode in ("database", "django") else []
+    except BaseException:
         stop(process)
+        raise
+    return Server(case, lua, port, process, database)
 
 
-def report(results: dict[str, dict[str, float]]) -> None:
-    """Ratios of the medians, each against its own floor in the same run."""
+def report(results: dict[str, dict[str, Any]]) -> None:
+    """Ratios to each case's floor in the same run, round by round."""
 
     def ratio(name: str, base: str) -> None:
         if name in results and base in results:
-            value = results[name]["ms"] / results[base]["ms"]
-            print(f"  {name:22} / {base:18} {value:5.2f}x")
+            pairs = zip(results[name]["rounds"], results[base]["rounds"], strict=True)
+            rounds = [a / b for a, b in pairs]
+            print(
+                f"  {name:22} / {base:18} {statistics.median(rounds):5.2f}x"
+                f"   ({min(rounds):.2f}-{max(rounds):.2f} over {len(rounds)} rounds)"
+            )
 
-    print("\nratios of CPU per request (same run):")
+    print("\nratios of CPU per request (median of the per-round ratios, same run):")
     for name in results:
         if name not in ("tiny", "asgi-atiny"):
             ratio(name, "asgi-atiny" if name.startswith("asgi-") else "tiny")
@@ -317,11 +348,10 @@ def main() -> None:
         sys.exit("wrk not found (Debian: apt-get install wrk)")
     node = shutil.which("node") is not None and NODE_MODULES.is_dir()
     workdir = Path(tempfile.mkdtemp(prefix="nextauth-load-"))
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
+    servers: list[Server] = []
     try:
         cookies = prepare(args.users, workdir)
-        print(f"{'case':22} {'CPU ms/req':>10} {'(min-max)':>13} {'db ms':>6} {'req/s':>7} "
-              f"{'p50 ms':>7} {'RSS MiB':>8}")  # fmt: skip
         for case in CASES:
             if case.name not in args.cases:
                 continue
@@ -330,13 +360,23 @@ def main() -> None:
                 continue
             lua = workdir / f"{case.name}.lua"
             lua.write_text(LUA % (cookies[case.cookie or "none"], case.path, case.path))
-            row = results[case.name] = measure(case, lua, args)
+            servers.append(serve(case, lua))
+        for _ in range(args.passes):
+            for connections in args.connections:
+                for server in servers:  # interleaved: see the docstring
+                    server.drive(connections, args.duration)
+        print(f"{'case':22} {'CPU ms/req':>10} {'(min-max)':>13} {'db ms':>6} {'req/s':>7} "
+              f"{'p50 ms':>7} {'RSS MiB':>8}")  # fmt: skip
+        for server in servers:
+            row = results[server.case.name] = server.row()
             print(
-                f"{case.name:22} {row['ms']:10.3f} {row['min']:6.3f}-{row['max']:<6.3f} "
+                f"{server.case.name:22} {row['ms']:10.3f} {row['min']:6.3f}-{row['max']:<6.3f} "
                 f"{row['db']:6.3f} {row['rps']:7.0f} {row['latency']:7.1f} {row['rss']:8.1f}",
                 flush=True,
             )
     finally:
+        for server in servers:
+            stop(server.process)
         drop_database()
         shutil.rmtree(workdir, ignore_errors=True)
     report(results)

@@ -31,6 +31,8 @@ POSTGRES = {
     "HOST": "127.0.0.1",
     "PORT": "5432",
     "CONN_MAX_AGE": None,  # persistent connections, as a production site has
+    # Which case's server a backend serves: bench/load.py times each case's backends.
+    "OPTIONS": {"application_name": os.environ.get("BENCH_CASE", "bench")},
 }
 
 SECRET_KEY = "bench-not-secret"
