@@ -65,7 +65,13 @@ class Case:
 CASES = [
     Case("tiny", "jwt", "/tiny", None),
     Case("plain-tiny", "plain", "/tiny", None),
+    # The tiny view sent the protected case's cookies, which it never reads: what carrying a
+    # ~600-byte session cookie costs the server (wrk, gunicorn's parser, the WSGI environ),
+    # apart from what reading it costs the package.
+    Case("tiny-cookie", "jwt", "/tiny", "jwt"),
     Case("protected-jwt", "jwt", "/protected", "jwt"),
+    # The floor of a protected view: one bare decrypt per request (bench/floors.py).
+    Case("protected-reference", "reference", "/protected", "jwt"),
     Case("protected-jwt-redis", "jwt-redis", "/protected", "jwt"),
     Case("protected-database", "database", "/protected", "database"),
     Case("protected-django", "django", "/protected", "django"),
@@ -74,6 +80,8 @@ CASES = [
     Case("session-jwt", "jwt", "/api/auth/session", "jwt-browser"),
     # The figure of runs before the browser cookies: the session cookie alone, so each
     # answer mints a CSRF cookie and sets the callback-url cookie.
+    # The floor of the poll: decode, JSON, re-encrypt, one Set-Cookie (bench/floors.py).
+    Case("session-reference", "reference", "/api/auth/session", "jwt-browser"),
     Case("session-jwt-first-poll", "jwt", "/api/auth/session", "jwt"),
     Case("session-database", "database", "/api/auth/session", "database-browser"),
     Case("asgi-atiny", "jwt", "/atiny", None, server="asgi"),
@@ -328,6 +336,9 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         if name not in ("tiny", "asgi-atiny"):
             ratio(name, "asgi-atiny" if name.startswith("asgi-") else "tiny")
     ratio("asgi-session-jwt", "asgi-tiny")  # the auth views are sync too
+    ratio("protected-jwt", "tiny-cookie")  # the package's share of the protected view
+    ratio("protected-jwt", "protected-reference")
+    ratio("session-jwt", "session-reference")
     ratio("protected-database", "protected-django")
     ratio("session-database", "session-jwt")
     if "tiny" in results and "plain-tiny" in results:

@@ -6,7 +6,9 @@ module, configured from the environment by the driver.
   jwt        NextAuthMiddleware, JWT sessions;
   jwt-redis  the same, revocation checked in Redis on every request;
   database   NextAuthMiddleware, database sessions on PostgreSQL;
-  django     Django's own SessionMiddleware + AuthenticationMiddleware on PostgreSQL.
+  django     Django's own SessionMiddleware + AuthenticationMiddleware on PostgreSQL;
+  reference  ``bench/floors.py``'s minimal JWE-cookie middleware (one bare decrypt per
+             request), for the floor of a protected view.
 
 Routes: ``/tiny`` (reads nothing), ``/protected`` (``@login_required_session``, or Django's
 ``login_required`` in ``django`` mode), ``/atiny`` (an async view, for ASGI) and
@@ -50,10 +52,14 @@ INSTALLED_APPS: list[str] = [
 ]
 MIDDLEWARE: list[str] = []
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+NEXTAUTH: dict[str, Any] = {}
 CACHES: dict[str, Any] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
-if MODE == "django":
+if MODE == "reference":
+    MIDDLEWARE = ["bench.floors.ReferenceMiddleware"]
+    NEXTAUTH = {"SECRET": SECRET}
+elif MODE == "django":
     MIDDLEWARE = [
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -61,7 +67,7 @@ if MODE == "django":
 elif MODE != "plain":
     INSTALLED_APPS += ["django_nextauth", "django_nextauth.db"]
     MIDDLEWARE = ["django_nextauth.middleware.NextAuthMiddleware"]
-    NEXTAUTH: dict[str, Any] = {
+    NEXTAUTH = {
         "SECRET": SECRET,
         "URL": "http://127.0.0.1",
         "SESSION": {"STRATEGY": "database" if MODE == "database" else "jwt"},
@@ -86,8 +92,15 @@ def _protected() -> Any:
     def view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("ok")
 
+    def reference(request: HttpRequest) -> HttpResponse:
+        if request.reference_user is None:  # type: ignore[attr-defined]
+            return HttpResponse(status=403)
+        return HttpResponse("ok")
+
     if MODE == "django":
         return login_required(view)
+    if MODE == "reference":
+        return reference
     if MODE == "plain":
         return view
     from django_nextauth import login_required_session  # the package is not installed in plain
@@ -100,7 +113,11 @@ urlpatterns = [
     path("atiny", atiny),
     path("protected", _protected()),
 ]
-if MODE not in ("plain", "django"):
+if MODE == "reference":
+    from bench.floors import reference_session  # needs the settings: configured above
+
+    urlpatterns.append(path("api/auth/session", reference_session))
+elif MODE not in ("plain", "django"):
     urlpatterns.append(path("api/auth/", include("django_nextauth.urls")))
 
 

@@ -6,8 +6,8 @@ user. The token carries the README's example claims (name, email, picture, sub,
 username, a ``roles`` list) plus what ``login()`` adds (~600 bytes).
 
   bare       no middleware, the view reads nothing;
-  reference  a minimal middleware: ``request.COOKIES``, one base64 + AES-GCM +
-             ``json.loads`` decode with a cached key, a plain user object;
+  reference  ``bench/floors.py``'s minimal middleware: ``request.COOKIES``, one base64 +
+             AES-GCM + ``json.loads`` decode with a cached key, a plain user object;
   nextauth   NextAuthMiddleware, the view reads ``request.session_user``;
   lean       the floor of a token-cache hit (``LeanHitMiddleware``): what is left of the
              warm row without per-request state, chunks, Bearer, deletion, renewal;
@@ -29,9 +29,7 @@ Added cost = figure minus bare.
 from __future__ import annotations
 
 import argparse
-import base64
 import gc
-import json
 import os
 import sys
 import tempfile
@@ -79,9 +77,6 @@ settings.configure(
 )
 django.setup()
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
-from cryptography.hazmat.primitives.hashes import SHA256  # noqa: E402
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
@@ -124,39 +119,6 @@ class SimpleLazyNextAuthMiddleware(NextAuthMiddleware):
             ("nextauth_session", lambda r: session_state(r).session),
         ):
             setattr(request, name, SimpleLazyObject(partial(factory, request)))
-
-
-class ReferenceUser:
-    """A plain user object: what the reference middleware builds."""
-
-    is_authenticated = True
-
-    def __init__(self, claims: dict[str, Any]) -> None:
-        self.claims = claims
-
-
-class ReferenceMiddleware:
-    """The least a JWE-cookie middleware can do: parse, one decrypt, json.loads, a user."""
-
-    key = AESGCM(
-        HKDF(SHA256(), 32, salt=b"", info=b"NextAuth.js Generated Encryption Key").derive(
-            SECRET.encode()
-        )
-    )
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        raw = request.COOKIES.get(COOKIE)
-        user = None
-        if raw:
-            header, _, iv, ciphertext, tag = raw.split(".")
-            iv_b, ct_b, tag_b = (base64.urlsafe_b64decode(s + "==") for s in (iv, ciphertext, tag))
-            claims = json.loads(self.key.decrypt(iv_b, ct_b + tag_b, header.encode()))
-            user = ReferenceUser(claims)
-        request.reference_user = user  # type: ignore[attr-defined]
-        return self.get_response(request)
 
 
 def _lean_user(request: HttpRequest) -> Any:
@@ -294,7 +256,7 @@ def main() -> None:
         return [environ(path_info, cookie) for cookie in cookies]
 
     nextauth_app = handler(["django_nextauth.middleware.NextAuthMiddleware"])
-    reference_app = handler([f"{__name__}.ReferenceMiddleware"])
+    reference_app = handler(["floors.ReferenceMiddleware"])
     simple_lazy_app = handler([f"{__name__}.SimpleLazyNextAuthMiddleware"])
     db_app = handler(
         [

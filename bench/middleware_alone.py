@@ -27,13 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from django.core.handlers.wsgi import WSGIRequest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
+from floors import ReferenceMiddleware  # noqa: E402
 from harness import environ  # noqa: E402
-from middleware import (  # noqa: E402 (configures Django's settings)
-    COOKIE,
-    USERS,
-    ReferenceMiddleware,
-    session_tokens,
-)
+from middleware import COOKIE, USERS, session_tokens  # noqa: E402 (configures the settings)
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 from django_nextauth.session.base import strategy  # noqa: E402
