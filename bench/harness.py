@@ -6,6 +6,8 @@ Imported after each script has configured Django's settings.
 from __future__ import annotations
 
 import io
+import random
+from itertools import accumulate
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -50,3 +52,11 @@ def start_response(status: str, headers: list[tuple[str, str]]) -> None:
     """Every timed request must succeed."""
     if not status.startswith("200"):
         raise AssertionError(status)
+
+
+def zipf_order(users: int, draws: int = 50_000, exponent: float = 1.0) -> list[int]:
+    """Which user each of ``draws`` requests comes from: user k (from 0) with weight
+    1 / (k + 1) ** exponent, a few users active and most idle, as a site's traffic is
+    (a fixed seed: every run the same sequence)."""
+    weights = list(accumulate(1 / (k + 1) ** exponent for k in range(users)))
+    return random.Random(21).choices(range(users), cum_weights=weights, k=draws)

@@ -9,7 +9,8 @@ of a shared machine lands on every case alike; each ratio is the median of the p
 ratios (with their range), not a ratio of medians taken minutes apart.
 
 Realistic sessions: ~600-byte tokens with a roles list, USERS users in
-rotation (a wrk Lua script picks the next cookie), PostgreSQL for database sessions and
+rotation (a wrk Lua script picks the next cookie; the ``*-zipf`` case in a Zipf-distributed
+order, a few users active and most idle), PostgreSQL for database sessions and
 Django's, Redis for revocation. Every answer must be a 200. The PostgreSQL backends are
 timed too (the "db" column); RSS per worker is read after the run. Each run has its own
 database, dropped at the end.
@@ -72,6 +73,9 @@ CASES = [
     Case("protected-jwt", "jwt", "/protected", "jwt"),
     # The floor of a protected view: one bare decrypt per request (bench/floors.py).
     Case("protected-reference", "reference", "/protected", "jwt"),
+    # The same users, a few active and most idle (Zipf, exponent 1: bench/load_prepare.py)
+    # instead of in rotation: what the token cache keeps for a site's real traffic.
+    Case("protected-jwt-zipf", "jwt", "/protected", "jwt-zipf"),
     Case("protected-jwt-redis", "jwt-redis", "/protected", "jwt"),
     Case("protected-database", "database", "/protected", "database"),
     Case("protected-django", "django", "/protected", "django"),

@@ -8,6 +8,8 @@ Django's own ``login``), so the tokens carry what real ones carry (~600 bytes wi
 claims and a roles list). The ``*-browser`` sets add what a browser sends back to
 ``/api/auth/session`` after its first poll: the CSRF and callback-url cookies that answer set
 (the ``session-*`` cases poll with those; the protected-view cases keep the session cookie only).
+``jwt-zipf`` sends the ``jwt`` set's cookies in a Zipf-distributed order (:func:`zipf_order`)
+instead of in rotation.
 """
 
 from __future__ import annotations
@@ -32,8 +34,17 @@ def fresh_database() -> None:
         c.execute(f'CREATE DATABASE "{DB}"')
 
 
-def lua(path: Path, cookies: list[str]) -> str:
-    path.write_text("return {\n" + "".join(f"  {json.dumps(c)},\n" for c in cookies) + "}\n")
+def lua(path: Path, cookies: list[str], order: list[int] | None = None) -> str:
+    """A Lua file returning ``cookies`` (in ``order``, indexes into them, when given)."""
+    table = "{\n" + "".join(f"  {json.dumps(c)},\n" for c in cookies) + "}"
+    if order is None:
+        path.write_text(f"return {table}\n")
+    else:
+        indexes = ",".join(str(i + 1) for i in order)
+        path.write_text(
+            f"local c = {table}\nlocal order = {{{indexes}}}\nlocal out = {{}}\n"
+            "for i, n in ipairs(order) do out[i] = c[n] end\nreturn out\n"
+        )
     return str(path)
 
 
@@ -53,6 +64,7 @@ def main() -> None:
     from django.http import HttpResponse
     from django.test import RequestFactory, override_settings
 
+    from bench.harness import zipf_order
     from django_nextauth.session import flush, login
 
     call_command("migrate", verbosity=0)
@@ -96,6 +108,7 @@ def main() -> None:
     files = {"none": lua(workdir / "none.lua", [])}
     jwt_cookies = [nextauth_cookie(u) for u in people]
     files["jwt"] = lua(workdir / "jwt.lua", jwt_cookies)
+    files["jwt-zipf"] = lua(workdir / "jwt-zipf.lua", jwt_cookies, zipf_order(users))
     app = WSGIHandler()
     browser = [browser_cookie(app, c) for c in jwt_cookies]
     files["jwt-browser"] = lua(workdir / "jwt-browser.lua", browser)
