@@ -18,6 +18,7 @@ from http.cookies import Morsel
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -49,9 +50,33 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def use_secure_cookies(request: HttpRequest) -> bool:
-    """``NEXTAUTH["USE_SECURE_COOKIES"]`` when set, else whether the request is https."""
+    """``NEXTAUTH["USE_SECURE_COOKIES"]`` when set, else whether the request is https (what
+    ``request.is_secure()`` answers): the one rule for every cookie name and attribute."""
     forced = nextauth_settings.USE_SECURE_COOKIES
-    return request.is_secure() if forced is None else bool(forced)
+    return _came_over_https(request) if forced is None else bool(forced)
+
+
+def _came_over_https(request: HttpRequest) -> bool:
+    """``request.is_secure()`` with ``SECURE_PROXY_SSL_HEADER`` read once, not through the
+    lazy settings on every request (``setting_changed`` resets it: conf/__init__.py)."""
+    header = nextauth_settings.cached("proxy_ssl_header", _proxy_ssl_header)
+    if header is None:
+        return request.is_secure()  # malformed: Django decides (and raises)
+    value: str | None = request.META.get(header[0]) if header else None
+    if value is None:  # no header configured, or none on the request: is_secure()'s fallback
+        scheme: str = request._get_scheme()  # type: ignore[attr-defined]
+        return scheme == "https"
+    return value.split(",", 1)[0].strip() == header[1]
+
+
+def _proxy_ssl_header() -> tuple[str, ...] | None:
+    # (): unset; (header, value): set; None: malformed.
+    header = settings.SECURE_PROXY_SSL_HEADER
+    if not header:
+        return ()
+    if isinstance(header, (tuple, list)) and len(header) == 2:  # noqa: PLR2004
+        return header[0], header[1]
+    return None
 
 
 def cookie_name(kind: CookieKind, *, version: str, secure: bool) -> str:

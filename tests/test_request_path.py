@@ -15,7 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from django_nextauth import jwt
-from django_nextauth.cookies import _session_cookies, decode_value, read_chunked
+from django_nextauth.cookies import (
+    _session_cookies,
+    decode_value,
+    read_chunked,
+    use_secure_cookies,
+)
 from django_nextauth.flow import context
 from django_nextauth.flow.context import auth_path
 from django_nextauth.middleware import NextAuthMiddleware
@@ -82,7 +87,9 @@ def test_proxy_ssl_header_is_read_again_when_the_setting_changes() -> None:
     # The header is read once per settings snapshot: override_settings must reach it.
     def secure() -> bool:
         request = RequestFactory().get("/", HTTP_X_FORWARDED_PROTO="https")
-        return session_state(request).name.startswith("__Secure-")
+        session = session_state(request).name.startswith("__Secure-")
+        assert use_secure_cookies(request) is session
+        return session
 
     assert not secure()
     with override_settings(SECURE_PROXY_SSL_HEADER=PROXY):
@@ -101,6 +108,7 @@ def test_is_secure_agrees_with_django(
         request = RequestFactory().get("/", secure=scheme == "https", **extra)
         expected = request.is_secure()
         assert session_state(request).name.startswith("__Secure-") is expected
+        assert use_secure_cookies(request) is expected  # the CSRF cookie's rule: the same one
 
 
 def test_auth_views_are_sensitive_once_at_definition() -> None:

@@ -148,7 +148,7 @@ nextauth_settings = NextAuthSettings()
 
 def _reload(*, setting: str, **kwargs: Any) -> None:
     # INSTALLED_APPS: whether django_nextauth.db is there decides the default adapter.
-    # SECURE_PROXY_SSL_HEADER: read once for the request path (session/base.py is_secure).
+    # SECURE_PROXY_SSL_HEADER: read once for the request path (cookies.py use_secure_cookies).
     if setting in {
         "NEXTAUTH",
         "DEBUG",

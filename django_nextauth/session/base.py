@@ -15,13 +15,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
 from django_nextauth.callbacks import NO_UPDATE, arun_session, run_session
 from django_nextauth.conf import SESSION_STRATEGIES, nextauth_settings
-from django_nextauth.cookies import clear_session_cookie, read_chunked
+from django_nextauth.cookies import clear_session_cookie, read_chunked, use_secure_cookies
 from django_nextauth.exceptions import ConfigurationError, NextAuthError
 
 from .carried import Candidate, Decoded, Incoming
@@ -66,7 +65,6 @@ class SessionStrategy(ABC):
             )
             for secure in (False, True)
         }
-        self._use_secure: bool | None = nextauth_settings.USE_SECURE_COOKIES
         session = nextauth_settings.SESSION
         self.max_age: int = session["MAX_AGE"]
         self.absolute_max_age: int | None = session.get("ABSOLUTE_MAX_AGE")
@@ -76,8 +74,7 @@ class SessionStrategy(ABC):
 
     def is_secure(self, request: HttpRequest) -> bool:
         """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""
-        forced = self._use_secure
-        return _came_over_https(request) if forced is None else bool(forced)
+        return use_secure_cookies(request)
 
     def renewal_due(self, decoded: Decoded, issued_at: Any) -> bool:
         """With ``SESSION["SLIDING"]``: whether ``decoded``, read from its cookie and issued at
@@ -197,29 +194,6 @@ class SessionStrategy(ABC):
             names = [name for _dialect, name in self.candidates(secure)]
         for name in names:
             clear_session_cookie(response, request, name, secure=secure)
-
-
-def _came_over_https(request: HttpRequest) -> bool:
-    """``request.is_secure()`` with ``SECURE_PROXY_SSL_HEADER`` read once, not through the
-    lazy settings on every request (``setting_changed`` resets it: conf/__init__.py)."""
-    header = nextauth_settings.cached("proxy_ssl_header", _proxy_ssl_header)
-    if header is None:
-        return request.is_secure()  # malformed: Django decides (and raises)
-    value: str | None = request.META.get(header[0]) if header else None
-    if value is None:  # no header configured, or none on the request: is_secure()'s fallback
-        scheme: str = request._get_scheme()  # type: ignore[attr-defined]
-        return scheme == "https"
-    return value.split(",", 1)[0].strip() == header[1]
-
-
-def _proxy_ssl_header() -> tuple[str, ...] | None:
-    # (): unset; (header, value): set; None: malformed.
-    header = settings.SECURE_PROXY_SSL_HEADER
-    if not header:
-        return ()
-    if isinstance(header, (tuple, list)) and len(header) == 2:  # noqa: PLR2004
-        return header[0], header[1]
-    return None
 
 
 def strategy_class(value: str) -> type[SessionStrategy]:
