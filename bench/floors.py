@@ -22,6 +22,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -35,6 +36,7 @@ HEADER = base64.urlsafe_b64encode(b'{"alg":"dir","enc":"A256GCM"}').rstrip(b"=")
 MAX_AGE = 30 * 24 * 60 * 60
 
 
+@cache  # derived once, as every implementation does
 def _key() -> AESGCM:
     secret = settings.NEXTAUTH["SECRET"].encode()
     info = b"NextAuth.js Generated Encryption Key"
@@ -77,15 +79,9 @@ class ReferenceMiddleware:
         return self.get_response(request)
 
 
-_USER_FIELDS = (("name", "name"), ("email", "email"), ("image", "picture"))
-_SESSION_KEY: list[AESGCM] = []  # derived on the first request
-
-
 def reference_session(request: HttpRequest) -> HttpResponse:
     """``GET /api/auth/session`` at its least: the session, the cookie re-issued."""
-    if not _SESSION_KEY:
-        _SESSION_KEY.append(_key())
-    key = _SESSION_KEY[0]
+    key = _key()
     raw = request.COOKIES.get(COOKIE)
     if not raw:
         return HttpResponse("{}", content_type="application/json")
