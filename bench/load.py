@@ -82,10 +82,10 @@ CASES = [
     # The session cases poll as a browser does after its first answer: with the CSRF and
     # callback-url cookies that answer set (bench/load_prepare.py's "*-browser" sets).
     Case("session-jwt", "jwt", "/api/auth/session", "jwt-browser"),
-    # The figure of runs before the browser cookies: the session cookie alone, so each
-    # answer mints a CSRF cookie and sets the callback-url cookie.
     # The floor of the poll: decode, JSON, re-encrypt, one Set-Cookie (bench/floors.py).
     Case("session-reference", "reference", "/api/auth/session", "jwt-browser"),
+    # The figure of runs before the browser cookies: the session cookie alone, so each
+    # answer mints a CSRF cookie and sets the callback-url cookie.
     Case("session-jwt-first-poll", "jwt", "/api/auth/session", "jwt"),
     Case("session-database", "database", "/api/auth/session", "database-browser"),
     Case("asgi-atiny", "jwt", "/atiny", None, server="asgi"),
