@@ -49,7 +49,7 @@ from .session import (
     get_session_user,
     peek_session_state,
     session_state,
-    session_was_read,
+    session_vary,
 )
 from .users import adjango_user_for_token, anonymous_django_user, django_user_for_token
 
@@ -131,13 +131,13 @@ class NextAuthMiddleware:
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
         """Flush, Vary, bad-cookie deletion and sliding refresh; CPU only, so shared by both
         modes."""
-        state = peek_session_state(request)
-        if session_was_read(request):
-            bearer = state is not None and state.from_bearer
+        vary = session_vary(request)
+        if vary:
             if "Vary" in response.headers:
-                patch_vary_headers(response, ("Cookie", "Authorization") if bearer else ("Cookie",))
+                patch_vary_headers(response, vary)
             else:  # what patch_vary_headers writes when there is no Vary yet, without its regex
-                response.headers["Vary"] = "Cookie, Authorization" if bearer else "Cookie"
+                response.headers["Vary"] = ", ".join(vary)
+        state = peek_session_state(request)
         if state is not None:
             state.settle(response)
 

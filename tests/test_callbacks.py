@@ -26,7 +26,7 @@ from django_nextauth.callbacks import (
     run_sign_in,
 )
 from django_nextauth.checks import check_callbacks
-from django_nextauth.session import user_to_token
+from django_nextauth.session import strategy, user_to_token
 
 SECRET = "callback-tests-secret"
 seen: list[dict[str, Any]] = []
@@ -74,7 +74,7 @@ def _clear_seen() -> None:
 
 
 def test_defaults() -> None:
-    assert defaults_only()
+    assert defaults_only() and strategy().defaults_only
     assert all(is_default(name) for name in callbacks.CALLBACK_NAMES)
     assert run_jwt(token={"a": 1}) == {"a": 1}
     assert run_session(session={"user": {}}, token={}) == {"user": {}}
@@ -84,6 +84,7 @@ def test_defaults() -> None:
 @configure(jwt=f"{__name__}.record_jwt", session=None)
 def test_dotted_path_and_all_keyword_arguments() -> None:
     assert not defaults_only() and not is_default("jwt") and is_default("session")
+    assert not strategy().defaults_only  # the strategy's copy follows the settings
     request = RequestFactory().get("/")
     token = run_jwt(
         token={"sub": "1"},

@@ -15,6 +15,7 @@ from django_nextauth.session import (
     get_session_user,
     peek_session_state,
     session_state,
+    session_vary,
     session_was_read,
     strategy,
 )
@@ -51,8 +52,26 @@ def test_token_is_the_claims_after_reading_the_user_with_default_callbacks() -> 
 def test_mark_read() -> None:
     request = req()
     mark_read(request)
-    assert session_was_read(request)
+    assert session_was_read(request) and session_vary(request) == ("Cookie",)
     assert peek_session_state(request) is None
+
+
+@pytest.mark.parametrize(
+    ("cookies", "headers", "vary"),
+    [
+        ({V4: "anything"}, {}, ("Cookie",)),
+        ({}, {}, ("Cookie",)),  # looked for and not found: the answer depends on the cookie
+        ({}, {"HTTP_AUTHORIZATION": "Bearer x"}, ("Cookie", "Authorization")),
+    ],
+)
+def test_session_vary_names_what_the_read_looked_at(
+    cookies: dict[str, str], headers: dict[str, str], vary: tuple[str, ...]
+) -> None:
+    request = req(cookies, **headers)
+    state = session_state(request)
+    assert session_vary(request) == ()  # the state alone looked at nothing
+    assert state.raw in ("anything", "x", None)
+    assert session_vary(request) == vary == state.vary
 
 
 def test_name_does_not_decrypt(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ from .access import (
     logout,
 )
 from .base import CallbackFailed, SessionStrategy, UnstorableToken, strategy
-from .request_state import peek_session_state, session_state, session_was_read
+from .request_state import peek_session_state, session_state, session_vary, session_was_read
 from .shape import user_to_token
 from .state import SessionState
 
@@ -57,6 +57,7 @@ __all__ = [
     "logout",
     "peek_session_state",
     "session_state",
+    "session_vary",
     "session_was_read",
     "strategy",
     "user_to_token",

@@ -13,12 +13,13 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
-from django_nextauth.callbacks import NO_UPDATE, arun_session, run_session
+from django_nextauth.callbacks import NO_UPDATE, arun_session, defaults_only, run_session
 from django_nextauth.conf import SESSION_STRATEGIES, nextauth_settings
 from django_nextauth.cookies import clear_session_cookie, read_chunked, use_secure_cookies
 from django_nextauth.exceptions import ConfigurationError, NextAuthError
@@ -72,9 +73,15 @@ class SessionStrategy(ABC):
         #: is re-issued on the way out (``SESSION["UPDATE_AGE"]``), else ``None``.
         self.renew_after: int | None = session["UPDATE_AGE"] if session["SLIDING"] else None
 
-    def is_secure(self, request: HttpRequest) -> bool:
-        """``USE_SECURE_COOKIES`` when set, else whether the request came over https."""
-        return use_secure_cookies(request)
+    #: ``is_secure(request)``: ``USE_SECURE_COOKIES`` when set, else whether the request came
+    #: over https (the one rule, ``cookies.use_secure_cookies``, called without a wrapper).
+    is_secure = staticmethod(use_secure_cookies)
+
+    @cached_property
+    def defaults_only(self) -> bool:
+        """Whether the ``jwt`` and ``session`` callbacks both keep NextAuth's defaults (read on
+        every request: worked out once, on first use, for this settings snapshot)."""
+        return defaults_only()
 
     def renewal_due(self, decoded: Decoded, issued_at: Any) -> bool:
         """With ``SESSION["SLIDING"]``: whether ``decoded``, read from its cookie and issued at

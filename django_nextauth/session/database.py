@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from django_nextauth.adapters import Adapter, require_adapter
-from django_nextauth.callbacks import NO_UPDATE, arun_session, defaults_only, run_session
+from django_nextauth.callbacks import NO_UPDATE, arun_session, run_session
 from django_nextauth.conf import nextauth_settings
 from django_nextauth.cookies import write_session_cookie
 from django_nextauth.exceptions import ConfigurationError
@@ -91,7 +91,7 @@ class DatabaseStrategy(SessionStrategy):
     def resolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
         """``(claims, session)``: no ``jwt`` callback; the ``session`` callback gets ``user=``."""
         session = stored_session(decoded.claims, decoded.record.expires.timestamp())
-        if defaults_only():
+        if self.defaults_only:
             return decoded.claims, session
         token = decoded.claims
         return token, run_session(session=session, token=token, request=request, user=decoded.user)
@@ -99,7 +99,7 @@ class DatabaseStrategy(SessionStrategy):
     async def aresolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
         """Async :meth:`resolve`."""
         session = stored_session(decoded.claims, decoded.record.expires.timestamp())
-        if defaults_only():
+        if self.defaults_only:
             return decoded.claims, session
         token = decoded.claims
         session = await arun_session(

@@ -25,7 +25,6 @@ from django_nextauth import jwt
 from django_nextauth.callbacks import (
     arun_jwt,
     arun_session,
-    defaults_only,
     is_default,
     run_jwt,
     run_session,
@@ -136,7 +135,7 @@ class JwtStrategy(SessionStrategy):
         built from the decoded claims (v4) or the ``jwt`` callback's result (v5), as each
         NextAuth does."""
         claims = decoded.claims
-        if defaults_only():
+        if self.defaults_only:
             return claims, default_session(claims)
         token = claims if is_default("jwt") else run_jwt(token=claims, request=request)
         if token is None:
@@ -149,7 +148,7 @@ class JwtStrategy(SessionStrategy):
     async def aresolve(self, decoded: Decoded, request: HttpRequest | None) -> Resolved:
         """Async :meth:`resolve`: async callbacks are awaited, sync ones run off the event loop."""
         claims = decoded.claims
-        if defaults_only():
+        if self.defaults_only:
             return claims, default_session(claims)
         token = await arun_jwt(token=claims, request=request)
         if token is None:

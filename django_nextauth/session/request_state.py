@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.http import HttpRequest
 
 from .base import strategy
-from .state import SessionState
+from .state import VARY_COOKIE, SessionState
 
 __all__ = [
     "mark_read",
@@ -17,6 +17,7 @@ __all__ = [
     "peek_session_state",
     "session_state",
     "session_was_read",
+    "session_vary",
 ]
 
 _STATE_ATTR = "_nextauth_session"
@@ -64,8 +65,16 @@ def session_was_read(request: HttpRequest) -> bool:
     A ``login`` / ``logout`` alone does not count: it writes the cookie, the response
     does not depend on it.
     """
+    return bool(session_vary(request))
+
+
+def session_vary(request: HttpRequest) -> tuple[str, ...]:
+    """The request headers a response depends on through the session: ``()`` when nothing
+    read it, ``("Cookie",)``, or ``("Cookie", "Authorization")`` when the token came in a
+    Bearer header (the middleware asks this on every response)."""
     state: SessionState | None = request.__dict__.get(_STATE_ATTR)
-    return _READ_ATTR in request.__dict__ or (state is not None and state.was_read)
+    vary = () if state is None else state.vary
+    return vary or (VARY_COOKIE if _READ_ATTR in request.__dict__ else ())
 
 
 def mark_read(request: HttpRequest) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
-from django_nextauth.callbacks import NO_UPDATE, defaults_only
+from django_nextauth.callbacks import NO_UPDATE
 from django_nextauth.cookies import sets_session_cookie
 from django_nextauth.dialect import Dialect
 from django_nextauth.lazy import memo
@@ -27,12 +27,15 @@ from .base import SessionStrategy
 from .carried import Candidate, Decoded, Incoming
 from .shape import SID, Claims, Resolved, session_user
 
-__all__ = ["SID", "SessionState"]
+__all__ = ["SID", "VARY_COOKIE", "SessionState"]
 
 logger = logging.getLogger("django_nextauth")
 
 User = SessionUser | AnonymousSessionUser
 _UNREAD: Any = object()  # the session was not decoded (yet)
+#: The request headers a response depends on once the session was looked for (``Vary``).
+VARY_COOKIE = ("Cookie",)
+_VARY_BEARER = ("Cookie", "Authorization")
 
 
 class SessionState:
@@ -104,6 +107,15 @@ class SessionState:
     def was_read(self) -> bool:
         """Whether the incoming session cookie / header was looked at."""
         return "_incoming" in self.__dict__
+
+    @property
+    def vary(self) -> tuple[str, ...]:
+        """The request headers the response now depends on (for ``Vary``): none until the
+        token was looked for; ``Authorization`` too when it came in a Bearer header."""
+        incoming: Incoming | None = self.__dict__.get("_incoming")
+        if incoming is None:
+            return ()
+        return _VARY_BEARER if incoming.from_bearer else VARY_COOKIE
 
     @property
     def raw(self) -> str | None:
@@ -183,7 +195,7 @@ class SessionState:
     @property
     def token(self) -> Claims | None:
         """The ``jwt`` callback's result (``None``: the session ended); runs the callbacks."""
-        if self._resolved is None and defaults_only():
+        if self._resolved is None and self._strategy.defaults_only:
             return self.claims  # what the default jwt callback returns
         return self.resolve()[0]
 
@@ -196,13 +208,17 @@ class SessionState:
     def user(self) -> User:
         """The session user, or the anonymous user."""
         if self._user is None:
-            self._user = self._default_user() if defaults_only() else self._user_of(self.resolve())
+            self._user = (
+                self._default_user()
+                if self._strategy.defaults_only
+                else self._user_of(self.resolve())
+            )
         return self._user
 
     async def auser(self) -> User:
         """Async :attr:`user`: callbacks never block the event loop."""
         if self._user is None:
-            if defaults_only():
+            if self._strategy.defaults_only:
                 await self.adecode()
                 self._user = self._default_user()
             else:
@@ -338,13 +354,16 @@ class SessionState:
         down: the session is unknown, neither deleted nor renewed."""
         if self._outage is not None:
             return
-        # Most responses set no cookie: neither the name nor the scan is worked out then.
-        writes = bool(response.cookies) and sets_session_cookie(response, self.name)
-        if self._pending is None and not writes:
+        if self._pending is None:
+            # Most responses set no cookie: neither the name nor the scan is worked out then.
+            if response.cookies and sets_session_cookie(response, self.name):
+                return  # the response writes the session cookie itself
             if self.is_bad:
                 self.discard_cookie()
             elif self._renewal_due():
                 self.login(self.stored_token)  # type: ignore[arg-type]
+            else:
+                return  # the usual response: nothing to write
         self.flush(response)
 
     def _renewal_due(self) -> bool:
