@@ -220,7 +220,7 @@ def test_auth_path_is_reversed_once_per_urlconf(monkeypatch: pytest.MonkeyPatch)
 def test_a_warm_hit_decrypts_nothing(
     make_token: Callable[..., str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The cache is asked before a decrypt closure is built; a hit never reaches decrypt,
+    # The cache is asked first; a hit never reaches decrypt,
     # and the clock is still checked on it.
     cookie = make_token(max_age=60)
     assert session_state(RequestFactory().get("/", HTTP_COOKIE=f"{NAME}={cookie}")).claims

@@ -113,10 +113,11 @@ class JwtStrategy(SessionStrategy):
     ) -> CachedToken:
         version = dialect.version
         key = (raw, secrets, salt, version)
-        # A hit builds no decrypt closure (the warm path): the cache is asked first.
-        token = self.tokens.get(key) or self.tokens.get_or_decrypt(
-            key, lambda: jwt.decrypt(raw, secret=secrets, salt=salt, version=version)
-        )
+        token = self.tokens.get(key)
+        if token is None:
+            token = self.tokens.add(
+                key, jwt.decrypt(raw, secret=secrets, salt=salt, version=version)
+            )
         # From here on, every read, cached or not: the clock checked now (the claims' types
         # were checked once, when the token was cached).
         jwt.check_times(token.exp, token.nbf)

@@ -98,16 +98,14 @@ class DecryptedTokens:
         """The token for ``key`` if remembered, else ``None``."""
         return self._tokens.get(key)
 
-    def get_or_decrypt(self, key: CacheKey, decrypt: Callable[[], bytes]) -> CachedToken:
-        """The token for ``key``: remembered, or ``decrypt()``-ed (which may raise, as may
-        parsing its claims: nothing is kept then)."""
-        token = self._tokens.get(key)
-        if token is None:
-            token = CachedToken(decrypt())
-            if len(self._tokens) >= self.size:
-                # Cheaper than LRU bookkeeping; a busy process refills it within requests.
-                self._tokens.clear()
-            self._tokens[key] = token
+    def add(self, key: CacheKey, plaintext: bytes) -> CachedToken:
+        """Remember that ``key`` decrypted to ``plaintext``: its claims are parsed and checked
+        now (which may raise: nothing is kept then)."""
+        token = CachedToken(plaintext)
+        if len(self._tokens) >= self.size:
+            # Cheaper than LRU bookkeeping; a busy process refills it within requests.
+            self._tokens.clear()
+        self._tokens[key] = token
         return token
 
     def clear(self) -> None:
