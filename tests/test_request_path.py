@@ -180,7 +180,7 @@ def test_the_strategy_keeps_the_secrets_of_its_settings_snapshot(
     make_token: Callable[..., str], nextauth: Callable[..., None]
 ) -> None:
     # Resolved once per strategy (one per settings snapshot), not re-tupled per decode ...
-    assert strategy()._secrets() is strategy()._secrets()  # type: ignore[attr-defined]
+    assert strategy()._secrets is strategy()._secrets  # type: ignore[attr-defined]
     old = make_token()
     # ... and a rotation (a new snapshot) is seen at once: the new secret reads, the old
     # one only while it is still listed.

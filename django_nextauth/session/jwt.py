@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
@@ -79,7 +80,7 @@ class JwtStrategy(SessionStrategy):
         """The token's claims, or ``None`` when no candidate dialect accepts it."""
         if not incoming.raw:
             return None
-        secrets = self._secrets() if secret is None else _as_tuple(secret)
+        secrets = self._secrets if secret is None else _as_tuple(secret)
         undecryptable = False
         for each, name in incoming.candidates:
             try:
@@ -99,14 +100,12 @@ class JwtStrategy(SessionStrategy):
             log_undecryptable_cookie(incoming.candidates[0][1])
         return None
 
+    @cached_property
     def _secrets(self) -> tuple[str, ...]:
         # The settings' secrets, kept on this strategy (one per settings snapshot: a
         # setting_changed builds a new one), not re-read and re-tupled on every decode.
         # Resolved on first use, not in __init__: a missing secret raises here, per read.
-        secrets = self.__dict__.get("_settings_secrets")
-        if secrets is None:
-            secrets = self.__dict__["_settings_secrets"] = _as_tuple(nextauth_settings.secrets)
-        return secrets
+        return _as_tuple(nextauth_settings.secrets)
 
     def _claims(
         self, raw: str, secrets: tuple[str, ...], salt: str, dialect: Dialect
