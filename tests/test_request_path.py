@@ -39,7 +39,7 @@ class _mounted_elsewhere:  # noqa: N801 (a URLconf module's stand-in)
 
 
 def full_scan(cookies: dict[str, str]) -> str | None:
-    """read_chunked without its one-plain-cookie shortcut (the scan it skips)."""
+    """read_chunked without its shortcut for no chunk-like key (the scan it skips)."""
     request = RequestFactory().get("/")
     request.COOKIES = cookies
     found = _session_cookies(request, NAME)

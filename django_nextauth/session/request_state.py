@@ -16,8 +16,8 @@ __all__ = [
     "new_session_state",
     "peek_session_state",
     "session_state",
-    "session_was_read",
     "session_vary",
+    "session_was_read",
 ]
 
 _STATE_ATTR = "_nextauth_session"

@@ -104,11 +104,6 @@ class SessionState:
         return self._outage is not None
 
     @property
-    def was_read(self) -> bool:
-        """Whether the incoming session cookie / header was looked at."""
-        return "_incoming" in self.__dict__
-
-    @property
     def vary(self) -> tuple[str, ...]:
         """The request headers the response now depends on (for ``Vary``): none until the
         token was looked for; ``Authorization`` too when it came in a Bearer header."""

@@ -1,0 +1,130 @@
+"""Bytecodes per request: where the middleware's time goes, counted instead of timed.
+
+Timings of a few microseconds move by ~1 us from run to run; the number of Python bytecode
+instructions a request executes does not move at all. This script runs one request through
+each middleware (the view reads the session user, as ``bench/middleware.py``'s views do) with
+a ``sys.settrace`` opcode tracer on, and prints how many bytecodes each module and each
+function executed: NextAuthMiddleware warm (a token-cache hit) and cold (a token not seen
+before), ``bench/middleware.py``'s lean floors of a hit and a miss, and ``bench/floors.py``'s
+reference middleware. Parsing the ``Cookie`` header (Django's, ~170 bytecodes) is in every row.
+
+C code (AES-GCM, ``json``, dict lookups) runs no bytecodes, so a count is not a cost: it shows
+the per-request Python around the crypto, which is what issue 21's warm and cold targets are
+about (on this project's machine a bytecode of this path costs ~25-35 ns in process).
+
+    python bench/opcodes.py [--top 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from django.core.handlers.wsgi import WSGIRequest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from floors import ReferenceMiddleware  # noqa: E402
+from harness import environ  # noqa: E402
+from middleware import (  # noqa: E402 (configures the settings)
+    COOKIE,
+    LeanHitMiddleware,
+    LeanMissMiddleware,
+    session_tokens,
+)
+
+from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
+
+OTHER = "theme=dark; _ga=GA1.1.123456789.1700000000"
+ROOT = str(Path(__file__).resolve().parent.parent) + "/"
+STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
+
+
+def reads_session_user(request: HttpRequest) -> HttpResponse:
+    assert request.session_user.is_authenticated  # type: ignore[attr-defined]
+    return HttpResponse("ok")
+
+
+def reads_reference_user(request: HttpRequest) -> HttpResponse:
+    assert request.reference_user.is_authenticated  # type: ignore[attr-defined]
+    return HttpResponse("ok")
+
+
+def where(frame: FrameType) -> tuple[str, str]:
+    """(module, module:function) of a frame, the path shortened to what names it."""
+    filename = STDLIB.sub("", frame.f_code.co_filename)
+    for marker in ("/site-packages/", ROOT):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+            break
+    module = filename.removesuffix(".py")
+    return module, f"{module}:{frame.f_code.co_name}"
+
+
+def count(app: Callable[[HttpRequest], Any], cookie: str) -> tuple[Counter[str], Counter[str]]:
+    """Bytecodes per module and per function while ``app`` serves one request."""
+    modules: Counter[str] = Counter()
+    functions: Counter[str] = Counter()
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        frame.f_trace_opcodes = True
+        frame.f_trace_lines = False
+        if event == "opcode":
+            module, function = where(frame)
+            modules[module] += 1
+            functions[function] += 1
+        return tracer
+
+    request = WSGIRequest(environ("/", cookie))
+    sys.settrace(tracer)
+    try:
+        app(request)
+    finally:
+        sys.settrace(None)
+    return modules, functions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    warm, cold, unseen = (f"{OTHER}; {COOKIE}={token}" for token in session_tokens(3))
+    ours = NextAuthMiddleware(reads_session_user)
+    ours(WSGIRequest(environ("/", warm)))  # the warm token in the cache; the code warmed up
+    cases = {
+        "nextauth warm": (ours, warm),
+        "nextauth cold": (ours, cold),
+        "lean cache hit (floor)": (LeanHitMiddleware(reads_session_user), warm),
+        "lean miss (floor)": (LeanMissMiddleware(reads_session_user), unseen),
+        "reference": (ReferenceMiddleware(reads_reference_user), warm),
+    }
+    counted = {name: count(app, cookie) for name, (app, cookie) in cases.items()}
+    reference = sum(counted["reference"][0].values())
+    print("bytecodes per request, the view and Django's Cookie parsing included:")
+    for name, (modules, _functions) in counted.items():
+        total = sum(modules.values())
+        ours_part = sum(n for module, n in modules.items() if module.startswith("django_nextauth"))
+        print(
+            f"  {name:24s} {total:5d}  ({total / reference:.2f}x the reference; "
+            f"{ours_part} in django_nextauth)"
+        )
+    for name in ("nextauth warm", "nextauth cold"):
+        modules, functions = counted[name]
+        print(f"\n{name}, by module:")
+        for module, n in modules.most_common():
+            print(f"  {n:5d}  {module}")
+        print(f"{name}, the {args.top} functions that run the most bytecodes:")
+        for function, n in functions.most_common(args.top):
+            print(f"  {n:5d}  {function}")
+
+
+if __name__ == "__main__":
+    main()
