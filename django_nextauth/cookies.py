@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from http.cookies import Morsel
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
@@ -277,12 +277,14 @@ def _index(suffix: str) -> int | None:
 
 def _session_cookies(request: HttpRequest, name: str) -> dict[str, str]:
     """The non-empty incoming cookies ``name`` and ``name.<n>``, in request order (raw values)."""
+    cookies = request.COOKIES
     size = len(name)
+    # The keys that start with the name are picked in C (compress over str.startswith), so a
+    # cookie jar of tens of keys costs no Python loop; the few left are checked here.
     return {
-        key: value
-        for key, value in request.COOKIES.items()
-        if value
-        and key.startswith(name)
+        key: cookies[key]
+        for key in compress(cookies, map(str.startswith, cookies, repeat(name)))
+        if cookies[key]
         and (len(key) == size or (key[size] == "." and _index(key[size + 1 :]) is not None))
     }
 

@@ -69,6 +69,34 @@ def test_read_chunked_shortcut_agrees_with_the_full_scan(cookies: dict[str, str]
     assert read_chunked(request, NAME) == full_scan(cookies)
 
 
+def plain_session_cookies(cookies: dict[str, str]) -> dict[str, str]:
+    """_session_cookies as a plain loop over the jar (what its C prefilter must not change)."""
+    found = {}
+    for key, value in cookies.items():
+        suffix = key[len(NAME) + 1 :]
+        chunk = key.startswith(NAME + ".") and suffix.isdigit() and len(suffix) <= 3
+        if value and (key == NAME or (chunk and (suffix == "0" or suffix[0] != "0"))):
+            found[key] = value
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [NAME, f"{NAME}.0", f"{NAME}.12", f"{NAME}.01", f"{NAME}.1234", f"{NAME}.x", f"{NAME}x"]
+            + ["a", "theme", NAME[:-1]]
+        ),
+        st.sampled_from(["", "a", "b%20c"]),
+    )
+)
+def test_session_cookies_prefilter_agrees_with_a_plain_loop(cookies: dict[str, str]) -> None:
+    request = RequestFactory().get("/")
+    request.COOKIES = cookies
+    found = _session_cookies(request, NAME)
+    assert list(found.items()) == list(plain_session_cookies(cookies).items())  # order too
+
+
 @pytest.mark.parametrize(
     ("cookies", "expected"),
     [

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from django_nextauth.dialect import Dialect
+from django_nextauth.lazy import memo
 from django_nextauth.users import SessionUser
 
 from .shape import Claims, default_session_user
@@ -51,7 +51,7 @@ class Decoded:
         self.name = name
         self.raw, self.record, self.user, self.expires = raw, record, user, expires
 
-    @cached_property
+    @memo  # a Decoded is one request's: no lock needed (lazy.py)
     def claims(self) -> Claims:
         """The claims, a new dict owned by this request."""
         token = self._token
