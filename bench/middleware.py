@@ -89,6 +89,7 @@ from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils.functional import SimpleLazyObject  # noqa: E402
+from floors import reference_session  # noqa: E402
 from harness import bare, django_auth, environ, nextauth, start_response, zipf_order  # noqa: E402
 
 from django_nextauth import jwt  # noqa: E402
@@ -187,6 +188,8 @@ urlpatterns = [
     path("n", nextauth),
     path("d", django_auth),
     path("api/auth/", include("django_nextauth.urls")),
+    # bench/floors.py's bare-bones GET /api/auth/session (bench/opcodes.py counts it).
+    path("reference-session", reference_session),
 ]
 
 

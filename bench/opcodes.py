@@ -7,6 +7,9 @@ a ``sys.settrace`` opcode tracer on, and prints how many bytecodes each module a
 function executed: NextAuthMiddleware warm (a token-cache hit) and cold (a token not seen
 before), ``bench/middleware.py``'s lean floors of a hit and a miss, and ``bench/floors.py``'s
 reference middleware. Parsing the ``Cookie`` header (Django's, ~170 bytecodes) is in every row.
+Then whole requests through Django's ``WSGIHandler``: the tiny view, ``bench/floors.py``'s
+bare-bones poll and ``GET /api/auth/session`` as a browser polls it (the session cookie
+re-issued, the CSRF and callback-url cookies of the first answer sent back).
 
 C code (AES-GCM, ``json``, dict lookups) runs no bytecodes, so a count is not a cost: it shows
 the per-request Python around the crypto, which is what issue 21's warm and cold targets are
@@ -22,13 +25,14 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from django.core.handlers.wsgi import WSGIRequest  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from floors import ReferenceMiddleware  # noqa: E402
@@ -37,7 +41,10 @@ from middleware import (  # noqa: E402 (configures the settings)
     COOKIE,
     LeanHitMiddleware,
     LeanMissMiddleware,
+    browser_cookie,
+    handler,
     session_tokens,
+    start_response,
 )
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
@@ -68,8 +75,8 @@ def where(frame: FrameType) -> tuple[str, str]:
     return module, f"{module}:{frame.f_code.co_name}"
 
 
-def count(app: Callable[[HttpRequest], Any], cookie: str) -> tuple[Counter[str], Counter[str]]:
-    """Bytecodes per module and per function while ``app`` serves one request."""
+def count(serve: Callable[[], Any]) -> tuple[Counter[str], Counter[str]]:
+    """Bytecodes per module and per function while ``serve()`` runs."""
     modules: Counter[str] = Counter()
     functions: Counter[str] = Counter()
 
@@ -82,13 +89,23 @@ def count(app: Callable[[HttpRequest], Any], cookie: str) -> tuple[Counter[str],
             functions[function] += 1
         return tracer
 
-    request = WSGIRequest(environ("/", cookie))
     sys.settrace(tracer)
     try:
-        app(request)
+        serve()
     finally:
         sys.settrace(None)
     return modules, functions
+
+
+def one_request(middleware: Callable[[HttpRequest], Any], cookie: str) -> Callable[[], Any]:
+    """The middleware called with a request built beforehand (as a handler hands it one)."""
+    return partial(middleware, WSGIRequest(environ("/", cookie)))
+
+
+def whole_request(app: WSGIHandler, path_info: str, cookie: str) -> Callable[[], None]:
+    """One request through Django's ``WSGIHandler``, as a server makes it; a 200."""
+    env = environ(path_info, cookie)  # built beforehand, as a server's own work
+    return lambda: app(env, start_response).close()
 
 
 def main() -> None:
@@ -106,7 +123,7 @@ def main() -> None:
         "lean miss (floor)": (LeanMissMiddleware(reads_session_user), unseen),
         "reference": (ReferenceMiddleware(reads_reference_user), warm),
     }
-    counted = {name: count(app, cookie) for name, (app, cookie) in cases.items()}
+    counted = {name: count(one_request(app, cookie)) for name, (app, cookie) in cases.items()}
     reference = sum(counted["reference"][0].values())
     print("bytecodes per request, the view and Django's Cookie parsing included:")
     for name, (modules, _functions) in counted.items():
@@ -116,6 +133,22 @@ def main() -> None:
             f"  {name:24s} {total:5d}  ({total / reference:.2f}x the reference; "
             f"{ours_part} in django_nextauth)"
         )
+    polls = {
+        "tiny view": (handler([]), "/a", OTHER),
+        "bare-bones poll (floor)": (handler([]), "/reference-session", warm),
+        "GET /api/auth/session": (
+            handler(["django_nextauth.middleware.NextAuthMiddleware"]),
+            "/api/auth/session",
+            "",
+        ),
+    }
+    print("\nwhole requests through WSGIHandler (bytecodes per request):")
+    for name, (app, path_info, cookie) in polls.items():
+        cookie = cookie or browser_cookie(app, warm)
+        for _ in range(3):  # URL resolution, the views and the token cache warmed up
+            app(environ(path_info, cookie), start_response).close()
+        modules, _functions = count(whole_request(app, path_info, cookie))
+        print(f"  {name:24s} {sum(modules.values()):5d}")
     for name in ("nextauth warm", "nextauth cold"):
         modules, functions = counted[name]
         print(f"\n{name}, by module:")
