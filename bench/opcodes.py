@@ -7,6 +7,8 @@ a ``sys.settrace`` opcode tracer on, and prints how many bytecodes each module a
 function executed: NextAuthMiddleware warm (a token-cache hit) and cold (a token not seen
 before), ``bench/middleware.py``'s lean floors of a hit and a miss, and ``bench/floors.py``'s
 reference middleware. Parsing the ``Cookie`` header (Django's, ~170 bytecodes) is in every row.
+The same with twenty more cookies in the jar, signed in and signed out, as a browser's jar
+often is (the package's own share is what changes with it).
 Then whole requests through Django's ``WSGIHandler``: the tiny view, ``bench/floors.py``'s
 bare-bones poll and ``GET /api/auth/session`` as a browser polls it (the session cookie
 re-issued, the CSRF and callback-url cookies of the first answer sent back).
@@ -50,6 +52,8 @@ from middleware import (  # noqa: E402 (configures the settings)
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 
 OTHER = "theme=dark; _ga=GA1.1.123456789.1700000000"
+#: A fuller browser jar: twenty more cookies of other parts of the site.
+JAR = "; ".join(f"pref{i}=value{i}" for i in range(20))
 ROOT = str(Path(__file__).resolve().parent.parent) + "/"
 STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 
@@ -57,6 +61,11 @@ STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 def reads_session_user(request: HttpRequest) -> HttpResponse:
     assert request.session_user.is_authenticated  # type: ignore[attr-defined]
     return HttpResponse("ok")
+
+
+def shows_session_user(request: HttpRequest) -> HttpResponse:
+    """A page that reads the session user, signed in or not (its "sign in" link, say)."""
+    return HttpResponse("ok" if request.session_user.is_authenticated else "sign in")  # type: ignore[attr-defined]
 
 
 def reads_reference_user(request: HttpRequest) -> HttpResponse:
@@ -133,6 +142,12 @@ def main() -> None:
             f"  {name:24s} {total:5d}  ({total / reference:.2f}x the reference; "
             f"{ours_part} in django_nextauth)"
         )
+    print(f"\nwith {JAR.count(';') + 1} more cookies in the jar:")
+    shows = NextAuthMiddleware(shows_session_user)
+    for name, cookie in (("nextauth warm", f"{JAR}; {warm}"), ("nextauth signed out", JAR)):
+        modules, _functions = count(one_request(shows, cookie))
+        ours_part = sum(n for module, n in modules.items() if module.startswith("django_nextauth"))
+        print(f"  {name:24s} {sum(modules.values()):5d}  ({ours_part} in django_nextauth)")
     polls = {
         "tiny view": (handler([]), "/a", OTHER),
         "bare-bones poll (floor)": (handler([]), "/reference-session", warm),
