@@ -38,15 +38,15 @@ from django.core.handlers.wsgi import WSGIHandler, WSGIRequest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from floors import ReferenceMiddleware  # noqa: E402
-from harness import environ  # noqa: E402
+from harness import environ, nextauth, start_response  # noqa: E402
 from middleware import (  # noqa: E402 (configures the settings)
     COOKIE,
     LeanHitMiddleware,
     LeanMissMiddleware,
     browser_cookie,
     handler,
+    reference,
     session_tokens,
-    start_response,
 )
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
@@ -58,19 +58,9 @@ ROOT = str(Path(__file__).resolve().parent.parent) + "/"
 STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 
 
-def reads_session_user(request: HttpRequest) -> HttpResponse:
-    assert request.session_user.is_authenticated  # type: ignore[attr-defined]
-    return HttpResponse("ok")
-
-
 def shows_session_user(request: HttpRequest) -> HttpResponse:
     """A page that reads the session user, signed in or not (its "sign in" link, say)."""
     return HttpResponse("ok" if request.session_user.is_authenticated else "sign in")  # type: ignore[attr-defined]
-
-
-def reads_reference_user(request: HttpRequest) -> HttpResponse:
-    assert request.reference_user.is_authenticated  # type: ignore[attr-defined]
-    return HttpResponse("ok")
 
 
 def where(frame: FrameType) -> tuple[str, str]:
@@ -106,6 +96,11 @@ def count(serve: Callable[[], Any]) -> tuple[Counter[str], Counter[str]]:
     return modules, functions
 
 
+def package_share(modules: Counter[str]) -> int:
+    """How many of the bytecodes ran in django_nextauth's own modules."""
+    return sum(n for module, n in modules.items() if module.startswith("django_nextauth"))
+
+
 def one_request(middleware: Callable[[HttpRequest], Any], cookie: str) -> Callable[[], Any]:
     """The middleware called with a request built beforehand (as a handler hands it one)."""
     return partial(middleware, WSGIRequest(environ("/", cookie)))
@@ -123,30 +118,30 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     warm, cold, unseen = (f"{OTHER}; {COOKIE}={token}" for token in session_tokens(3))
-    ours = NextAuthMiddleware(reads_session_user)
+    ours = NextAuthMiddleware(nextauth)
     ours(WSGIRequest(environ("/", warm)))  # the warm token in the cache; the code warmed up
     cases = {
         "nextauth warm": (ours, warm),
         "nextauth cold": (ours, cold),
-        "lean cache hit (floor)": (LeanHitMiddleware(reads_session_user), warm),
-        "lean miss (floor)": (LeanMissMiddleware(reads_session_user), unseen),
-        "reference": (ReferenceMiddleware(reads_reference_user), warm),
+        "lean cache hit (floor)": (LeanHitMiddleware(nextauth), warm),
+        "lean miss (floor)": (LeanMissMiddleware(nextauth), unseen),
+        "reference": (ReferenceMiddleware(reference), warm),
     }
     counted = {name: count(one_request(app, cookie)) for name, (app, cookie) in cases.items()}
-    reference = sum(counted["reference"][0].values())
+    base = sum(counted["reference"][0].values())
     print("bytecodes per request, the view and Django's Cookie parsing included:")
     for name, (modules, _functions) in counted.items():
         total = sum(modules.values())
-        ours_part = sum(n for module, n in modules.items() if module.startswith("django_nextauth"))
+        ours_part = package_share(modules)
         print(
-            f"  {name:24s} {total:5d}  ({total / reference:.2f}x the reference; "
+            f"  {name:24s} {total:5d}  ({total / base:.2f}x the reference; "
             f"{ours_part} in django_nextauth)"
         )
     print(f"\nwith {JAR.count(';') + 1} more cookies in the jar:")
     shows = NextAuthMiddleware(shows_session_user)
     for name, cookie in (("nextauth warm", f"{JAR}; {warm}"), ("nextauth signed out", JAR)):
         modules, _functions = count(one_request(shows, cookie))
-        ours_part = sum(n for module, n in modules.items() if module.startswith("django_nextauth"))
+        ours_part = package_share(modules)
         print(f"  {name:24s} {sum(modules.values()):5d}  ({ours_part} in django_nextauth)")
     polls = {
         "tiny view": (handler([]), "/a", OTHER),
