@@ -12,17 +12,19 @@ from django.test import Client, RequestFactory, override_settings
 from django_nextauth import cookies
 from django_nextauth.cookies import (
     NextAuthMorsel,
-    clear_session_cookie,
     cookie_name,
     decode_value,
     delete_cookie,
     encode_value,
-    incoming_chunks,
-    read_chunked,
     read_cookie,
     serialize,
     set_cookie,
     use_secure_cookies,
+)
+from django_nextauth.session_cookie import (
+    clear_session_cookie,
+    incoming_chunks,
+    read_chunked,
     write_session_cookie,
 )
 from tests.magic_link import follow_link

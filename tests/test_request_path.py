@@ -15,18 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from django_nextauth import jwt
-from django_nextauth.cookies import (
-    _session_cookies,
-    decode_value,
-    read_chunked,
-    use_secure_cookies,
-)
+from django_nextauth.cookies import decode_value, use_secure_cookies
 from django_nextauth.flow import context
 from django_nextauth.flow.context import auth_path
 from django_nextauth.middleware import NextAuthMiddleware
 from django_nextauth.session import session_state
 from django_nextauth.session.base import strategy
 from django_nextauth.session.request_state import new_session_state
+from django_nextauth.session_cookie import _session_cookies, read_chunked
 from django_nextauth.views.base import AuthView
 
 NAME = "next-auth.session-token"

@@ -17,13 +17,14 @@ from django.utils.http import http_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from django_nextauth import cookies
-from django_nextauth.cookies import encode_value, set_cookie, write_session_cookie
+from django_nextauth import cookies, session_cookie
+from django_nextauth.cookies import encode_value, set_cookie
 from django_nextauth.flow import context
 from django_nextauth.flow.context import build_context, query_value, safe_redirect
 from django_nextauth.flow.responses import NO_CACHE, json_response
 from django_nextauth.links import _request_origin, site_origin
 from django_nextauth.redirects import default_redirect, normalize_origin
+from django_nextauth.session_cookie import write_session_cookie
 
 from .conftest import SECRET
 
@@ -61,7 +62,7 @@ def test_the_kept_expiry_date_is_http_date(seconds: list[int]) -> None:
         assert cookies._expires(moment) == http_date(each)
 
 
-@pytest.mark.parametrize("value", sorted(cookies._PRIVATE_NO_STORE))
+@pytest.mark.parametrize("value", sorted(session_cookie._PRIVATE_NO_STORE))
 def test_private_no_store_values_are_fixed_points(value: str) -> None:
     response = HttpResponse()
     response["Cache-Control"] = value
@@ -70,7 +71,7 @@ def test_private_no_store_values_are_fixed_points(value: str) -> None:
 
 
 def test_the_json_routes_cache_control_takes_the_shortcut() -> None:
-    assert NO_CACHE["Cache-Control"] in cookies._PRIVATE_NO_STORE
+    assert NO_CACHE["Cache-Control"] in session_cookie._PRIVATE_NO_STORE
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,9 @@ from django.utils.module_loading import import_string
 
 from django_nextauth.callbacks import NO_UPDATE, arun_session, defaults_only, run_session
 from django_nextauth.conf import SESSION_STRATEGIES, nextauth_settings
-from django_nextauth.cookies import clear_session_cookie, read_chunked, use_secure_cookies
+from django_nextauth.cookies import use_secure_cookies
 from django_nextauth.exceptions import ConfigurationError, NextAuthError
+from django_nextauth.session_cookie import clear_session_cookie, read_chunked
 
 from .carried import Candidate, Decoded, Incoming
 from .shape import Claims, Resolved, default_session

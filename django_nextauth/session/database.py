@@ -24,9 +24,9 @@ from django.utils import timezone
 from django_nextauth.adapters import Adapter, require_adapter
 from django_nextauth.callbacks import NO_UPDATE, arun_session, run_session
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.cookies import write_session_cookie
 from django_nextauth.exceptions import ConfigurationError
 from django_nextauth.identity import is_active
+from django_nextauth.session_cookie import write_session_cookie
 
 from .base import SessionStrategy
 from .carried import Candidate, Decoded, Incoming

@@ -31,11 +31,12 @@ from django_nextauth.callbacks import (
     run_session,
 )
 from django_nextauth.conf import nextauth_settings
-from django_nextauth.cookies import decode_value, write_session_cookie
+from django_nextauth.cookies import decode_value
 from django_nextauth.dialect import Dialect
 from django_nextauth.exceptions import DecryptionFailed, InvalidToken, TokenExpired
 from django_nextauth.logs import log_undecryptable_cookie
 from django_nextauth.revocation import mint_sid, revocations
+from django_nextauth.session_cookie import write_session_cookie
 
 from .base import CallbackFailed, SessionStrategy, UnstorableToken
 from .carried import Candidate, Decoded, Incoming

@@ -17,10 +17,10 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth.callbacks import NO_UPDATE
-from django_nextauth.cookies import sets_session_cookie
 from django_nextauth.dialect import Dialect
 from django_nextauth.lazy import memo
 from django_nextauth.revocation import RevocationUnavailable
+from django_nextauth.session_cookie import sets_session_cookie
 from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
 
 from .base import SessionStrategy

@@ -17,14 +17,10 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 
 from django_nextauth import get_token
-from django_nextauth.cookies import (
-    clear_session_cookie,
-    cookie_name,
-    serialize,
-    write_session_cookie,
-)
+from django_nextauth.cookies import cookie_name, serialize
 from django_nextauth.dialect import dialect
 from django_nextauth.session import issue_session
+from django_nextauth.session_cookie import clear_session_cookie, write_session_cookie
 from tests.interop.nodejs import run_node
 
 pytestmark = pytest.mark.interop
