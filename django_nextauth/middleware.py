@@ -46,8 +46,8 @@ from .session import (
     SessionState,
     aget_session_user,
     get_server_session,
-    get_session_user,
     peek_session_state,
+    read_user,
     session_state,
     session_vary,
 )
@@ -119,8 +119,10 @@ class NextAuthMiddleware:
         return response
 
     def process_request(self, request: HttpRequest) -> None:
-        # LazyRequestAttribute, not SimpleLazyObject: see django_nextauth/lazy.py.
-        request.session_user = LazyRequestAttribute(get_session_user, request)  # type: ignore[attr-defined]
+        # LazyRequestAttribute, not SimpleLazyObject: see django_nextauth/lazy.py. The user
+        # comes from read_user, the one path get_session_user takes for it: the proxy is what
+        # request.session_user holds, so get_session_user's test for a hand-set user is moot.
+        request.session_user = LazyRequestAttribute(read_user, request)  # type: ignore[attr-defined]
         request.session_token = LazyRequestAttribute(_session_token, request)  # type: ignore[attr-defined]
         request.nextauth_session = LazyRequestAttribute(get_server_session, request)  # type: ignore[attr-defined]
         request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]

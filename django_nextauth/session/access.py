@@ -15,7 +15,14 @@ from django_nextauth.lazy import LazyRequestAttribute
 from django_nextauth.users import AnonymousSessionUser, SessionUser
 
 from .base import strategy
-from .request_state import mark_read, new_session_state, peek_session_state, session_state
+from .request_state import (
+    aread_user,
+    mark_read,
+    new_session_state,
+    peek_session_state,
+    read_user,
+    session_state,
+)
 from .shape import Claims
 
 __all__ = [
@@ -106,13 +113,13 @@ def get_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser
     all end here. A user set on ``request.session_user`` by hand (a test) is that user.
     """
     user = _assigned_user(request)
-    return session_state(request).user if user is None else user
+    return read_user(request) if user is None else user
 
 
 async def aget_session_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
     """Async :func:`get_session_user`: callbacks never block the event loop."""
     user = _assigned_user(request)
-    return await session_state(request).auser() if user is None else user
+    return await aread_user(request) if user is None else user
 
 
 def _assigned_user(request: HttpRequest) -> Any:

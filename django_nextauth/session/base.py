@@ -24,6 +24,7 @@ from django_nextauth.conf import SESSION_STRATEGIES, nextauth_settings
 from django_nextauth.cookies import use_secure_cookies
 from django_nextauth.exceptions import ConfigurationError, NextAuthError
 from django_nextauth.session_cookie import clear_session_cookie, read_chunked
+from django_nextauth.users import AnonymousSessionUser, SessionUser
 
 from .carried import Candidate, Decoded, Incoming
 from .shape import Claims, Resolved, default_session
@@ -31,7 +32,14 @@ from .shape import Claims, Resolved, default_session
 if TYPE_CHECKING:
     from .state import SessionState
 
-__all__ = ["CallbackFailed", "SessionStrategy", "UnstorableToken", "strategy", "strategy_class"]
+__all__ = [
+    "CallbackFailed",
+    "SessionStrategy",
+    "UnstorableToken",
+    "first_cookie",
+    "strategy",
+    "strategy_class",
+]
 
 
 class CallbackFailed(NextAuthError):
@@ -97,10 +105,13 @@ class SessionStrategy(ABC):
 
     def find_cookie(self, request: HttpRequest, candidates: Sequence[Candidate]) -> Incoming | None:
         """The first session cookie present (chunks joined), else ``None``."""
-        for candidate in candidates:
-            value = read_chunked(request, candidate[1])
-            if value is not None:
-                return Incoming(value, True, False, (candidate,))
+        found = first_cookie(request, candidates)
+        return None if found is None else Incoming(found[1], True, False, (found[0],))
+
+    def direct_user(self, request: HttpRequest) -> SessionUser | AnonymousSessionUser | None:
+        """The session user of ``request`` when the strategy can tell it without a per-request
+        :class:`~.state.SessionState` (see :meth:`.jwt.JwtStrategy.direct_user`), else
+        ``None``: the state decides."""
         return None
 
     # --- reading ------------------------------------------------------------------------------
@@ -202,6 +213,18 @@ class SessionStrategy(ABC):
             names = [name for _dialect, name in self.candidates(secure)]
         for name in names:
             clear_session_cookie(response, request, name, secure=secure)
+
+
+def first_cookie(
+    request: HttpRequest, candidates: Sequence[Candidate]
+) -> tuple[Candidate, str] | None:
+    """The first candidate whose session cookie ``request`` carries, with its value (chunks
+    joined; ``""``: present but no token), else ``None``."""
+    for candidate in candidates:
+        value = read_chunked(request, candidate[1])
+        if value is not None:
+            return candidate, value
+    return None
 
 
 def strategy_class(value: str) -> type[SessionStrategy]:

@@ -37,10 +37,11 @@ from django_nextauth.exceptions import DecryptionFailed, InvalidToken, TokenExpi
 from django_nextauth.logs import log_undecryptable_cookie
 from django_nextauth.revocation import mint_sid, revocations
 from django_nextauth.session_cookie import write_session_cookie
+from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
 
-from .base import CallbackFailed, SessionStrategy, UnstorableToken
+from .base import CallbackFailed, SessionStrategy, UnstorableToken, first_cookie
 from .carried import Candidate, Decoded, Incoming
-from .shape import AUTH_TIME, SID, Claims, Resolved, default_session
+from .shape import AUTH_TIME, SID, Claims, Resolved, default_session, default_session_user
 from .token_cache import CachedToken, DecryptedTokens
 
 if TYPE_CHECKING:
@@ -100,6 +101,39 @@ class JwtStrategy(SessionStrategy):
         if undecryptable and incoming.from_cookie:  # silent sign-outs are hard to explain
             log_undecryptable_cookie(incoming.candidates[0][1])
         return None
+
+    def direct_user(self, request: HttpRequest) -> SessionUser | AnonymousSessionUser | None:
+        """The session user of the session cookie, read without a per-request state.
+
+        The common read (a protected view, a page that shows who is signed in) under the
+        settings that make the user a function of the token alone: NextAuth's default
+        callbacks, no revocation, no sliding renewal (:attr:`reads_directly`). Then the
+        first session cookie present is decoded with every check :meth:`decode` runs on it
+        (the token cache, ``exp`` / ``nbf``, the absolute lifetime), and the user is the
+        one the state would build, the same object. Anything else (no cookie, a Bearer
+        token, a token refused) is ``None``: the state then reads it again and decides,
+        logs and deletes as usual. With no session cookie and no ``Authorization`` header
+        the answer is the anonymous user, whatever the settings. A speed trick
+        (``bench/middleware.py``, warm and cold); tests/test_direct_read.py pins that it
+        answers as the state does or not at all.
+        """
+        found = first_cookie(request, self.candidates(self.is_secure(request)))
+        if found is None:  # signed out, unless a Bearer header may carry a token
+            return None if "HTTP_AUTHORIZATION" in request.META else ANONYMOUS
+        (dialect, name), raw = found
+        if not raw or not self.reads_directly:
+            return None
+        try:
+            token = self._claims(raw, self._secrets, dialect.salt(name), dialect)
+        except InvalidToken:
+            return None
+        return token.default_user(default_session_user)
+
+    @cached_property
+    def reads_directly(self) -> bool:
+        """Whether :meth:`direct_user` may answer: the default callbacks, no revocation
+        records to ask, no sliding renewal (per settings snapshot)."""
+        return self.defaults_only and self.revocations is None and self.renew_after is None
 
     @cached_property
     def _secrets(self) -> tuple[str, ...]:

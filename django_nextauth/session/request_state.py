@@ -1,12 +1,15 @@
 """The :class:`~.state.SessionState` of a request: made once and cached on it
-(:func:`session_state`), made apart with overrides (:func:`new_session_state`), and whether
-anything read the session (for ``Vary: Cookie``)."""
+(:func:`session_state`), made apart with overrides (:func:`new_session_state`); the session
+user, without a state when the strategy can tell it directly (:func:`read_user`); and
+whether anything read the session (for ``Vary: Cookie``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from django.http import HttpRequest
+
+from django_nextauth.users import AnonymousSessionUser, SessionUser
 
 from .base import strategy
 from .state import VARY_COOKIE, SessionState
@@ -15,6 +18,7 @@ __all__ = [
     "mark_read",
     "new_session_state",
     "peek_session_state",
+    "read_user",
     "session_state",
     "session_vary",
     "session_was_read",
@@ -34,6 +38,30 @@ def session_state(request: HttpRequest) -> SessionState:
         candidates = current.candidates(current.is_secure(request))
         state = request.__dict__[_STATE_ATTR] = SessionState(request, current, candidates)
     return state
+
+
+def read_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
+    """The session user of ``request``: the strategy's :meth:`~.base.SessionStrategy.direct_user`
+    while the request has no state (the session read as ``Vary: Cookie`` asks), else
+    through the request's :class:`SessionState`, which owns every other case."""
+    state: SessionState | None = request.__dict__.get(_STATE_ATTR)
+    if state is None:
+        user = strategy().direct_user(request)
+        if user is not None:
+            request.__dict__[_READ_ATTR] = True
+            return user
+        state = session_state(request)
+    return state.user
+
+
+async def aread_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
+    """Async :func:`read_user` (a direct read is CPU only; a state's may run in a thread)."""
+    if _STATE_ATTR not in request.__dict__:
+        user = strategy().direct_user(request)
+        if user is not None:
+            request.__dict__[_READ_ATTR] = True
+            return user
+    return await session_state(request).auser()
 
 
 def new_session_state(
