@@ -8,7 +8,9 @@ reference middleware of ``bench/middleware.py`` the same way, interleaved, best 
 
 COLD: 4,096 users' tokens in rotation (more than the token cache holds): every request
 decrypts. WARM: one token again and again (a cache hit). ``cookies`` is the reference's floor:
-parsing the ``Cookie`` header alone.
+parsing the ``Cookie`` header alone. The lean rows are ``bench/middleware.py``'s floors of a
+hit and a miss (no per-request state, one cookie name, no chunks, Bearer, deletion, renewal,
+revocation or callbacks), called the same way.
 
     python bench/middleware_alone.py [--number 16384] [--rounds 5]
 """
@@ -29,7 +31,13 @@ from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from floors import ReferenceMiddleware  # noqa: E402
 from harness import environ  # noqa: E402
-from middleware import COOKIE, USERS, session_tokens  # noqa: E402 (configures the settings)
+from middleware import (  # noqa: E402 (configures the settings)
+    COOKIE,
+    USERS,
+    LeanHitMiddleware,
+    LeanMissMiddleware,
+    session_tokens,
+)
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 from django_nextauth.session.base import strategy  # noqa: E402
@@ -52,6 +60,20 @@ def reference(middleware: ReferenceMiddleware) -> Callable[[HttpRequest], None]:
     def run(request: HttpRequest) -> None:
         middleware(request)
         assert request.reference_user.is_authenticated  # type: ignore[attr-defined]
+
+    return run
+
+
+def lean(middleware_class: type[LeanHitMiddleware]) -> Callable[[HttpRequest], None]:
+    def view(request: HttpRequest) -> HttpResponse:
+        assert request.session_user.is_authenticated  # type: ignore[attr-defined]
+        RESPONSE.headers.pop("Vary", None)
+        return RESPONSE
+
+    middleware = middleware_class(view)
+
+    def run(request: HttpRequest) -> None:
+        middleware(request)
 
     return run
 
@@ -88,21 +110,25 @@ def main() -> None:
         "cookies (parse only)": (cookies, tokens[:1]),
         "reference warm": (theirs, tokens[:1]),
         "nextauth warm": (ours, tokens[:1]),
+        "lean cache hit (floor)": (lean(LeanHitMiddleware), tokens[:1]),
         "reference cold": (theirs, tokens),
         "nextauth cold": (ours, tokens),
+        "lean miss (floor)": (lean(LeanMissMiddleware), tokens),
     }
     best = dict.fromkeys(cases, float("inf"))
     for _ in range(args.rounds):
         for name, (step, headers) in cases.items():
             strategy().tokens.clear()
+            ours(WSGIRequest(environ("/", headers[0])))  # the lean hit reads the cache only
             best[name] = min(best[name], timed(step, headers, args.number))
     print(f"fresh requests per round: {args.number}, rounds: {args.rounds} (best shown)")
     print(f"cold: {USERS} users' tokens in rotation")
     for name, value in best.items():
         print(f"  {name:24s} {value:7.2f} us")
-    for path in ("warm", "cold"):
+    for path, floor in (("warm", "lean cache hit (floor)"), ("cold", "lean miss (floor)")):
         ratio = best[f"nextauth {path}"] / best[f"reference {path}"]
-        print(f"{path}: nextauth / reference = {ratio:.2f}")
+        print(f"{path}: nextauth / reference = {ratio:.2f}", end="")
+        print(f" (the floor: {best[floor] / best[f'reference {path}']:.2f})")
 
 
 if __name__ == "__main__":
