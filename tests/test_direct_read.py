@@ -27,6 +27,7 @@ from django_nextauth.session import (
     session_vary,
 )
 from django_nextauth.session.base import strategy
+from django_nextauth.session.carried import Decoded, Incoming
 from django_nextauth.session.jwt import JwtStrategy
 from django_nextauth.session.request_state import new_session_state
 from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
@@ -41,6 +42,14 @@ class StateOnly(JwtStrategy):
 
     def direct_user(self, request: HttpRequest) -> SessionUser | AnonymousSessionUser | None:
         return None
+
+
+class AudienceChecked(JwtStrategy):
+    """A site's strategy that refuses tokens for another audience: its decode must run."""
+
+    def decode(self, incoming: Incoming, **kwargs: Any) -> Decoded | None:
+        decoded = super().decode(incoming, **kwargs)
+        return None if decoded is None or decoded.claim("aud") != "site" else decoded
 
 
 def add_role(*, token: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -264,3 +273,11 @@ def test_the_async_read_is_direct_too(defaults: Any) -> None:
     user = asyncio.run(aget_session_user(request))
     assert user is get_session_user(request) and user.is_authenticated
     assert peek_session_state(request) is None
+
+
+def test_a_strategy_that_decodes_its_own_way_is_read_its_way() -> None:
+    strategy_path = f"{__name__}.AudienceChecked"
+    with nextauth_settings("v4", "defaults", SESSION={"STRATEGY": strategy_path}):
+        request = build_request(jar("valid", "v4", False), https=False)  # no "aud": refused
+        assert strategy().direct_user(request) is None
+        assert respond(shows_user, request).content == b"False None"

@@ -132,8 +132,18 @@ class JwtStrategy(SessionStrategy):
     @cached_property
     def reads_directly(self) -> bool:
         """Whether :meth:`direct_user` may answer: the default callbacks, no revocation
-        records to ask, no sliding renewal (per settings snapshot)."""
-        return self.defaults_only and self.revocations is None and self.renew_after is None
+        records to ask, no sliding renewal (per settings snapshot), and this class's own
+        :meth:`find` and :meth:`decode` (a subclass that finds or decodes the token its own
+        way is always read its way)."""
+        own_reading = (
+            type(self).find is JwtStrategy.find and type(self).decode is JwtStrategy.decode
+        )
+        return (
+            own_reading
+            and self.defaults_only
+            and self.revocations is None
+            and self.renew_after is None
+        )
 
     @cached_property
     def _secrets(self) -> tuple[str, ...]:
