@@ -52,6 +52,17 @@ class AudienceChecked(JwtStrategy):
         return None if decoded is None or decoded.claim("aud") != "site" else decoded
 
 
+class HeaderToo(JwtStrategy):
+    """A site's strategy that also takes the token from an ``X-Session`` header."""
+
+    def find(self, request: HttpRequest, candidates: Any) -> Incoming:
+        incoming = super().find(request, candidates)
+        header = request.META.get("HTTP_X_SESSION")
+        if incoming.raw is None and header:
+            return Incoming(header, False, True, incoming.candidates)
+        return incoming
+
+
 def add_role(*, token: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return {**token, "role": "admin"}
 
@@ -281,3 +292,11 @@ def test_a_strategy_that_decodes_its_own_way_is_read_its_way() -> None:
         request = build_request(jar("valid", "v4", False), https=False)  # no "aud": refused
         assert strategy().direct_user(request) is None
         assert respond(shows_user, request).content == b"False None"
+
+
+def test_a_strategy_that_finds_its_own_way_is_read_its_way() -> None:
+    with nextauth_settings("v4", "defaults", SESSION={"STRATEGY": f"{__name__}.HeaderToo"}):
+        request = build_request({}, https=False)  # no cookie, no Authorization header
+        request.META["HTTP_X_SESSION"] = make("v4", False)
+        assert strategy().direct_user(request) is None
+        assert respond(shows_user, request).content == b"True 1"

@@ -113,10 +113,13 @@ class JwtStrategy(SessionStrategy):
         one the state would build, the same object. Anything else (no cookie, a Bearer
         token, a token refused) is ``None``: the state then reads it again and decides,
         logs and deletes as usual. With no session cookie and no ``Authorization`` header
-        the answer is the anonymous user, whatever the settings. A speed trick
+        the answer is the anonymous user, whatever the settings. A subclass with its own
+        ``find`` or ``decode`` gets ``None`` (:attr:`reads_its_own_way`). A speed trick
         (``bench/middleware.py``, warm and cold); tests/test_direct_read.py pins that it
         answers as the state does or not at all.
         """
+        if not self.reads_its_own_way:
+            return None
         found = first_cookie(request, self.candidates(self.is_secure(request)))
         if found is None:  # signed out, unless a Bearer header may carry a token
             return None if "HTTP_AUTHORIZATION" in request.META else ANONYMOUS
@@ -130,20 +133,19 @@ class JwtStrategy(SessionStrategy):
         return token.default_user(default_session_user)
 
     @cached_property
+    def reads_its_own_way(self) -> bool:
+        """Whether this strategy finds and decodes tokens with :class:`JwtStrategy`'s own
+        :meth:`find` and :meth:`decode`: a subclass that does either its own way is always
+        read its way, never by :meth:`direct_user`."""
+        cls = type(self)
+        return cls.find is JwtStrategy.find and cls.decode is JwtStrategy.decode
+
+    @cached_property
     def reads_directly(self) -> bool:
-        """Whether :meth:`direct_user` may answer: the default callbacks, no revocation
-        records to ask, no sliding renewal (per settings snapshot), and this class's own
-        :meth:`find` and :meth:`decode` (a subclass that finds or decodes the token its own
-        way is always read its way)."""
-        own_reading = (
-            type(self).find is JwtStrategy.find and type(self).decode is JwtStrategy.decode
-        )
-        return (
-            own_reading
-            and self.defaults_only
-            and self.revocations is None
-            and self.renew_after is None
-        )
+        """Whether :meth:`direct_user` may answer for a session cookie: the default
+        callbacks, no revocation records to ask, no sliding renewal (per settings
+        snapshot)."""
+        return self.defaults_only and self.revocations is None and self.renew_after is None
 
     @cached_property
     def _secrets(self) -> tuple[str, ...]:
