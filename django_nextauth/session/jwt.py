@@ -103,20 +103,11 @@ class JwtStrategy(SessionStrategy):
         return None
 
     def direct_user(self, request: HttpRequest) -> SessionUser | AnonymousSessionUser | None:
-        """The session user of the session cookie, read without a per-request state.
-
-        The common read (a protected view, a page that shows who is signed in) under the
-        settings that make the user a function of the token alone: NextAuth's default
-        callbacks, no revocation, no sliding renewal (:attr:`reads_directly`). Then the
-        first session cookie present is decoded with every check :meth:`decode` runs on it
-        (the token cache, ``exp`` / ``nbf``, the absolute lifetime), and the user is the
-        one the state would build, the same object. Anything else (no cookie, a Bearer
-        token, a token refused) is ``None``: the state then reads it again and decides,
-        logs and deletes as usual. With no session cookie and no ``Authorization`` header
-        the answer is the anonymous user, whatever the settings. A subclass with its own
-        ``find`` or ``decode`` gets ``None`` (:attr:`reads_its_own_way`). A speed trick
-        (``bench/middleware.py``, warm and cold); tests/test_direct_read.py pins that it
-        answers as the state does or not at all.
+        """The session user, read without a per-request state when the token alone decides it
+        (:attr:`reads_directly`): the first session cookie decoded with :meth:`decode`'s
+        checks (``_claims``), the state's own user object. No session cookie and no
+        ``Authorization`` header: the anonymous user. ``None`` otherwise (the state reads
+        it, logs, deletes). A speed trick: docs/architecture.md, tests/test_direct_read.py.
         """
         if not self.reads_its_own_way:
             return None
@@ -134,17 +125,15 @@ class JwtStrategy(SessionStrategy):
 
     @cached_property
     def reads_its_own_way(self) -> bool:
-        """Whether this strategy finds and decodes tokens with :class:`JwtStrategy`'s own
-        :meth:`find` and :meth:`decode`: a subclass that does either its own way is always
-        read its way, never by :meth:`direct_user`."""
+        """Whether :meth:`find` and :meth:`decode` are :class:`JwtStrategy`'s: a subclass
+        that finds or decodes its own way is never read by :meth:`direct_user`."""
         cls = type(self)
         return cls.find is JwtStrategy.find and cls.decode is JwtStrategy.decode
 
     @cached_property
     def reads_directly(self) -> bool:
-        """Whether :meth:`direct_user` may answer for a session cookie: the default
-        callbacks, no revocation records to ask, no sliding renewal (per settings
-        snapshot)."""
+        """Whether :meth:`direct_user` may answer for a cookie: the default callbacks, no
+        revocation, no sliding renewal."""
         return self.defaults_only and self.revocations is None and self.renew_after is None
 
     @cached_property
