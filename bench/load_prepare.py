@@ -9,7 +9,8 @@ claims and a roles list). The ``*-browser`` sets add what a browser sends back t
 ``/api/auth/session`` after its first poll: the CSRF and callback-url cookies that answer set
 (the ``session-*`` cases poll with those; the protected-view cases keep the session cookie only).
 ``jwt-zipf`` sends the ``jwt`` set's cookies in a Zipf-distributed order (:func:`zipf_order`)
-instead of in rotation.
+instead of in rotation; ``jwt-active`` the first ACTIVE of them, fewer than the token cache
+holds.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ os.environ["BENCH_MODE"] = "jwt"
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.loadsite"
 
 DB = os.environ.get("BENCH_DB", "nextauth_bench")
+#: The users of the ``jwt-active`` set: fewer than the token cache's 1,024 entries.
+ACTIVE = 500
 
 
 def fresh_database() -> None:
@@ -109,6 +112,7 @@ def main() -> None:
     jwt_cookies = [nextauth_cookie(u) for u in people]
     files["jwt"] = lua(workdir / "jwt.lua", jwt_cookies)
     files["jwt-zipf"] = lua(workdir / "jwt-zipf.lua", jwt_cookies, zipf_order(users))
+    files["jwt-active"] = lua(workdir / "jwt-active.lua", jwt_cookies[:ACTIVE])
     app = WSGIHandler()
     browser = [browser_cookie(app, c) for c in jwt_cookies]
     files["jwt-browser"] = lua(workdir / "jwt-browser.lua", browser)
