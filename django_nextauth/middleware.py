@@ -47,10 +47,10 @@ from .session import (
     aget_session_user,
     get_server_session,
     peek_session_state,
-    read_user,
     session_state,
     session_vary,
 )
+from .session.request_state import read_user
 from .users import adjango_user_for_token, anonymous_django_user, django_user_for_token
 
 __all__ = ["NextAuthMiddleware"]

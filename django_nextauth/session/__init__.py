@@ -31,13 +31,7 @@ from .access import (
     logout,
 )
 from .base import CallbackFailed, SessionStrategy, UnstorableToken, strategy
-from .request_state import (
-    peek_session_state,
-    read_user,
-    session_state,
-    session_vary,
-    session_was_read,
-)
+from .request_state import peek_session_state, session_state, session_vary, session_was_read
 from .shape import user_to_token
 from .state import SessionState
 
@@ -62,7 +56,6 @@ __all__ = [
     "login",
     "logout",
     "peek_session_state",
-    "read_user",
     "session_state",
     "session_vary",
     "session_was_read",
