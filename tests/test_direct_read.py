@@ -81,56 +81,65 @@ def cookie_name(version: str, secure: bool) -> str:
     return dialect(version).cookie("session_token", secure=secure)  # type: ignore[arg-type]
 
 
-def make(version: str, secure: bool, **changes: Any) -> str:
-    """A token for the cookie of ``version`` (``secure``: the ``__Secure-`` name's salt)."""
+def make(
+    version: str,
+    secure: bool,
+    *,
+    age: int = 0,
+    secret: str = SECRET,
+    max_age: int = 3600,
+    **extra: Any,
+) -> str:
+    """A token for the cookie of ``version`` (``secure``: the ``__Secure-`` name's salt),
+    signed in ``age`` seconds ago, with ``extra`` claims."""
     name = cookie_name(version, secure)
-    claims = {**CLAIMS, "auth_time": int(time.time()) - changes.pop("age", 0), **changes}
     return jwt.encode(
-        claims,
-        secret=changes.pop("secret", SECRET),
-        max_age=changes.pop("max_age", 3600),
+        {**CLAIMS, "auth_time": int(time.time()) - age, **extra},
+        secret=secret,
+        max_age=max_age,
         salt=dialect(version).salt(name),  # type: ignore[arg-type]
         version=version,  # type: ignore[arg-type]
     )
 
 
+def chunked(name: str, token: str) -> dict[str, str]:
+    return {
+        f"{name}.{i}": token[i * CHUNK : (i + 1) * CHUNK] for i in range(-(-len(token) // CHUNK))
+    }
+
+
+def tampered(token: str) -> str:
+    head, _, tag = token.rpartition(".")
+    return f"{head}.{'A' if tag[0] != 'A' else 'B'}{tag[1:]}"
+
+
+BIG = "z" * 6000
+#: Each kind of request's cookies, from the session cookie's name, the version and ``secure``.
+JARS: dict[str, Callable[[str, str, bool], dict[str, str]]] = {
+    "signed out": lambda name, version, secure: {},
+    "valid": lambda name, version, secure: {name: make(version, secure)},
+    "valid, chunked": lambda name, version, secure: chunked(name, make(version, secure, blob=BIG)),
+    "expired": lambda name, version, secure: {name: make(version, secure, max_age=-60)},
+    "signed in long ago": lambda name, version, secure: {name: make(version, secure, age=3600)},
+    "tampered": lambda name, version, secure: {name: tampered(make(version, secure))},
+    "wrong secret": lambda name, version, secure: {
+        name: make(version, secure, secret="not the secret at all, no")
+    },
+    "empty": lambda name, version, secure: {name: ""},
+    "garbage": lambda name, version, secure: {name: "garbage%20(value)"},
+    "plain and chunks": lambda name, version, secure: {
+        name: make(version, secure),
+        **chunked(name, make(version, secure, blob=BIG)),
+    },
+}
+
+
 def jar(kind: str, version: str, secure: bool) -> dict[str, str]:
     """The cookies of one kind of request, the session cookie named for ``secure``."""
-    name = cookie_name(version, secure)
-    good = make(version, secure)
-    head, _, tag = good.rpartition(".")
-    big = make(version, secure, blob="z" * 6000)
-    chunks = {f"{name}.{i}": big[i * CHUNK : (i + 1) * CHUNK] for i in range(-(-len(big) // CHUNK))}
-    return {
-        "signed out": {},
-        "valid": {name: good},
-        "valid, chunked": chunks,
-        "expired": {name: jwt.encode(CLAIMS, secret=SECRET, max_age=-60, version="v4")}
-        if version == "v4"
-        else {name: make(version, secure, max_age=-60)},
-        "signed in long ago": {name: make(version, secure, age=3600)},
-        "tampered": {name: f"{head}.{'A' if tag[0] != 'A' else 'B'}{tag[1:]}"},
-        "wrong secret": {name: make(version, secure, secret="not the secret at all, no")},
-        "empty": {name: ""},
-        "garbage": {name: "garbage%20(value)"},
-        "plain and chunks": {name: good, **chunks},
-    }[kind]
+    return JARS[kind](cookie_name(version, secure), version, secure)
 
 
-KINDS = st.sampled_from(
-    [
-        "signed out",
-        "valid",
-        "valid, chunked",
-        "expired",
-        "signed in long ago",
-        "tampered",
-        "wrong secret",
-        "empty",
-        "garbage",
-        "plain and chunks",
-    ]
-)
+KINDS = st.sampled_from(list(JARS))
 
 
 def build_request(
