@@ -44,24 +44,23 @@ def read_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
     """The session user of ``request``: the strategy's :meth:`~.base.SessionStrategy.direct_user`
     while the request has no state (the session read as ``Vary: Cookie`` asks), else
     through the request's :class:`SessionState`, which owns every other case."""
-    state: SessionState | None = request.__dict__.get(_STATE_ATTR)
-    if state is None:
-        user = strategy().direct_user(request)
-        if user is not None:
-            request.__dict__[_READ_ATTR] = True
-            return user
-        state = session_state(request)
-    return state.user
+    user = _direct_user(request)
+    return session_state(request).user if user is None else user
 
 
 async def aread_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser:
     """Async :func:`read_user` (a direct read is CPU only; a state's may run in a thread)."""
-    if _STATE_ATTR not in request.__dict__:
-        user = strategy().direct_user(request)
-        if user is not None:
-            request.__dict__[_READ_ATTR] = True
-            return user
-    return await session_state(request).auser()
+    user = _direct_user(request)
+    return await session_state(request).auser() if user is None else user
+
+
+def _direct_user(request: HttpRequest) -> SessionUser | AnonymousSessionUser | None:
+    if _STATE_ATTR in request.__dict__:
+        return None  # the state has the session (it may hold a login or logout)
+    user = strategy().direct_user(request)
+    if user is not None:
+        request.__dict__[_READ_ATTR] = True
+    return user
 
 
 def new_session_state(
