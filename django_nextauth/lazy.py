@@ -1,5 +1,6 @@
-"""``LazyRequestAttribute``: the lazy proxy behind ``request.session_user`` and friends; and
-``memo``, the lock-free ``cached_property`` of the per-request session state.
+"""``LazyRequestAttribute``: the lazy proxy behind ``request.session_user`` and friends;
+``RequestCall``, the callable behind ``request.asession_user()``; and ``memo``, the
+lock-free ``cached_property`` of the per-request session state.
 
 The one speed trick of the request path. Django's ``SimpleLazyObject`` routes
 every attribute access, its own internals included, through a Python-level
@@ -12,18 +13,37 @@ what it lacks. ``tests/test_lazy.py`` pins that it behaves like
 
 ``isinstance`` sees the wrapped object's class. A lazy ``None`` is falsy but is
 not ``None``: test ``request.session_token`` by truthiness.
+
+Both hold their request weakly. They live in the request's ``__dict__``, so a strong
+reference back would make every request a reference cycle: its environ, cookies and
+body kept until the cyclic garbage collector runs (every few dozen requests, as a gen-0
+collection) instead of freed when the response is closed. Read them while the request
+is served; one first read after its request is gone raises ``ReferenceError``
+(``tests/test_lazy.py``; ``bench/cycles.py`` counts the collections).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest
 
-__all__ = ["LazyRequestAttribute", "memo"]
+__all__ = ["LazyRequestAttribute", "RequestCall", "live_request", "memo"]
 
 _EMPTY: Any = object()
+
+
+def live_request(request: weakref.ref[HttpRequest]) -> HttpRequest:
+    """The request ``request`` refers to; ``ReferenceError`` once it is gone."""
+    found = request()
+    if found is None:
+        raise ReferenceError(
+            "A lazy attribute of a request was first used after the request was gone: "
+            "read request.session_user and its kin while the request is served."
+        )
+    return found
 
 
 class LazyRequestAttribute:
@@ -33,13 +53,13 @@ class LazyRequestAttribute:
 
     def __init__(self, factory: Callable[[HttpRequest], Any], request: HttpRequest) -> None:
         self._factory = factory
-        self._request = request
+        self._request = weakref.ref(request)  # no cycle through request.__dict__
         self._value = _EMPTY
 
     def _wrapped(self) -> Any:
         value = self._value
         if value is _EMPTY:
-            value = self._value = self._factory(self._request)
+            value = self._value = self._factory(live_request(self._request))
         return value
 
     @property  # type: ignore[misc]
@@ -80,6 +100,21 @@ class LazyRequestAttribute:
 
     def __dir__(self) -> list[str]:
         return dir(self._wrapped())
+
+
+class RequestCall:
+    """``functools.partial(func, request)`` for a callable set on the request (``request.
+    asession_user``, ``request.auser``): it holds the request weakly, as
+    :class:`LazyRequestAttribute` does."""
+
+    __slots__ = ("_func", "_request")
+
+    def __init__(self, func: Callable[[HttpRequest], Any], request: HttpRequest) -> None:
+        self._func = func
+        self._request = weakref.ref(request)
+
+    def __call__(self) -> Any:
+        return self._func(live_request(self._request))
 
 
 T = TypeVar("T")

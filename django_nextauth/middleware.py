@@ -28,7 +28,6 @@ JSON when the client wants JSON), never as signed out and never deleting the coo
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -39,7 +38,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .conf import nextauth_settings
 from .flow.responses import session_unavailable
-from .lazy import LazyRequestAttribute
+from .lazy import LazyRequestAttribute, RequestCall
 from .negotiation import wants_json
 from .revocation import RevocationUnavailable
 from .session import (
@@ -125,10 +124,10 @@ class NextAuthMiddleware:
         request.session_user = LazyRequestAttribute(read_user, request)  # type: ignore[attr-defined]
         request.session_token = LazyRequestAttribute(_session_token, request)  # type: ignore[attr-defined]
         request.nextauth_session = LazyRequestAttribute(get_server_session, request)  # type: ignore[attr-defined]
-        request.asession_user = partial(aget_session_user, request)  # type: ignore[attr-defined]
+        request.asession_user = RequestCall(aget_session_user, request)  # type: ignore[attr-defined]
         if nextauth_settings.SET_REQUEST_USER:
-            request.user = SimpleLazyObject(partial(_django_user, request))  # type: ignore[assignment]
-            request.auser = partial(_adjango_user, request)
+            request.user = SimpleLazyObject(RequestCall(_django_user, request))  # type: ignore[assignment]
+            request.auser = RequestCall(_adjango_user, request)
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
         """Flush, Vary, bad-cookie deletion and sliding refresh; CPU only, so shared by both

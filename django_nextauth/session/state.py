@@ -10,6 +10,7 @@ session user, and a pending write (``login``) or deletion (``logout``) that
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from django_nextauth.callbacks import NO_UPDATE
 from django_nextauth.dialect import Dialect
-from django_nextauth.lazy import memo
+from django_nextauth.lazy import live_request, memo
 from django_nextauth.revocation import RevocationUnavailable
 from django_nextauth.session_cookie import sets_session_cookie
 from django_nextauth.users import ANONYMOUS, AnonymousSessionUser, SessionUser
@@ -66,7 +67,9 @@ class SessionState:
         secret: str | Sequence[str] | None = None,
         salt: str | None = None,
     ) -> None:
-        self._request = request
+        # Held strongly until settle(), then weakly: see settle().
+        self._request: HttpRequest | None = request
+        self._request_ref = weakref.ref(request)
         self._strategy = strategy
         self._candidates = tuple(candidates)
         if secret is not None:
@@ -77,13 +80,14 @@ class SessionState:
     @property
     def request(self) -> HttpRequest:
         """The request whose session this is."""
-        return self._request
+        request = self._request
+        return live_request(self._request_ref) if request is None else request
 
     # --- what the request carries -----------------------------------------------------------
 
     @memo
     def _incoming(self) -> Incoming:
-        return self._strategy.find(self._request, self._candidates)
+        return self._strategy.find(self.request, self._candidates)
 
     @memo
     def _decoded(self) -> Decoded | None:
@@ -154,7 +158,7 @@ class SessionState:
         if self._resolved is None:
             decoded = self._decoded
             self._resolved = (
-                (None, None) if decoded is None else self._strategy.resolve(decoded, self._request)
+                (None, None) if decoded is None else self._strategy.resolve(decoded, self.request)
             )
         return self._resolved
 
@@ -172,7 +176,7 @@ class SessionState:
             if decoded is None:
                 self._resolved = (None, None)
             else:
-                self._resolved = await self._strategy.aresolve(decoded, self._request)
+                self._resolved = await self._strategy.aresolve(decoded, self.request)
         return self._resolved
 
     @property
@@ -266,7 +270,7 @@ class SessionState:
         the stored user whose id is ``token["sub"]``); later reads in this request see it.
         The session this request carries is renewed when ``token`` has its ``sid``."""
         decoded = self._strategy.issue(
-            self._request, token, max_age=max_age, user=user, current=lambda: self._decoded
+            self.request, token, max_age=max_age, user=user, current=lambda: self._decoded
         )
         self._pending = ("write", decoded)
         self._replace(decoded)
@@ -303,12 +307,12 @@ class SessionState:
     def build_session(self, token: Claims, *, update: Any = NO_UPDATE) -> dict[str, Any]:
         """The session dict for ``token``: the default shape (a database session's: its row's
         expiry), then the ``session`` callback."""
-        return self._strategy.build_session(self._decoded, token, self._request, update)
+        return self._strategy.build_session(self._decoded, token, self.request, update)
 
     async def abuild_session(self, token: Claims) -> dict[str, Any]:
         """Async :meth:`build_session`."""
         decoded = await self.adecode()
-        return await self._strategy.abuild_session(decoded, token, self._request)
+        return await self._strategy.abuild_session(decoded, token, self.request)
 
     @property
     def stable_name(self) -> str | None:
@@ -346,7 +350,17 @@ class SessionState:
         written; else, unless the response writes the session cookie itself, an unusable
         session cookie deleted (every chunk) or, with ``SESSION["SLIDING"]``, a session older
         than ``SESSION["UPDATE_AGE"]`` re-issued. Nothing while the revocation records are
-        down: the session is unknown, neither deleted nor renewed."""
+        down: the session is unknown, neither deleted nor renewed.
+
+        The middleware's last use of the state: from here it holds its request weakly, so
+        the request (which holds the state) is freed with its response, not left a reference
+        cycle for the garbage collector (django_nextauth/lazy.py; tests/test_lazy.py)."""
+        try:
+            self._settle(response)
+        finally:
+            self._request = None
+
+    def _settle(self, response: HttpResponseBase) -> None:
         if self._outage is not None:
             return
         if self._pending is None:
@@ -375,6 +389,6 @@ class SessionState:
             return
         action, value = pending
         if action == "write":
-            self._strategy.write(response, self._request, value)
+            self._strategy.write(response, self.request, value)
         else:
-            self._strategy.clear(response, self._request, value)
+            self._strategy.clear(response, self.request, value)
