@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import time
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ from django.contrib.auth import (  # noqa: E402
 )
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from harness import environ, start_response  # noqa: E402
+from harness import environ, serve, start_response  # noqa: E402
 from middleware import COOKIE, USERS, browser_cookie, handler, session_tokens  # noqa: E402
 
 OTHER = "theme=dark; _ga=GA1.1.123456789.1700000000"
@@ -76,10 +75,7 @@ def timed(app: WSGIHandler, envs: list[dict[str, Any]], number: int, collect: bo
         gc.disable()
     collections.clear()
     try:
-        start = time.process_time()
-        for env in batch:
-            app(env, start_response).close()
-        return (time.process_time() - start) / number * 1e6
+        return serve(app, batch)
     finally:
         gc.enable()
 

@@ -35,7 +35,6 @@ import gc
 import os
 import sys
 import tempfile
-import time
 import tracemalloc
 from collections.abc import Callable
 from functools import partial
@@ -90,7 +89,15 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils.functional import SimpleLazyObject  # noqa: E402
 from floors import reference_session  # noqa: E402
-from harness import bare, django_auth, environ, nextauth, start_response, zipf_order  # noqa: E402
+from harness import (  # noqa: E402
+    bare,
+    django_auth,
+    environ,
+    nextauth,
+    serve,
+    start_response,
+    zipf_order,
+)
 
 from django_nextauth import jwt  # noqa: E402
 from django_nextauth.jwt import check_times  # noqa: E402
@@ -206,10 +213,7 @@ def runner(app: Callable[..., Any], environs: list[dict[str, Any]]) -> Callable[
         batch = [dict(next(rotation)) for _ in range(number)]
         gc.disable()  # as timeit does: collections would land in random runs
         try:
-            start = time.process_time()
-            for env in batch:
-                app(env, start_response).close()
-            return (time.process_time() - start) / number * 1e6
+            return serve(app, batch)
         finally:
             gc.enable()
 
