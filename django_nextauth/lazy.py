@@ -19,7 +19,7 @@ reference back would make every request a reference cycle: its environ, cookies 
 body kept until the cyclic garbage collector runs (every few dozen requests, as a gen-0
 collection) instead of freed when the response is closed. Read them while the request
 is served; one first read after its request is gone raises ``ReferenceError``
-(``tests/test_lazy.py``; ``bench/cycles.py`` counts the collections).
+(``tests/test_request_freed.py``; ``bench/cycles.py`` counts the collections).
 """
 
 from __future__ import annotations
@@ -103,8 +103,8 @@ class LazyRequestAttribute:
 
 
 class RequestCall:
-    """``functools.partial(func, request)`` for a callable set on the request (``request.
-    asession_user``, ``request.auser``): it holds the request weakly, as
+    """``functools.partial(func, request)`` for a callable set on the request
+    (``request.asession_user``, ``request.auser``), holding the request weakly as
     :class:`LazyRequestAttribute` does."""
 
     __slots__ = ("_func", "_request")
