@@ -67,7 +67,9 @@ def start_response(status: str, headers: list[tuple[str, str]]) -> None:
         "/awhoami/",  # await request.asession_user()
         "/token/",  # request.session_token: the request's SessionState
         "/sign-in-as/",  # a login written by the middleware
+        "/session/",  # request.nextauth_session and get_server_session
         "/django-user/",  # request.user (SET_REQUEST_USER)
+        "/adjango-user/",  # await request.auser()
         "/api/auth/session",  # the poll: the session re-issued, the CSRF cookie minted
     ],
 )
