@@ -354,7 +354,7 @@ class SessionState:
 
         The middleware's last use of the state: from here it holds its request weakly, so
         the request (which holds the state) is freed with its response, not left a reference
-        cycle for the garbage collector (django_nextauth/lazy.py; tests/test_lazy.py)."""
+        cycle for the garbage collector (django_nextauth/lazy.py; tests/test_request_freed.py)."""
         try:
             self._settle(response)
         finally:
