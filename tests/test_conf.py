@@ -471,3 +471,25 @@ def test_no_value_crashes_validate_or_the_settings_object(user: Any) -> None:
                 getattr(nextauth_settings, name)
             except ConfigurationError as exc:
                 assert any(p.message in str(exc) for p in problems)
+
+
+def test_the_values_derived_from_the_settings_follow_a_change(settings: Any) -> None:
+    # dialect, decode_dialects, url_origin and secrets are kept as plain attributes after
+    # their first read (cached_property); a settings change must drop them with the rest.
+    settings.NEXTAUTH = {"SECRET": "first-secret-of-32-characters-xx", "VERSION": "v4"}
+    before = (
+        nextauth_settings.dialect.version,
+        nextauth_settings.decode_dialects,
+        nextauth_settings.url_origin,
+        nextauth_settings.secrets,
+    )
+    settings.NEXTAUTH = {
+        "SECRET": "second-secret-of-32-characters-x",
+        "VERSION": "v5",
+        "URL": "https://auth.example.com/api/auth",
+    }
+    assert before[0] == "v4" and before[2] is None
+    assert nextauth_settings.dialect.version == "v5"
+    assert [d.version for d in nextauth_settings.decode_dialects] == ["v5"]
+    assert nextauth_settings.url_origin == "https://auth.example.com"
+    assert nextauth_settings.secrets == ("second-secret-of-32-characters-x",)

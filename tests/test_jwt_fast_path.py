@@ -3,7 +3,8 @@
 bench/decode.py shows what each saves; these tests pin that nothing else changed:
 ``split`` plus strict base64url refuses exactly the tokens the regex over the whole token
 did, the prebuilt JSON decoder parses as ``json.loads`` does, the header memo is keyed by
-the key material too, and the payload's nesting is bounded on every Python.
+the key material too, the payload's nesting is bounded on every Python, and a ``jti``
+formatted from random bytes is the text ``uuid.uuid4()`` would give.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import binascii
 import json
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -147,3 +149,26 @@ def test_the_header_memo_is_keyed_by_the_key_material() -> None:
     assert jwt.decode(token, secret=[OTHER, SECRET], version="v5")["sub"] == "1"
     with pytest.raises(MalformedToken):  # v5's kid header is not v4's
         jwt.decode(token, secret=SECRET, version="v4", salt="authjs.session-token")
+
+
+@given(st.binary(min_size=16, max_size=16))
+def test_a_jti_is_the_text_of_uuid4(random: bytes) -> None:
+    # The formatting of uuid4_text, against the uuid module it replaces.
+    assert jwt.uuid4_text(random) == str(uuid.UUID(bytes=random, version=4))
+
+
+def test_new_jti_is_a_fresh_random_version_4_uuid() -> None:
+    minted = [jwt.new_jti() for _ in range(64)]
+    assert len(set(minted)) == len(minted)
+    for jti in minted:
+        parsed = uuid.UUID(jti)
+        assert str(parsed) == jti
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+
+
+def test_encode_mints_its_jti_from_random_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(jwt.os, "urandom", lambda size: bytes(size))
+    claims = jwt.decode(jwt.encode({"sub": "1"}, secret=SECRET), secret=SECRET)
+    assert claims["jti"] == str(uuid.UUID(bytes=bytes(16), version=4))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
@@ -221,7 +220,7 @@ class JwtStrategy(SessionStrategy):
             claims[SID] = mint_sid(now_ms)
         if type(claims.get(AUTH_TIME)) not in (int, float):
             claims[AUTH_TIME] = now
-        claims.update(iat=now, exp=self.expiry(claims, now, max_age), jti=str(uuid.uuid4()))
+        claims.update(iat=now, exp=self.expiry(claims, now, max_age), jti=jwt.new_jti())
         name = self.dialect.cookie("session_token", secure=self.is_secure(request))
         return Decoded(claims, self.dialect, name)
 
