@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from django_nextauth import cookies
 from django_nextauth.cookies import (
@@ -134,6 +136,38 @@ def test_a_morsel_renders_the_attributes_it_holds() -> None:
     morsel["path"] = "/api/auth"
     morsel["httponly"] = False
     assert morsel.OutputString() == "a=1; Path=/api/auth; SameSite=Lax"
+
+
+@given(
+    value=st.text(max_size=20),
+    secure=st.booleans(),
+    expires=st.none() | st.just(WHEN),
+    max_age=st.none() | st.integers(0, 10**9),
+    same_site=st.sampled_from(["Lax", "None", "Strict"]),
+)
+def test_set_cookie_stores_what_item_assignment_stores(
+    value: str, secure: bool, expires: datetime | None, max_age: int | None, same_site: str
+) -> None:
+    # set_cookie's speed trick (one dict.update) against the morsel built key by key.
+    response = HttpResponse()
+    set_cookie(
+        response, "n", value, secure=secure, expires=expires, max_age=max_age, same_site=same_site
+    )
+    expected = NextAuthMorsel()
+    expected.set("n", value, cookies.encode_value(value))
+    expected["path"] = "/"
+    expected["httponly"] = True
+    expected["samesite"] = same_site
+    if secure:
+        expected["secure"] = True
+    if expires is not None:
+        expected["expires"] = "Sun, 27 Dec 2026 13:01:28 GMT"
+    if max_age is not None:
+        expected["max-age"] = max_age
+    morsel = response.cookies["n"]
+    assert dict(morsel) == dict(expected)
+    assert (morsel.key, morsel.value, morsel.coded_value) == ("n", value, expected.coded_value)
+    assert morsel.OutputString() == expected.OutputString()
 
 
 def test_set_cookie_replaces_and_reorders() -> None:

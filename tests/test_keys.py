@@ -3,20 +3,23 @@
 ``keys.b64decode`` (strict ``a2b_base64`` over a translated alphabet plus a last-character
 bit test) is a speed trick; these tests pin its invariant: it accepts exactly the
 segments ``keys.b64decode_plain`` accepts (alphabet, length, canonical trailing bits),
-with the same bytes.
+with the same bytes. ``keys.dumps`` (prebuilt encoders) writes what ``json.dumps`` writes.
 """
 
 from __future__ import annotations
 
 import binascii
+import json
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from django_nextauth import keys
+from tests.strategies import json_like
 
 URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # The URL alphabet, the standard one's extra characters, padding, whitespace, and others.
@@ -58,3 +61,31 @@ def test_every_last_character_of_real_encodings(data: bytes, last: int) -> None:
 @pytest.mark.skipif(sys.version_info >= (3, 11), reason="3.10 has no strict a2b_base64")
 def test_python_3_10_uses_the_plain_way() -> None:
     assert keys.b64decode is keys.b64decode_plain
+
+
+JSON_VALUES = json_like(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    keys=st.text(),
+)
+
+
+@given(JSON_VALUES, st.sampled_from(["", "\ud800", "é", "\x00"]))
+def test_dumps_writes_what_json_dumps_writes(value: Any, text: str) -> None:
+    # The prebuilt encoders against json.dumps with the same options, lone surrogates included.
+    value = [value, text]
+    try:
+        expected = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        expected_bytes = expected.encode()
+    except UnicodeEncodeError:
+        expected_bytes = json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+    assert keys.dumps(value) == expected_bytes
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf")])
+def test_dumps_refuses_what_json_cannot_carry(number: float) -> None:
+    with pytest.raises(ValueError):
+        keys.dumps({"x": number})
