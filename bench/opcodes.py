@@ -17,7 +17,11 @@ C code (AES-GCM, ``json``, dict lookups) runs no bytecodes, so a count is not a 
 the per-request Python around the crypto, which is what issue 21's warm and cold targets are
 about (on this project's machine a bytecode of this path costs ~25-35 ns in process).
 
-    python bench/opcodes.py [--top 25]
+With ``--poll``, the polled ``GET /api/auth/session`` is broken down too: the bytecodes of
+each module against the tiny view's and the bare-bones poll's, and the package's functions
+with how many times each ran.
+
+    python bench/opcodes.py [--top 25] [--poll]
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 OTHER = "theme=dark; _ga=GA1.1.123456789.1700000000"
 #: A fuller browser jar: twenty more cookies of other parts of the site.
 JAR = "; ".join(f"pref{i}=value{i}" for i in range(20))
+POLL_ROWS = ("tiny view", "bare-bones poll (floor)", "GET /api/auth/session")
 ROOT = str(Path(__file__).resolve().parent.parent) + "/"
 STDLIB = re.compile(r"^.*/lib/python3\.\d+/")
 
@@ -74,8 +79,11 @@ def where(frame: FrameType) -> tuple[str, str]:
     return module, f"{module}:{frame.f_code.co_name}"
 
 
-def count(serve: Callable[[], Any]) -> tuple[Counter[str], Counter[str]]:
-    """Bytecodes per module and per function while ``serve()`` runs."""
+def count(
+    serve: Callable[[], Any], calls: Counter[str] | None = None
+) -> tuple[Counter[str], Counter[str]]:
+    """Bytecodes per module and per function while ``serve()`` runs (and into ``calls``,
+    when given, how many times each function was called)."""
     modules: Counter[str] = Counter()
     functions: Counter[str] = Counter()
 
@@ -86,6 +94,8 @@ def count(serve: Callable[[], Any]) -> tuple[Counter[str], Counter[str]]:
             module, function = where(frame)
             modules[module] += 1
             functions[function] += 1
+        elif event == "call" and calls is not None:
+            calls[where(frame)[1]] += 1
         return tracer
 
     sys.settrace(tracer)
@@ -115,6 +125,7 @@ def whole_request(app: WSGIHandler, path_info: str, cookie: str) -> Callable[[],
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--poll", action="store_true", help="break the session poll down")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     warm, cold, unseen = (f"{OTHER}; {COOKIE}={token}" for token in session_tokens(3))
@@ -144,21 +155,25 @@ def main() -> None:
         ours_part = package_share(modules)
         print(f"  {name:24s} {sum(modules.values()):5d}  ({ours_part} in django_nextauth)")
     polls = {
-        "tiny view": (handler([]), "/a", OTHER),
-        "bare-bones poll (floor)": (handler([]), "/reference-session", warm),
-        "GET /api/auth/session": (
+        POLL_ROWS[0]: (handler([]), "/a", OTHER),
+        POLL_ROWS[1]: (handler([]), "/reference-session", warm),
+        POLL_ROWS[2]: (
             handler(["django_nextauth.middleware.NextAuthMiddleware"]),
             "/api/auth/session",
             "",
         ),
     }
     print("\nwhole requests through WSGIHandler (bytecodes per request):")
+    whole: dict[str, tuple[Counter[str], Counter[str]]] = {}
+    calls: Counter[str] = Counter()
     for name, (app, path_info, cookie) in polls.items():
         cookie = cookie or browser_cookie(app, warm)
         for _ in range(3):  # URL resolution, the views and the token cache warmed up
             app(environ(path_info, cookie), start_response).close()
-        modules, _functions = count(whole_request(app, path_info, cookie))
-        print(f"  {name:24s} {sum(modules.values()):5d}")
+        whole[name] = count(whole_request(app, path_info, cookie), calls)
+        print(f"  {name:24s} {sum(whole[name][0].values()):5d}")
+    if args.poll:
+        print_poll(whole, calls, args.top)
     for name in ("nextauth warm", "nextauth cold"):
         modules, functions = counted[name]
         print(f"\n{name}, by module:")
@@ -167,6 +182,27 @@ def main() -> None:
         print(f"{name}, the {args.top} functions that run the most bytecodes:")
         for function, n in functions.most_common(args.top):
             print(f"  {n:5d}  {function}")
+
+
+def print_poll(
+    whole: dict[str, tuple[Counter[str], Counter[str]]], calls: Counter[str], top: int
+) -> None:
+    """The poll's bytecodes by module beside the tiny view's and the bare-bones poll's, then
+    the package's functions that run the most (with their calls in that request)."""
+    tiny, floor, poll = (whole[name][0] for name in POLL_ROWS)
+    print("\nGET /api/auth/session by module (poll, tiny view, bare-bones poll, poll - tiny):")
+    for module in sorted(poll.keys() | floor.keys(), key=lambda m: tiny[m] - poll[m]):
+        if poll[module] == tiny[module] == floor[module]:
+            continue  # Django's and the server's own, the same in all three
+        print(
+            f"  {poll[module]:5d} {tiny[module]:5d} {floor[module]:5d} "
+            f"{poll[module] - tiny[module]:5d}  {module}"
+        )
+    functions = whole[POLL_ROWS[2]][1]
+    ours = Counter({f: n for f, n in functions.items() if f.startswith("django_nextauth")})
+    print(f"GET /api/auth/session, the package's {top} functions that run the most bytecodes:")
+    for function, n in ours.most_common(top):
+        print(f"  {n:5d} {calls[function]:3d}x  {function}")
 
 
 if __name__ == "__main__":
