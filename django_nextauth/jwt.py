@@ -151,7 +151,7 @@ def new_jti() -> str:
 def uuid4_text(random: bytes) -> str:
     """``str(uuid.UUID(bytes=random, version=4))``: ``random`` with the version and variant set."""
     # Speed trick: formatted from the bytes, where str(uuid.uuid4()) builds and checks a UUID
-    # object: ~1.3 us and ~110 bytecodes of each re-issued token, so of every polled GET
+    # object: ~1.3 us and ~90 bytecodes of each re-issued token, so of every polled GET
     # /api/auth/session (bench/opcodes.py). tests/test_jwt.py: the same text as uuid's for any
     # 16 bytes (Hypothesis).
     octets = bytearray(random)
