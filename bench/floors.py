@@ -11,6 +11,11 @@ re-issue can do: that decode, the session JSON, the claims re-encrypted with a f
 ``iat`` / ``exp`` / ``jti`` into one ``Set-Cookie``, ``no-store``. No CSRF or callback-url
 cookie, no checks, no callbacks, no chunks (``bench/load.py``'s ``session-reference``).
 
+``LeanHitMiddleware`` and ``LeanMissMiddleware`` are the floors of NextAuthMiddleware's own
+read, with NextAuth's token cache and checks: a hit and a miss that keep no state for the
+response (``bench/middleware.py`` and ``bench/middleware_alone.py`` time them in process,
+``bench/load.py`` the miss under gunicorn, the ``protected-lean-miss`` case).
+
 Imported after Django's settings are configured; the key comes from ``NEXTAUTH["SECRET"]``.
 """
 
@@ -31,6 +36,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from django_nextauth import jwt
+from django_nextauth.jwt import check_times
+from django_nextauth.lazy import LazyRequestAttribute
+from django_nextauth.session.base import strategy
+from django_nextauth.session.shape import default_session_user
+
 COOKIE = "next-auth.session-token"
 HEADER = base64.urlsafe_b64encode(b'{"alg":"dir","enc":"A256GCM"}').rstrip(b"=").decode()
 MAX_AGE = 30 * 24 * 60 * 60
@@ -41,6 +52,12 @@ def _key() -> AESGCM:
     secret = settings.NEXTAUTH["SECRET"].encode()
     info = b"NextAuth.js Generated Encryption Key"
     return AESGCM(HKDF(SHA256(), 32, salt=b"", info=info).derive(secret))
+
+
+@cache
+def _secrets() -> tuple[str, ...]:
+    secret: str = settings.NEXTAUTH["SECRET"]
+    return (secret,)
 
 
 def _claims(key: AESGCM, raw: str) -> dict[str, Any]:
@@ -77,6 +94,59 @@ class ReferenceMiddleware:
             user = ReferenceUser(_claims(self.key, raw))
         request.reference_user = user  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+def _lean_user(request: HttpRequest) -> Any:
+    token = strategy().tokens.get((request.COOKIES[COOKIE], _secrets(), "", "v4"))
+    assert token is not None, "the lean row times cache hits only"
+    check_times(token.exp, token.nbf)
+    request.__dict__["_lean_read"] = True
+    return token.default_user(default_session_user)
+
+
+def _lean_decode(request: HttpRequest) -> Any:
+    """What a miss must do with NextAuth's checks kept: ``jwt.decrypt`` (length, alphabet,
+    header allow-list, strict base64url), the claims parsed with their ``exp`` / ``nbf`` /
+    ``iat`` checked, the default user built. Nothing cached."""
+    plaintext = jwt.decrypt(request.COOKIES[COOKIE], secret=_secrets(), salt="", version="v4")
+    claims = jwt.load_claims(plaintext)
+    check_times(*jwt.claim_times(claims))
+    request.__dict__["_lean_read"] = True
+    return default_session_user(claims)
+
+
+class LeanHitMiddleware:
+    """The floor of a cache hit, not a middleware to use: the session cookie looked up by its
+    one name (no chunks, no https name, no Bearer), NextAuth's token cache asked, ``exp`` /
+    ``nbf`` compared with the clock, the cached default user, ``Vary: Cookie``; the same
+    three lazy attributes as NextAuthMiddleware. No per-request state: nothing for a
+    ``login`` / ``logout`` in the view, no deletion of a bad cookie, no sliding renewal, no
+    revocation, no callbacks. The row shows what the target "warm <= 0.5x the reference"
+    leaves for all of those."""
+
+    read: Callable[[HttpRequest], Any] = staticmethod(_lean_user)
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        _secrets()  # read from the settings once, at start, as the key is
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        read = self.read
+        request.session_user = LazyRequestAttribute(read, request)  # type: ignore[attr-defined]
+        request.session_token = LazyRequestAttribute(read, request)  # type: ignore[attr-defined]
+        request.nextauth_session = LazyRequestAttribute(read, request)  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if "_lean_read" in request.__dict__:
+            response.headers["Vary"] = "Cookie"
+        return response
+
+
+class LeanMissMiddleware(LeanHitMiddleware):
+    """The floor of a miss, not a middleware to use: :class:`LeanHitMiddleware` with every
+    token decoded by ``_lean_decode`` (the checks a miss must run; no cache). The row shows
+    what the target "cold <= 1.25x the reference" leaves beyond the decode's own checks."""
+
+    read = staticmethod(_lean_decode)
 
 
 def reference_session(request: HttpRequest) -> HttpResponse:

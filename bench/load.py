@@ -74,6 +74,9 @@ CASES = [
     Case("protected-jwt", "jwt", "/protected", "jwt"),
     # The floor of a protected view: one bare decrypt per request (bench/floors.py).
     Case("protected-reference", "reference", "/protected", "jwt"),
+    # The floor of a protected view that misses the token cache with NextAuth's checks kept:
+    # every token decrypted and checked, nothing cached, no state (bench/floors.py).
+    Case("protected-lean-miss", "lean-miss", "/protected", "jwt"),
     # The same users, a few active and most idle (Zipf, exponent 1: bench/load_prepare.py)
     # instead of in rotation: what the token cache keeps for a site's real traffic.
     Case("protected-jwt-zipf", "jwt", "/protected", "jwt-zipf"),
@@ -346,6 +349,8 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     ratio("asgi-session-jwt", "asgi-tiny")  # the auth views are sync too
     ratio("protected-jwt", "tiny-cookie")  # the package's share of the protected view
     ratio("protected-jwt", "protected-reference")
+    ratio("protected-jwt", "protected-lean-miss")
+    ratio("protected-lean-miss", "protected-reference")
     ratio("protected-jwt-active", "protected-reference")
     ratio("session-jwt", "session-reference")
     ratio("protected-database", "protected-django")

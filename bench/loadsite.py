@@ -8,7 +8,10 @@ module, configured from the environment by the driver.
   database   NextAuthMiddleware, database sessions on PostgreSQL;
   django     Django's own SessionMiddleware + AuthenticationMiddleware on PostgreSQL;
   reference  ``bench/floors.py``'s minimal JWE-cookie middleware (one bare decrypt per
-             request), for the floor of a protected view.
+             request), for the floor of a protected view;
+  lean-miss  ``bench/floors.py``'s ``LeanMissMiddleware`` (every token decrypted with
+             NextAuth's checks, nothing cached, no state for the response), for the floor
+             of a protected view that misses the token cache.
 
 Routes: ``/tiny`` (reads nothing), ``/protected`` (``@login_required_session``, or Django's
 ``login_required`` in ``django`` mode), ``/atiny`` (an async view, for ASGI) and
@@ -59,6 +62,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 if MODE == "reference":
     MIDDLEWARE = ["bench.floors.ReferenceMiddleware"]
     NEXTAUTH = {"SECRET": SECRET}
+elif MODE == "lean-miss":
+    MIDDLEWARE = ["bench.floors.LeanMissMiddleware"]
+    NEXTAUTH = {"SECRET": SECRET}
 elif MODE == "django":
     MIDDLEWARE = [
         "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,10 +103,17 @@ def _protected() -> Any:
             return HttpResponse(status=403)
         return HttpResponse("ok")
 
+    def lean(request: HttpRequest) -> HttpResponse:
+        if not request.session_user.is_authenticated:  # type: ignore[attr-defined]
+            return HttpResponse(status=403)
+        return HttpResponse("ok")
+
     if MODE == "django":
         return login_required(view)
     if MODE == "reference":
         return reference
+    if MODE == "lean-miss":
+        return lean
     if MODE == "plain":
         return view
     from django_nextauth import login_required_session  # the package is not installed in plain
@@ -117,7 +130,7 @@ if MODE == "reference":
     from bench.floors import reference_session  # needs the settings: configured above
 
     urlpatterns.append(path("api/auth/session", reference_session))
-elif MODE not in ("plain", "django"):
+elif MODE not in ("plain", "django", "lean-miss"):
     urlpatterns.append(path("api/auth/", include("django_nextauth.urls")))
 
 

@@ -9,10 +9,10 @@ username, a ``roles`` list) plus what ``login()`` adds (~600 bytes).
   reference  ``bench/floors.py``'s minimal middleware: ``request.COOKIES``, one base64 +
              AES-GCM + ``json.loads`` decode with a cached key, a plain user object;
   nextauth   NextAuthMiddleware, the view reads ``request.session_user``;
-  lean       the floor of a token-cache hit (``LeanHitMiddleware``): what is left of the
-             warm row without per-request state, chunks, Bearer, deletion, renewal; and of
-             a miss (``LeanMissMiddleware``): the same with every token decoded, its
-             checks kept, nothing cached;
+  lean       the floor of a token-cache hit (``bench/floors.py``'s ``LeanHitMiddleware``):
+             what is left of the warm row without per-request state, chunks, Bearer,
+             deletion, renewal; and of a miss (``LeanMissMiddleware``): the same with every
+             token decoded, its checks kept, nothing cached;
   session    NextAuthMiddleware and the GET /api/auth/session view (warm), as a browser's
              first poll (the session cookie only: the answer mints the CSRF cookie and sets
              the callback-url cookie) and as its later polls (those two cookies sent back);
@@ -99,13 +99,9 @@ from harness import (  # noqa: E402
     zipf_order,
 )
 
-from django_nextauth import jwt  # noqa: E402
-from django_nextauth.jwt import check_times  # noqa: E402
-from django_nextauth.lazy import LazyRequestAttribute  # noqa: E402
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 from django_nextauth.session import flush, login, session_state  # noqa: E402
 from django_nextauth.session.base import strategy  # noqa: E402
-from django_nextauth.session.shape import default_session_user  # noqa: E402
 
 README_CLAIMS = {
     "name": "Alice Liddell",
@@ -130,58 +126,6 @@ class SimpleLazyNextAuthMiddleware(NextAuthMiddleware):
             ("nextauth_session", lambda r: session_state(r).session),
         ):
             setattr(request, name, SimpleLazyObject(partial(factory, request)))
-
-
-def _lean_user(request: HttpRequest) -> Any:
-    token = strategy().tokens.get((request.COOKIES[COOKIE], (SECRET,), "", "v4"))
-    assert token is not None, "the lean row times cache hits only"
-    check_times(token.exp, token.nbf)
-    request.__dict__["_lean_read"] = True
-    return token.default_user(default_session_user)
-
-
-def _lean_decode(request: HttpRequest) -> Any:
-    """What a miss must do with NextAuth's checks kept: ``jwt.decrypt`` (length, alphabet,
-    header allow-list, strict base64url), the claims parsed with their ``exp`` / ``nbf`` /
-    ``iat`` checked, the default user built. Nothing cached."""
-    plaintext = jwt.decrypt(request.COOKIES[COOKIE], secret=(SECRET,), salt="", version="v4")
-    claims = jwt.load_claims(plaintext)
-    check_times(*jwt.claim_times(claims))
-    request.__dict__["_lean_read"] = True
-    return default_session_user(claims)
-
-
-class LeanHitMiddleware:
-    """The floor of a cache hit, not a middleware to use: the session cookie looked up by its
-    one name (no chunks, no https name, no Bearer), NextAuth's token cache asked, ``exp`` /
-    ``nbf`` compared with the clock, the cached default user, ``Vary: Cookie``; the same
-    three lazy attributes as NextAuthMiddleware. No per-request state: nothing for a
-    ``login`` / ``logout`` in the view, no deletion of a bad cookie, no sliding renewal, no
-    revocation, no callbacks. The row shows what the target "warm <= 0.5x the reference"
-    leaves for all of those."""
-
-    read: Callable[[HttpRequest], Any] = staticmethod(_lean_user)
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        read = self.read
-        request.session_user = LazyRequestAttribute(read, request)  # type: ignore[attr-defined]
-        request.session_token = LazyRequestAttribute(read, request)  # type: ignore[attr-defined]
-        request.nextauth_session = LazyRequestAttribute(read, request)  # type: ignore[attr-defined]
-        response = self.get_response(request)
-        if "_lean_read" in request.__dict__:
-            response.headers["Vary"] = "Cookie"
-        return response
-
-
-class LeanMissMiddleware(LeanHitMiddleware):
-    """The floor of a miss, not a middleware to use: :class:`LeanHitMiddleware` with every
-    token decoded by ``_lean_decode`` (the checks a miss must run; no cache). The row shows
-    what the target "cold <= 1.25x the reference" leaves beyond the decode's own checks."""
-
-    read = staticmethod(_lean_decode)
 
 
 def reference(request: HttpRequest) -> HttpResponse:
@@ -318,10 +262,10 @@ def main() -> None:
         "nextauth warm": runner(nextauth_app, env("/n", [warm_cookie])),
         "nextauth warm, SimpleLazyObject": runner(simple_lazy_app, env("/n", [warm_cookie])),
         "lean cache hit (floor)": runner(
-            handler([f"{__name__}.LeanHitMiddleware"]), env("/n", [warm_cookie])
+            handler(["floors.LeanHitMiddleware"]), env("/n", [warm_cookie])
         ),
         "lean miss (floor)": runner(
-            handler([f"{__name__}.LeanMissMiddleware"]), env("/n", cold_cookies)
+            handler(["floors.LeanMissMiddleware"]), env("/n", cold_cookies)
         ),
         # The whole GET /api/auth/session view (JSON answer, the session cookie re-issued),
         # warm: a first poll (the CSRF and callback-url cookies minted and set) ...

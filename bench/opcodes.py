@@ -41,12 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
-from floors import ReferenceMiddleware  # noqa: E402
+from floors import LeanHitMiddleware, LeanMissMiddleware, ReferenceMiddleware  # noqa: E402
 from harness import environ, nextauth, start_response  # noqa: E402
 from middleware import (  # noqa: E402 (configures the settings)
     COOKIE,
-    LeanHitMiddleware,
-    LeanMissMiddleware,
     browser_cookie,
     handler,
     reference,
