@@ -145,15 +145,15 @@ def encode(
 
 def new_jti() -> str:
     """A token's ``jti``: a random UUID (version 4) as text, as NextAuth's ``encode`` sets it."""
-    return uuid4_text(os.urandom(16))
+    return _uuid4_text(os.urandom(16))
 
 
-def uuid4_text(random: bytes) -> str:
+def _uuid4_text(random: bytes) -> str:
     """``str(uuid.UUID(bytes=random, version=4))``: ``random`` with the version and variant set."""
     # Speed trick: formatted from the bytes, where str(uuid.uuid4()) builds and checks a UUID
     # object: ~1.3 us and ~90 bytecodes of each re-issued token, so of every polled GET
-    # /api/auth/session (bench/opcodes.py). tests/test_jwt.py: the same text as uuid's for any
-    # 16 bytes (Hypothesis).
+    # /api/auth/session (bench/opcodes.py --poll). tests/test_jwt_fast_path.py: the same text
+    # as uuid's for any 16 bytes (Hypothesis).
     octets = bytearray(random)
     octets[6] = octets[6] & 0x0F | 0x40  # version 4
     octets[8] = octets[8] & 0x3F | 0x80  # variant: RFC 9562

@@ -153,8 +153,8 @@ def test_the_header_memo_is_keyed_by_the_key_material() -> None:
 
 @given(st.binary(min_size=16, max_size=16))
 def test_a_jti_is_the_text_of_uuid4(random: bytes) -> None:
-    # The formatting of uuid4_text, against the uuid module it replaces.
-    assert jwt.uuid4_text(random) == str(uuid.UUID(bytes=random, version=4))
+    # The formatting of _uuid4_text, against the uuid module it replaces.
+    assert jwt._uuid4_text(random) == str(uuid.UUID(bytes=random, version=4))
 
 
 def test_new_jti_is_a_fresh_random_version_4_uuid() -> None:
