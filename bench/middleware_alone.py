@@ -8,7 +8,7 @@ reference middleware of ``bench/middleware.py`` the same way, interleaved, best 
 
 COLD: 4,096 users' tokens in rotation (more than the token cache holds): every request
 decrypts. WARM: one token again and again (a cache hit). ``cookies`` is the reference's floor:
-parsing the ``Cookie`` header alone. The lean rows are ``bench/middleware.py``'s floors of a
+parsing the ``Cookie`` header alone. The lean rows are ``bench/floors.py``'s floors of a
 hit and a miss (no per-request state, one cookie name, no chunks, Bearer, deletion, renewal,
 revocation or callbacks), called the same way.
 
@@ -31,11 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from floors import LeanHitMiddleware, LeanMissMiddleware, ReferenceMiddleware  # noqa: E402
 from harness import environ  # noqa: E402
-from middleware import (  # noqa: E402 (configures the settings)
-    COOKIE,
-    USERS,
-    session_tokens,
-)
+from middleware import COOKIE, USERS, session_tokens  # noqa: E402 (configures the settings)
 
 from django_nextauth.middleware import NextAuthMiddleware  # noqa: E402
 from django_nextauth.session.base import strategy  # noqa: E402

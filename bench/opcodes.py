@@ -5,8 +5,8 @@ instructions a request executes does not move at all. This script runs one reque
 each middleware (the view reads the session user, as ``bench/middleware.py``'s views do) with
 a ``sys.settrace`` opcode tracer on, and prints how many bytecodes each module and each
 function executed: NextAuthMiddleware warm (a token-cache hit) and cold (a token not seen
-before), ``bench/middleware.py``'s lean floors of a hit and a miss, and ``bench/floors.py``'s
-reference middleware. Parsing the ``Cookie`` header (Django's, ~170 bytecodes) is in every row.
+before), and ``bench/floors.py``'s lean floors of a hit and a miss and its reference
+middleware. Parsing the ``Cookie`` header (Django's, ~170 bytecodes) is in every row.
 The same with twenty more cookies in the jar, signed in and signed out, as a browser's jar
 often is (the package's own share is what changes with it).
 Then whole requests through Django's ``WSGIHandler``: the tiny view, ``bench/floors.py``'s
